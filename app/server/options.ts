@@ -1,0 +1,70 @@
+// Turns command-line flags (PROTOCOL.md, "Starting a server") into ServerOptions.
+// A mistake in a flag is the user's, so it becomes one clear line, never a stack trace.
+
+import { parseArgs } from 'node:util';
+import { DEFAULT_OPTIONS, type ServerOptions } from './types.js';
+
+export class UsageError extends Error {}
+
+export const SERVER_USAGE = `Usage: npm run server -- [flags]
+  --host HOST                   address to listen on (default 127.0.0.1; 0.0.0.0 for a classroom)
+  --port PORT                   port to listen on (default 5000; 0 picks a free one)
+  --max-clients N               most connections at once (default 50)
+  --handshake-timeout-ms N      time allowed to send a username (default 30000)
+  --max-queued-bytes N          bytes queued for one client before it is dropped (default 1048576)
+  --rate-limit BURST/PER_SEC    lines a client may send (default 20/10)
+  --no-rate-limit               no rate limit (for benchmarks)
+  --help                        show this help`;
+
+export function parseServerFlags(argv: string[]): ServerOptions & { help: boolean } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'max-clients': { type: 'string' },
+        'handshake-timeout-ms': { type: 'string' },
+        'max-queued-bytes': { type: 'string' },
+        'rate-limit': { type: 'string' },
+        'no-rate-limit': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0]);
+  }
+
+  let rateLimit = DEFAULT_OPTIONS.rateLimit;
+  if (values['rate-limit'] !== undefined) {
+    const match = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(values['rate-limit']);
+    if (!match || Number(match[1]) < 1 || Number(match[2]) <= 0) {
+      throw new UsageError(`--rate-limit wants BURST/PER_SECOND, like 20/10; got '${values['rate-limit']}'.`);
+    }
+    rateLimit = { burst: Number(match[1]), perSecond: Number(match[2]) };
+  }
+  if (values['no-rate-limit']) rateLimit = null;
+
+  return {
+    host: values.host ?? DEFAULT_OPTIONS.host,
+    port: integer('--port', values.port, DEFAULT_OPTIONS.port, 0, 65535),
+    maxClients: integer('--max-clients', values['max-clients'], DEFAULT_OPTIONS.maxClients, 1),
+    handshakeTimeoutMs: integer('--handshake-timeout-ms', values['handshake-timeout-ms'], DEFAULT_OPTIONS.handshakeTimeoutMs, 1),
+    maxQueuedBytes: integer('--max-queued-bytes', values['max-queued-bytes'], DEFAULT_OPTIONS.maxQueuedBytes, 1),
+    maxLineBytes: DEFAULT_OPTIONS.maxLineBytes,
+    rateLimit,
+    help: values.help ?? false,
+  };
+}
+
+function integer(flag: string, text: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new UsageError(`${flag} wants a whole number from ${min} to ${max}; got '${text}'.`);
+  }
+  return value;
+}

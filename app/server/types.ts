@@ -1,0 +1,122 @@
+// The shapes the server's pieces agree on. Each lesson's piece (in starter/ and
+// solutions/) implements one of these; app/server/server.ts wires them together.
+// Pieces never import each other: they reach one another through the context,
+// so a suite can combine one student's piece with the reference for the rest.
+
+import type { Socket } from 'node:net';
+import type { Event, LeaveReason } from '../protocol.js';
+
+export interface ServerOptions {
+  host: string;
+  /** 0 picks a free port; the running server reports the one it got. */
+  port: number;
+  maxClients: number;
+  maxLineBytes: number;
+  handshakeTimeoutMs: number;
+  maxQueuedBytes: number;
+  /** `null` switches rate limiting off (for benchmarks). */
+  rateLimit: { burst: number; perSecond: number } | null;
+}
+
+export const DEFAULT_OPTIONS: ServerOptions = {
+  host: '127.0.0.1',
+  port: 5000,
+  maxClients: 50,
+  maxLineBytes: 4096,
+  handshakeTimeoutMs: 30_000,
+  maxQueuedBytes: 1024 * 1024,
+  rateLimit: { burst: 20, perSecond: 10 },
+};
+
+// ── Lesson 2: listening ───────────────────────────────────────────────────────
+export interface ListenOptions {
+  host: string;
+  port: number;
+}
+export interface Listening {
+  /** The address actually bound; with port 0 this is the port the OS picked. */
+  readonly host: string;
+  readonly port: number;
+  /** Stops accepting new connections; resolves once the port is released. */
+  close(): Promise<void>;
+}
+export type Listen = (options: ListenOptions, onConnection: (socket: Socket) => void) => Promise<Listening>;
+
+// ── Lesson 3: who is online ───────────────────────────────────────────────────
+/** What the registry needs to know about a client: its name and how to reach it. */
+export interface Member {
+  readonly name: string;
+  /** Queues one encoded line (newline included) for this member. */
+  send(line: string): void;
+}
+export interface RegistryLike<M extends Member = Member> {
+  add(member: M): void;
+  remove(member: M): void;
+  /** Finds a member by name, without regard to case. */
+  find(name: string): M | undefined;
+  /** Every name online, sorted. */
+  names(): string[];
+  readonly size: number;
+  /** Sends one encoded line to every member except `except`. */
+  broadcast(line: string, except?: M): void;
+}
+
+// ── Lesson 4: framing ─────────────────────────────────────────────────────────
+export interface LineDecoderLike {
+  /** Takes the next chunk of bytes; returns the complete lines it finished. Throws LineTooLongError. */
+  push(chunk: Buffer): string[];
+}
+
+// ── Lesson 7: locks ───────────────────────────────────────────────────────────
+export interface MutexLike {
+  runExclusive<T>(task: () => Promise<T> | T): Promise<T>;
+}
+
+/** Where names are checked: in a real server a database, so asking takes a round trip. */
+export interface NameStore {
+  isReserved(name: string): Promise<boolean>;
+}
+
+// ── Lesson 9: floods ──────────────────────────────────────────────────────────
+export interface RateLimiterLike {
+  /** Takes one token; false when the bucket is empty and the line must be dropped. */
+  take(now?: number): boolean;
+}
+
+// ── The connection as every piece sees it ─────────────────────────────────────
+export interface Client extends Member {
+  readonly id: number;
+  /** '' until the handshake accepts a name. */
+  name: string;
+  /** True once the connection has closed or is closing: nothing more reaches it. */
+  readonly closed: boolean;
+  /** Encodes and queues one event. */
+  sendEvent(event: Event): void;
+  /** Flushes what is queued, then closes. `reason` is what others are told in `leave`. */
+  close(reason?: LeaveReason): void;
+}
+
+export interface ServerContext {
+  readonly options: ServerOptions;
+  readonly registry: RegistryLike<Client>;
+  readonly names: NameStore;
+  /** Held while a name is checked and claimed (lesson 7). */
+  readonly loginLock: MutexLike;
+  readonly pieces: ServerPieces;
+}
+
+/** What claiming a name came to; 'gone' means the client left while we checked. */
+export type ClaimOutcome = 'ok' | 'taken' | 'reserved' | 'gone';
+
+/** Everything a student writes for the server, one entry per lesson piece. */
+export interface ServerPieces {
+  listen: Listen;                                                                  // lesson 2
+  Registry: new () => RegistryLike<Client>;                                        // lesson 3
+  LineDecoder: new (maxLineBytes: number) => LineDecoderLike;                      // lesson 4
+  handshake: (client: Client, line: string, ctx: ServerContext) => Promise<void>;  // lesson 5
+  handleLine: (client: Client, line: string, ctx: ServerContext) => void;          // lesson 6
+  Mutex: new () => MutexLike;                                                      // lesson 7
+  claimName: (client: Client, name: string, ctx: ServerContext) => Promise<ClaimOutcome>; // lesson 7
+  RateLimiter: new (burst: number, perSecond: number) => RateLimiterLike;          // lesson 9
+  stripControl: (text: string) => string;                                          // lesson 9
+}
