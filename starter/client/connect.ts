@@ -1,0 +1,29 @@
+// Lesson 1: connect to a chat server, log in, and read the welcome.
+// Read the lesson first: npm run lesson 1      Check your work: npm test -- lesson1
+
+import net from 'node:net';
+import { parseEvent, type WelcomeEvent } from '../../app/protocol.js';
+
+export interface JoinOptions {
+  host: string;
+  port: number;
+  name: string;
+}
+
+export interface Joined {
+  socket: net.Socket;
+  welcome: WelcomeEvent;
+}
+
+export function joinChat({ host, port, name }: JoinOptions): Promise<Joined> {
+  return new Promise((resolve, reject) => {
+    // TODO (lesson 1):
+    //  1. Open a TCP connection to host:port with net.connect().
+    //  2. Listen for 'error': a refused connection must reject with exactly
+    //     "Connection refused. Is the server running?"
+    //  3. When the server's first message (`hello`) arrives, send your name and a '\n'.
+    //  4. When the next message arrives, parse it with parseEvent(). A `welcome` resolves
+    //     with { socket, welcome }; an `error` rejects with the error's text.
+    reject(new Error('TODO (lesson 1): joinChat() is not written yet. Read the lesson: npm run lesson 1'));
+  });
+}
