@@ -1,0 +1,55 @@
+// The one list of lessons: the viewer, the test runner, the hints and the checks all
+// read it, so a lesson's title, files and hints are written down exactly once.
+
+export interface Lesson {
+  number: number;
+  /** Part of the Markdown file's name: lessons/01-<slug>.md */
+  slug: string;
+  title: string;
+  /** The files under starter/ this lesson asks the student to write. */
+  edits: string[];
+  /** Shown one at a time by `npm run hint N`. */
+  hints: string[];
+}
+
+export const LESSONS: Lesson[] = [
+  {
+    number: 1,
+    slug: 'sockets-and-connect',
+    title: 'Sockets and connect()',
+    edits: ['client/connect.ts'],
+    hints: [
+      'net.connect({ host, port }) returns a socket at once; it has not connected yet. Everything that happens next arrives as an event on that socket: \'connect\', \'data\', \'error\', \'close\'.',
+      'A refused connection is an \'error\' event whose err.code is \'ECONNREFUSED\'. Reject with new Error(\'Connection refused. Is the server running?\') there. Without an \'error\' listener, Node crashes the whole program.',
+      'The server speaks first. Use socket.once(\'data\', ...) to wait for the hello, then socket.write(name + \'\\n\'): without the newline the server keeps waiting for the rest of the line.',
+      'Inside that handler, wait for the next \'data\' event: that chunk holds the answer to your name. parseEvent(chunk.toString(\'utf8\').trim()) turns it into an event; check event.type.',
+    ],
+  },
+  {
+    number: 2,
+    slug: 'bind-listen-accept',
+    title: 'bind(), listen() and accept()',
+    edits: ['server/listen.ts'],
+    hints: [
+      'net.createServer({ allowHalfOpen: true }, onConnection) is socket() + bind() + accept() in one object: onConnection runs once for every client that connects.',
+      'server.listen({ host, port }) returns before the port is bound. Resolve in the \'listening\' event, not right after calling listen().',
+      'With port 0 the operating system picks the port. Read it from server.address() inside the \'listening\' handler, and resolve with that port, not options.port.',
+      'A port in use is an \'error\' event with err.code === \'EADDRINUSE\'. Reject with a message that says the port is in use and suggests another one (for example --port 0).',
+      'close() must return a promise that resolves when the server has stopped: wrap server.close(callback) in new Promise().',
+    ],
+  },
+];
+
+export function lessonFile(lesson: Lesson): string {
+  return `lessons/${String(lesson.number).padStart(2, '0')}-${lesson.slug}.md`;
+}
+
+export function suiteFile(lesson: Lesson): string {
+  return `tests/lesson${String(lesson.number).padStart(2, '0')}.test.ts`;
+}
+
+/** Finds a lesson from what a person typed: '3', '03', 'lesson3', 'lesson03'. */
+export function findLesson(text: string): Lesson | undefined {
+  const match = /^(?:lesson)?0*(\d+)$/i.exec(text.trim());
+  return match ? LESSONS.find((l) => l.number === Number(match[1])) : undefined;
+}

@@ -1,0 +1,38 @@
+// Failures that teach: what happened, what was expected, where the wire shows it,
+// and which lesson section explains the idea.
+
+import type { Transcript } from './transcript.js';
+
+export interface Lead {
+  /** The lesson section that explains what went wrong, e.g. '3.4 Broadcast to everyone but the sender'. */
+  see: string;
+}
+
+export class LessonFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LessonFailure';
+    this.stack = `${this.name}: ${message}`; // our own frames would only hide the message
+  }
+}
+
+export function failure(parts: {
+  problem: string;
+  expected?: string;
+  see: string;
+  transcript?: Transcript;
+  logs?: string[];
+}): LessonFailure {
+  const lines = [parts.problem];
+  if (parts.expected) lines.push('', `Expected: ${parts.expected}`);
+  if (parts.logs && parts.logs.length > 0) {
+    lines.push('', 'Your code threw (as the server logged it):', ...parts.logs.slice(-3).map((l) => '  ' + firstLines(l)));
+  }
+  if (parts.transcript) lines.push('', 'What crossed the wire:', parts.transcript.format());
+  lines.push('', `Read again: lesson ${parts.see}`);
+  return new LessonFailure(lines.join('\n'));
+}
+
+function firstLines(text: string): string {
+  return text.split('\n').slice(0, 4).join('\n    ');
+}
