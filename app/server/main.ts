@@ -1,25 +1,24 @@
 // `npm run server`: the chat server on the command line. `--mine` runs it with the
-// pieces you wrote in starter/ instead of the reference pieces in solutions/.
+// pieces you wrote in starter/; `--mine 2,3` with only those lessons' pieces.
 
 import { startChatServer } from './server.js';
-import { parseServerFlags, SERVER_USAGE, UsageError } from './options.js';
-import type { ServerPieces } from './types.js';
+import { parseServerFlags, SERVER_USAGE } from './options.js';
+import { assemblePieces } from './pieces.js';
+import { runMain } from '../cli.js';
 
-async function main(argv: string[]): Promise<void> {
-  const mine = argv.includes('--mine');
-  const options = parseServerFlags(argv.filter((a) => a !== '--mine'));
+runMain('SERVER', async () => {
+  const options = parseServerFlags(process.argv.slice(2));
   if (options.help) {
-    console.log(SERVER_USAGE + '\n  --mine                        run your own pieces from starter/');
+    console.log(SERVER_USAGE);
     return;
   }
-  const { pieces }: { pieces: ServerPieces } = mine
-    ? await import('../../starter/server/index.js')
-    : await import('../../solutions/server/index.js');
+  const pieces = await assemblePieces('starter', options.mine);
 
   const server = await startChatServer(options, pieces);
   const rule = '='.repeat(56);
+  const whose = options.mine.length === 0 ? 'reference' : `your ${options.mine.join(', ')} from starter/`;
   console.log(rule);
-  console.log(`  Chat server (${mine ? 'your pieces from starter/' : 'reference'})`);
+  console.log(`  Chat server (${whose})`);
   console.log(`  Listening on ${server.host}:${server.port}`);
   console.log(`  Maximum connections: ${options.maxClients}`);
   if (server.host === '0.0.0.0') console.log('  Reachable from other machines: give them this machine\'s IP address.');
@@ -40,12 +39,5 @@ async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-}
-
-main(process.argv.slice(2)).catch((err: Error) => {
-  // A user mistake (bad flag, port in use) is one line; only a bug shows a stack.
-  const known = err instanceof UsageError || err.cause !== undefined;
-  console.error(`[SERVER] ${known ? err.message : err.stack}`);
-  if (err instanceof UsageError) console.error('Run with --help to see every flag.');
-  process.exit(err instanceof UsageError ? 2 : 1);
 });
+

@@ -2,9 +2,9 @@
 // A mistake in a flag is the user's, so it becomes one clear line, never a stack trace.
 
 import { parseArgs } from 'node:util';
+import { UsageError } from '../cli.js';
+import { ALL_PIECES, piecesOfLessons, type PieceName } from './pieces.js';
 import { DEFAULT_OPTIONS, type ServerOptions } from './types.js';
-
-export class UsageError extends Error {}
 
 export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --host HOST                   address to listen on (default 127.0.0.1; 0.0.0.0 for a classroom)
@@ -14,9 +14,27 @@ export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --max-queued-bytes N          bytes queued for one client before it is dropped (default 1048576)
   --rate-limit BURST/PER_SEC    lines a client may send (default 20/10)
   --no-rate-limit               no rate limit (for benchmarks)
+  --mine [LESSONS]              run your own pieces from starter/: all of them, or only
+                                those of the lessons listed, e.g. --mine 2 or --mine 2,3
   --help                        show this help`;
 
-export function parseServerFlags(argv: string[]): ServerOptions & { help: boolean } {
+export interface ServerFlags extends ServerOptions {
+  help: boolean;
+  /** The pieces to take from starter/ instead of solutions/. */
+  mine: PieceName[];
+}
+
+export function parseServerFlags(argv: string[]): ServerFlags {
+  // --mine takes an optional list, which parseArgs cannot express: take it out first.
+  let mine: PieceName[] = [];
+  const at = argv.indexOf('--mine');
+  if (at !== -1) {
+    const list = argv[at + 1];
+    const numbered = list !== undefined && /^\d+(,\d+)*$/.test(list);
+    mine = numbered ? piecesOfLessons(list.split(',').map(Number)) : ALL_PIECES;
+    if (numbered && mine.length === 0) throw new UsageError(`--mine ${list}: no server piece is written in lesson(s) ${list}.`);
+    argv = argv.filter((_, i) => i !== at && !(numbered && i === at + 1));
+  }
   let values;
   try {
     ({ values } = parseArgs({
@@ -57,6 +75,7 @@ export function parseServerFlags(argv: string[]): ServerOptions & { help: boolea
     maxLineBytes: DEFAULT_OPTIONS.maxLineBytes,
     rateLimit,
     help: values.help ?? false,
+    mine,
   };
 }
 

@@ -1,0 +1,168 @@
+// `npm run check`: the maintainers' proof that the course works. It checks that
+//   1. everything typechecks;
+//   2. every suite (lessons and the reference server's own) passes against solutions/;
+//   3. every lesson's suite fails against the pristine starter/;
+//   4. every typical mistake (tests/mistakes/) fails its lesson's suite, with the message it should;
+//   5. every lesson renders and names files that exist in both trees; starter/ mirrors solutions/.
+// It ends with one line, `N passed, M failed`, which CI reads.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LESSONS, lessonFile, suiteFile, type Lesson } from '../lessons/index.js';
+import type { Mistake } from '../tests/mistakes/mistake.js';
+import { renderMarkdown } from './render.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const VITEST = path.join(path.dirname(require.resolve('vitest/package.json')), 'vitest.mjs');
+const TSC = path.join(path.dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
+
+let passed = 0;
+let failed = 0;
+function report(ok: boolean, what: string, detail = ''): void {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? '✓' : '✗'} ${what}${!ok && detail ? '\n' + indent(detail) : ''}`);
+}
+
+interface Run {
+  code: number;
+  output: string;
+}
+function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env, FORCE_COLOR: '0' } });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+interface VitestJson {
+  testResults: { name: string; assertionResults: { status: string; fullName: string; failureMessages: string[] }[] }[];
+}
+/** Runs vitest on some files against one tree and returns its JSON report. */
+async function vitest(files: string[], tree: string): Promise<{ report: VitestJson | undefined; output: string }> {
+  const out = path.join(os.tmpdir(), `course-check-${process.pid}-${tree.replace(/\W/g, '')}.json`);
+  rmSync(out, { force: true });
+  const { output } = await run([VITEST, 'run', ...files, '--reporter=json', `--outputFile=${out}`], { COURSE_TREE: tree });
+  const report = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as VitestJson) : undefined;
+  rmSync(out, { force: true });
+  return { report, output };
+}
+
+async function checkTypes(): Promise<void> {
+  const { code, output } = await run([TSC, '-p', '.']);
+  report(code === 0, 'typecheck (tsc)', output.trim());
+}
+
+async function checkSolutions(): Promise<void> {
+  const { report: json, output } = await vitest([], 'solutions');
+  if (!json) return report(false, 'every suite against solutions/', output.slice(-3000));
+  for (const file of json.testResults) {
+    for (const t of file.assertionResults) {
+      report(t.status === 'passed', `solutions/: ${path.relative(ROOT, file.name)} › ${t.fullName}`, t.failureMessages.join('\n').slice(0, 2000));
+    }
+  }
+}
+
+async function checkStarterFails(): Promise<void> {
+  const { report: json, output } = await vitest(LESSONS.map(suiteFile), 'starter');
+  if (!json) return report(false, 'lesson suites against the pristine starter/', output.slice(-3000));
+  for (const lesson of LESSONS) {
+    const file = json.testResults.find((f) => path.relative(ROOT, f.name) === suiteFile(lesson));
+    const passing = file?.assertionResults.filter((t) => t.status === 'passed').map((t) => t.fullName) ?? [];
+    const total = file?.assertionResults.length ?? 0;
+    report(
+      total > 0 && passing.length === 0,
+      `starter/: lesson ${lesson.number}'s suite fails on the pristine starter (${total} tests)`,
+      total === 0 ? 'the suite ran no test' : `these pass without the student's work, so they check nothing (or starter/ was already solved: git checkout starter):\n${passing.join('\n')}`,
+    );
+  }
+}
+
+async function checkMistakes(): Promise<void> {
+  const jobs: (() => Promise<void>)[] = [];
+  for (const lesson of LESSONS) {
+    const file = path.join(ROOT, 'tests', 'mistakes', `lesson${String(lesson.number).padStart(2, '0')}.ts`);
+    if (!existsSync(file)) {
+      report(false, `lesson ${lesson.number} has typical mistakes to prove its suite against`, `missing ${path.relative(ROOT, file)}`);
+      continue;
+    }
+    const { mistakes } = (await import(pathToFileURL(file).href)) as { mistakes: Mistake[] };
+    report(mistakes.length >= 3, `lesson ${lesson.number} has at least three typical mistakes (${mistakes.length})`);
+    mistakes.forEach((mistake, i) => jobs.push(() => checkMistake(lesson, mistake, i)));
+  }
+  // Two at a time: each is a vitest run of its own, and this machine has two cores.
+  const queue = [...jobs];
+  await Promise.all([0, 1].map(async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) await job();
+  }));
+}
+
+async function checkMistake(lesson: Lesson, mistake: Mistake, index: number): Promise<void> {
+  const what = `lesson ${lesson.number} catches a typical mistake: ${mistake.name}`;
+  // The variant goes one folder below the root, like starter/, so its relative imports still resolve.
+  const tree = `.mistake-${lesson.number}-${index}`;
+  const dir = path.join(ROOT, tree);
+  rmSync(dir, { recursive: true, force: true });
+  try {
+    let source = readFileSync(path.join(ROOT, 'solutions', mistake.file), 'utf8');
+    for (const { from, to } of mistake.change) {
+      const count = source.split(from).length - 1;
+      if (count !== 1) return report(false, what, `the change expects ${JSON.stringify(from)} once in solutions/${mistake.file}, found it ${count} times`);
+      source = source.replace(from, () => to);
+    }
+    mkdirSync(path.dirname(path.join(dir, mistake.file)), { recursive: true });
+    writeFileSync(path.join(dir, mistake.file), source);
+    const { report: json, output } = await vitest([suiteFile(lesson)], tree);
+    const failures = json?.testResults.flatMap((f) => f.assertionResults.flatMap((t) => t.failureMessages)) ?? [];
+    if (failures.length === 0) return report(false, what, 'the suite passed: it does not catch this mistake');
+    report(failures.some((m) => m.includes(mistake.says)) || output.includes(mistake.says), what, `the suite failed, but never said ${JSON.stringify(mistake.says)}. It said:\n${failures.join('\n').slice(0, 1500)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function checkLessons(): void {
+  for (const lesson of LESSONS) {
+    const file = path.join(ROOT, lessonFile(lesson));
+    if (!existsSync(file)) {
+      report(false, `lesson ${lesson.number} renders`, `missing ${lessonFile(lesson)}`);
+      continue;
+    }
+    const rendered = renderMarkdown(readFileSync(file, 'utf8'), 80);
+    report(rendered.trim().length > 500, `lesson ${lesson.number} renders (${rendered.split('\n').length} lines)`);
+    const missing = lesson.edits.flatMap((f) => ['starter', 'solutions'].map((t) => `${t}/${f}`)).filter((f) => !existsSync(path.join(ROOT, f)));
+    report(missing.length === 0, `lesson ${lesson.number}'s files exist in starter/ and solutions/`, missing.join('\n'));
+    report(lesson.hints.length > 0 && existsSync(path.join(ROOT, suiteFile(lesson))), `lesson ${lesson.number} has hints and a suite`);
+  }
+  const list = (tree: string) => listFiles(path.join(ROOT, tree)).sort().join('\n');
+  report(list('starter') === list('solutions'), 'starter/ and solutions/ hold the same files', `starter/:\n${list('starter')}\nsolutions/:\n${list('solutions')}`);
+}
+
+function listFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+  );
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((l) => '    ' + l).join('\n');
+}
+
+const started = Date.now();
+console.log('Checking the course: typecheck, suites against solutions/ and starter/, typical mistakes, lessons.\n');
+checkLessons();
+await checkTypes();
+await checkSolutions();
+await checkStarterFails();
+await checkMistakes();
+console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed === 0 ? 0 : 1;

@@ -1,0 +1,18 @@
+// `npm run hint 3` shows lesson 3's first hint; `npm run hint 3 2` the second.
+// Hints come one at a time so that each gives away as little as it can.
+
+import { FriendlyError, runMain } from '../app/cli.js';
+import { findLesson } from '../lessons/index.js';
+
+runMain('HINT', async () => {
+  const [lessonArg, numberArg = '1'] = process.argv.slice(2);
+  if (lessonArg === undefined) throw new FriendlyError('Which lesson? For example: npm run hint 3');
+  const lesson = findLesson(lessonArg);
+  if (!lesson) throw new FriendlyError(`There is no lesson '${lessonArg}'. Run npm run lesson to list them.`);
+  const n = Number(numberArg);
+  if (!Number.isInteger(n) || n < 1 || n > lesson.hints.length) {
+    throw new FriendlyError(`Lesson ${lesson.number} has hints 1 to ${lesson.hints.length}.`);
+  }
+  console.log(`Lesson ${lesson.number}, hint ${n} of ${lesson.hints.length}:\n\n  ${lesson.hints[n - 1]}\n`);
+  console.log(n < lesson.hints.length ? `Still stuck? npm run hint ${lesson.number} ${n + 1}` : 'That was the last hint. The lesson text has the rest: npm run lesson ' + lesson.number);
+});

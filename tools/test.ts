@@ -1,0 +1,36 @@
+// `npm test -- lesson3` (or `npm test -- 3`): runs lesson 3's hidden suite against your
+// code in starter/. `npm test` alone runs every lesson's suite. Any other argument goes
+// to vitest as it is (e.g. --watch to re-run on every save).
+//
+// Vitest's own file filter matches substrings, so `lesson1` would also pick lesson10:
+// this script turns the lesson into its one suite file first.
+
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { FriendlyError, runMain } from '../app/cli.js';
+import { findLesson, LESSONS, suiteFile } from '../lessons/index.js';
+
+runMain('TEST', async () => {
+  const files: string[] = [];
+  const passThrough: string[] = [];
+  for (const arg of process.argv.slice(2)) {
+    if (arg.startsWith('-')) {
+      passThrough.push(arg);
+      continue;
+    }
+    const lesson = findLesson(arg);
+    if (lesson) files.push(suiteFile(lesson));
+    else if (/^(lesson)?\d+$/i.test(arg)) throw new FriendlyError(`There is no lesson ${arg.replace(/\D/g, '')}. Lessons: ${LESSONS.map((l) => l.number).join(', ')}.`);
+    else passThrough.push(arg);
+  }
+  if (files.length === 0) files.push(...LESSONS.map(suiteFile));
+
+  const watch = passThrough.includes('--watch') || passThrough.includes('-w');
+  const vitest = path.join(path.dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
+  const result = spawnSync(process.execPath, [vitest, watch ? 'watch' : 'run', ...files, ...passThrough.filter((a) => a !== '--watch' && a !== '-w')], {
+    stdio: 'inherit',
+    env: { COURSE_TREE: 'starter', ...process.env },
+  });
+  process.exitCode = result.status ?? 1;
+});
