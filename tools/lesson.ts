@@ -1,12 +1,13 @@
 // `npm run lesson 3`: lesson 3 in the terminal. `npm run lesson` lists the lessons.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FriendlyError, runMain } from '../app/cli.js';
 import { findLesson, lessonFile, LESSONS, type Lesson } from '../lessons/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CACHE = path.join(ROOT, 'node_modules', '.cache', 'sockets-course');
 
 runMain('LESSON', async () => {
   const arg = process.argv[2];
@@ -16,11 +17,33 @@ runMain('LESSON', async () => {
   }
   const lesson = findLesson(arg);
   if (!lesson) throw new FriendlyError(`There is no lesson '${arg}'. ${listHint()}`);
-  // Loaded only now: the list above stays instant.
-  const { renderMarkdown } = await import('./render.js');
-  const markdown = readFileSync(path.join(ROOT, lessonFile(lesson)), 'utf8');
-  process.stdout.write(renderMarkdown(markdown) + '\n' + footer(lesson) + '\n');
+  process.stdout.write((await rendered(lesson)) + '\n' + footer(lesson) + '\n');
 });
+
+/**
+ * The lesson rendered for this terminal's width. Rendering loads marked-terminal and a code
+ * highlighter (a third of a second), so the result is cached until the lesson file changes.
+ */
+async function rendered(lesson: Lesson): Promise<string> {
+  const source = path.join(ROOT, lessonFile(lesson));
+  const width = terminalWidth();
+  const { mtimeMs, size } = statSync(source);
+  const cached = path.join(CACHE, `lesson-${lesson.number}-${width}-${Math.round(mtimeMs)}-${size}.txt`);
+  if (existsSync(cached)) return readFileSync(cached, 'utf8');
+  const { renderMarkdown } = await import('./render.js');
+  const text = renderMarkdown(readFileSync(source, 'utf8'), width);
+  try {
+    mkdirSync(CACHE, { recursive: true });
+    writeFileSync(cached, text);
+  } catch {
+    // A read-only checkout still shows the lesson; it is only slower next time.
+  }
+  return text;
+}
+
+function terminalWidth(): number {
+  return Math.min(process.stdout.columns || 80, 100);
+}
 
 function listLessons(): string {
   const rows = LESSONS.map((l) => `  ${String(l.number).padStart(2)}  ${l.title}`);

@@ -4,13 +4,9 @@
 import { Marked } from 'marked';
 import { markedTerminal } from 'marked-terminal';
 
-export function renderMarkdown(markdown: string, width = terminalWidth()): string {
+export function renderMarkdown(markdown: string, width: number): string {
   const marked = new Marked();
   // marked-terminal's types lag behind marked's extension type; the shape is right.
   marked.use(markedTerminal({ width, reflowText: true, tab: 2 }) as Parameters<Marked['use']>[0]);
   return marked.parse(markdown, { async: false }) as string;
-}
-
-export function terminalWidth(): number {
-  return Math.min(process.stdout.columns || 80, 100);
 }

@@ -1,0 +1,25 @@
+// `npm run join -- --name alice`: runs YOUR joinChat() from starter/client/connect.ts
+// (lesson 1) against a running server and shows what it resolved with.
+
+import { FriendlyError, runMain, UsageError } from '../cli.js';
+import { importFromTree } from '../server/pieces.js';
+import { parseClientFlags } from './flags.js';
+
+runMain('JOIN', async () => {
+  const flags = parseClientFlags(process.argv.slice(2));
+  if (flags.help || flags.name === undefined) {
+    if (!flags.help) throw new UsageError('Give a name: npm run join -- --name alice [--host 127.0.0.1] [--port 5000]');
+    console.log('Usage: npm run join -- --name NAME [--host HOST] [--port PORT]');
+    return;
+  }
+  const { joinChat } = await importFromTree<typeof import('../../starter/client/connect.js')>('starter', 'client/connect.ts');
+  console.log(`Calling your joinChat({ host: '${flags.host}', port: ${flags.port}, name: '${flags.name}' })...`);
+  try {
+    const { socket, welcome } = await joinChat({ host: flags.host, port: flags.port, name: flags.name });
+    console.log('It resolved. The welcome:');
+    console.log(welcome);
+    socket.destroy();
+  } catch (err) {
+    throw new FriendlyError(`It rejected: ${(err as Error).message}`);
+  }
+});
