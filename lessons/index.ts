@@ -38,6 +38,34 @@ export const LESSONS: Lesson[] = [
       'close() must return a promise that resolves when the server has stopped: wrap server.close(callback) in new Promise().',
     ],
   },
+  {
+    number: 3,
+    slug: 'the-event-loop',
+    title: 'The event loop: many clients, one thread',
+    edits: ['server/registry.ts'],
+    hints: [],
+  },
+  {
+    number: 4,
+    slug: 'framing',
+    title: 'Framing: a byte stream is not a message stream',
+    edits: ['server/line-decoder.ts', 'client/connect.ts'],
+    hints: [],
+  },
+  {
+    number: 5,
+    slug: 'a-protocol',
+    title: 'A protocol: the handshake and typed events',
+    edits: ['server/handshake.ts'],
+    hints: [],
+  },
+  {
+    number: 6,
+    slug: 'commands',
+    title: 'Commands',
+    edits: ['server/commands.ts'],
+    hints: [],
+  },
 ];
 
 export function lessonFile(lesson: Lesson): string {

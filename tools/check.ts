@@ -7,7 +7,7 @@
 // It ends with one line, `N passed, M failed`, which CI reads.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -107,10 +107,12 @@ async function checkMistakes(): Promise<void> {
 
 async function checkMistake(lesson: Lesson, mistake: Mistake, index: number): Promise<void> {
   const what = `lesson ${lesson.number} catches a typical mistake: ${mistake.name}`;
-  // The variant goes one folder below the root, like starter/, so its relative imports still resolve.
+  // The variant is a copy of solutions/ one folder below the root, like starter/, so that
+  // its relative imports resolve; then the one file is changed.
   const tree = `.mistake-${lesson.number}-${index}`;
   const dir = path.join(ROOT, tree);
   rmSync(dir, { recursive: true, force: true });
+  cpSync(path.join(ROOT, 'solutions'), dir, { recursive: true });
   try {
     let source = readFileSync(path.join(ROOT, 'solutions', mistake.file), 'utf8');
     for (const { from, to } of mistake.change) {
@@ -118,7 +120,6 @@ async function checkMistake(lesson: Lesson, mistake: Mistake, index: number): Pr
       if (count !== 1) return report(false, what, `the change expects ${JSON.stringify(from)} once in solutions/${mistake.file}, found it ${count} times`);
       source = source.replace(from, () => to);
     }
-    mkdirSync(path.dirname(path.join(dir, mistake.file)), { recursive: true });
     writeFileSync(path.join(dir, mistake.file), source);
     const { report: json, output } = await vitest([suiteFile(lesson)], tree);
     const failures = json?.testResults.flatMap((f) => f.assertionResults.flatMap((t) => t.failureMessages)) ?? [];

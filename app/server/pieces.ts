@@ -17,6 +17,7 @@ export const PIECE_FILES: { [K in PieceName]: string } = {
   listen: 'server/listen.ts',
   Registry: 'server/registry.ts',
   LineDecoder: 'server/line-decoder.ts',
+  admit: 'server/handshake.ts',
   handshake: 'server/handshake.ts',
   handleLine: 'server/commands.ts',
   Mutex: 'server/mutex.ts',

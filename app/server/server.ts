@@ -1,9 +1,9 @@
 // The chat server's wiring: it owns the connections and their life cycle, and calls
 // each lesson's piece at the right moment. Read it top to bottom to see a connection
-// live: accepted → hello → lines → handshake → commands and chat → close → leave.
+// live: accepted → admitted (hello) → lines → handshake → commands and chat → gone (leave).
 
 import type { Socket } from 'node:net';
-import { encodeEvent, LineTooLongError, PROTOCOL_VERSION, TEXTS } from '../protocol.js';
+import { encodeEvent, LineTooLongError, TEXTS } from '../protocol.js';
 import { Connection } from './connection.js';
 import { reservedNames } from './name-store.js';
 import { DEFAULT_OPTIONS, type NameStore, type ServerContext, type ServerOptions, type ServerPieces } from './types.js';
@@ -25,41 +25,38 @@ export interface StartOptions extends Partial<ServerOptions> {
   log?: (message: string) => void;
 }
 
-/** How long a refused connection may take to read its error before it is cut. */
-const REFUSE_GRACE_MS = 1000;
 
 export async function startChatServer(start: StartOptions, pieces: ServerPieces): Promise<ChatServer> {
   const { names = reservedNames, log = (m: string) => console.error(m), ...given } = start;
   const options: ServerOptions = { ...DEFAULT_OPTIONS, ...given };
+  const connections = new Set<Connection>();
   const ctx: ServerContext = {
     options,
     registry: new pieces.Registry(),
     names,
     loginLock: new pieces.Mutex(),
     pieces,
+    get connectionCount() {
+      return connections.size;
+    },
   };
-  const connections = new Set<Connection>();
   let shuttingDown = false;
 
   function onConnection(socket: Socket): void {
     // Without an 'error' listener, one client's ECONNRESET would crash the whole server.
     socket.on('error', () => {});
-
-    if (connections.size >= options.maxClients || shuttingDown) {
-      // A real limit, enforced here; the listen backlog only queues connections not yet accepted.
-      socket.end(encodeEvent({ type: 'error', code: 'SERVER_FULL', text: `Server is full (${options.maxClients} connections). Try again later.` }));
-      setTimeout(() => socket.destroy(), REFUSE_GRACE_MS).unref();
+    if (shuttingDown) {
+      socket.destroy();
       return;
     }
 
     const client = new Connection(socket, options.maxQueuedBytes, depart);
     connections.add(client);
-    client.sendEvent({ type: 'hello', proto: PROTOCOL_VERSION, text: TEXTS.hello });
+    socket.on('close', () => connections.delete(client));
 
-    const handshakeTimer = setTimeout(() => {
-      client.sendEvent({ type: 'error', code: 'TIMEOUT', text: `No username within ${options.handshakeTimeoutMs / 1000} s.` });
-      client.close();
-    }, options.handshakeTimeoutMs);
+    // Lesson 5: `hello` and the handshake timeout, or SERVER_FULL if we hold too many already.
+    pieces.admit(client, ctx);
+    if (client.closed) return;
 
     const decoder = new pieces.LineDecoder(options.maxLineBytes);
     const limiter = options.rateLimit && new pieces.RateLimiter(options.rateLimit.burst, options.rateLimit.perSecond);
@@ -75,7 +72,6 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
         for (let line = queue.shift(); line !== undefined && !client.closed; line = queue.shift()) {
           if (client.name === '') {
             await pieces.handshake(client, line, ctx);
-            if (client.name !== '') clearTimeout(handshakeTimer);
           } else if (limiter && !limiter.take()) {
             client.sendEvent({ type: 'error', code: 'RATE_LIMITED', text: 'Slow down: that line was dropped.' });
           } else {
@@ -113,10 +109,6 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       if (!busy) client.close();
     });
 
-    socket.on('close', () => {
-      clearTimeout(handshakeTimer);
-      connections.delete(client);
-    });
   }
 
   // A client is gone the moment it quits, is dropped, or hangs up: others hear `leave` at once,

@@ -103,6 +103,8 @@ export interface ServerContext {
   /** Held while a name is checked and claimed (lesson 7). */
   readonly loginLock: MutexLike;
   readonly pieces: ServerPieces;
+  /** Connections open now, logged in or not, including one being admitted. */
+  readonly connectionCount: number;
 }
 
 /** What claiming a name came to; 'gone' means the client left while we checked. */
@@ -113,6 +115,7 @@ export interface ServerPieces {
   listen: Listen;                                                                  // lesson 2
   Registry: new () => RegistryLike<Client>;                                        // lesson 3
   LineDecoder: new (maxLineBytes: number) => LineDecoderLike;                      // lesson 4
+  admit: (client: Client, ctx: ServerContext) => void;                             // lesson 5
   handshake: (client: Client, line: string, ctx: ServerContext) => Promise<void>;  // lesson 5
   handleLine: (client: Client, line: string, ctx: ServerContext) => void;          // lesson 6
   Mutex: new () => MutexLike;                                                      // lesson 7

@@ -1,8 +1,26 @@
-// Lesson 5: the handshake. The first line a client sends is its username; the
-// server answers `welcome` (and tells everyone else `join`), or an error and closes.
+// Lesson 5: the handshake. A new connection gets `hello` (or SERVER_FULL); its first
+// line is its username; the server answers `welcome` (and tells everyone else `join`),
+// or an error and closes. A client that sends no name in time gets TIMEOUT.
 
-import { encodeEvent, TEXTS, type ErrorEvent } from '../../app/protocol.js';
+import { encodeEvent, PROTOCOL_VERSION, TEXTS, type ErrorEvent } from '../../app/protocol.js';
 import type { Client, ServerContext } from '../../app/server/types.js';
+
+/** The pending handshake timeout of each client that has not logged in yet. */
+const timeouts = new WeakMap<Client, NodeJS.Timeout>();
+
+export function admit(client: Client, ctx: ServerContext): void {
+  // The real limit on connections (the listen backlog only queues the ones not yet accepted).
+  // The count includes this connection, hence `>`.
+  if (ctx.connectionCount > ctx.options.maxClients) {
+    return refuse(client, 'SERVER_FULL', `Server is full (${ctx.options.maxClients} connections). Try again later.`);
+  }
+  client.sendEvent({ type: 'hello', proto: PROTOCOL_VERSION, text: TEXTS.hello });
+  const timer = setTimeout(() => {
+    if (client.name === '') refuse(client, 'TIMEOUT', `No username within ${ctx.options.handshakeTimeoutMs / 1000} s.`);
+  }, ctx.options.handshakeTimeoutMs);
+  timer.unref(); // a pending timeout must not keep a stopping server alive
+  timeouts.set(client, timer);
+}
 
 const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 const MAX_NAME_LENGTH = 20;
@@ -31,6 +49,7 @@ export async function handshake(client: Client, line: string, ctx: ServerContext
     case 'gone':
       return; // the client hung up while we checked: nobody ever saw it join
     case 'ok':
+      clearTimeout(timeouts.get(client));
       client.sendEvent({ type: 'welcome', user: client.name, users: ctx.registry.names(), text: TEXTS.welcome(client.name) });
       ctx.registry.broadcast(encodeEvent({ type: 'join', user: client.name }), client);
   }

@@ -33,9 +33,12 @@ export class LineDecoder implements LineDecoderLike {
     if (start < chunk.length) {
       this.pending.push(chunk.subarray(start));
       this.pendingBytes += chunk.length - start;
-      // One byte more than a full line plus its '\r' means the line cannot end in time:
-      // give up now instead of buffering without bound.
-      if (this.pendingBytes > this.maxLineBytes + 1) throw new LineTooLongError(this.maxLineBytes);
+      // Past the limit, the line can no longer end in time: give up now instead of buffering
+      // without bound. (One byte over is still fine if it is the '\r' of a '\r\n'.)
+      const overBy = this.pendingBytes - this.maxLineBytes;
+      if (overBy > 1 || (overBy === 1 && chunk[chunk.length - 1] !== CARRIAGE_RETURN)) {
+        throw new LineTooLongError(this.maxLineBytes);
+      }
     }
     return lines;
   }

@@ -1,8 +1,15 @@
 // Lesson 5: the handshake.
 // Read the lesson first: npm run lesson 5      Check your work: npm test -- lesson5
 
-import { encodeEvent, TEXTS } from '../../app/protocol.js';
+import { encodeEvent, PROTOCOL_VERSION, TEXTS } from '../../app/protocol.js';
 import type { Client, ServerContext } from '../../app/server/types.js';
+
+/** Called for every new connection, before it sends anything. */
+export function admit(client: Client, ctx: ServerContext): void {
+  // TODO (lesson 5): refuse with SERVER_FULL when ctx.connectionCount is over the limit;
+  // otherwise send `hello` and give the client handshakeTimeoutMs to send its name.
+  throw new Error('TODO (lesson 5): admit() is not written yet. Read the lesson: npm run lesson 5');
+}
 
 /** Says what is wrong with a username, or returns undefined when it is well formed. */
 export function checkUsername(name: string): string | undefined {

@@ -216,6 +216,7 @@ describe('commands', () => {
     const s = new Session(server());
     const [alice, bob, carol] = await s.loginAll('alice', 'bob', 'carol');
     await alice!.waitFor((e) => e.user === s.name('carol'), 'join of carol');
+    await bob!.expectNext('join', 'join of carol');
     bob!.send('/QUIT');
     expect(noTs(await bob!.expectNext('bye', 'bye'))).toEqual({ type: 'bye', text: 'Goodbye!' });
     await bob!.waitClosed();
