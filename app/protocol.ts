@@ -108,7 +108,11 @@ export const MAX_LINE_BYTES = 4096;
 
 /** Thrown by a line decoder once more than its limit has arrived without a line ending. */
 export class LineTooLongError extends Error {
-  constructor(readonly limit: number) {
+  constructor(
+    readonly limit: number,
+    /** The complete lines that came before the long one in the same chunk: they still count. */
+    readonly linesBefore: string[] = [],
+  ) {
     super(`a line is longer than ${limit} bytes`);
     this.name = 'LineTooLongError';
   }

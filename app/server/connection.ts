@@ -1,7 +1,7 @@
 // One client's connection, as the pieces see it (the Client interface): a name, a
-// way to send, a way to close. It owns the two things every send must respect:
-// writes are batched per tick, and a client that stops reading is dropped before
-// its queue can grow without bound (PROTOCOL.md: maxQueuedBytes, leave reason `slow`).
+// way to send, a way to close. Every send is batched with the others of the same tick,
+// and a client that stops reading is dropped before its queue can grow without bound
+// (PROTOCOL.md: maxQueuedBytes, leave reason `slow`).
 
 import type { Socket } from 'node:net';
 import { encodeEvent, type Event, type LeaveReason } from '../protocol.js';
@@ -23,7 +23,8 @@ export class Connection implements Client {
 
   constructor(
     readonly socket: Socket,
-    private readonly maxQueuedBytes: number,
+    /** Queues a line; false when the client is too slow to keep (lesson 9). */
+    private readonly write: (socket: Socket, line: string) => boolean,
     /** Called once, as soon as this client is gone: closed by us, dropped, or hung up. */
     private readonly onGone: (client: Connection) => void,
   ) {
@@ -46,8 +47,7 @@ export class Connection implements Client {
         this.socket.uncork();
       });
     }
-    this.socket.write(line);
-    if (this.socket.writableLength > this.maxQueuedBytes) this.drop('slow');
+    if (!this.write(this.socket, line)) this.drop('slow');
   }
 
   sendEvent(event: Event): void {

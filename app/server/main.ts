@@ -25,19 +25,5 @@ runMain('SERVER', async () => {
   console.log('  Press Ctrl+C to stop.');
   console.log(rule);
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) process.exit(1); // a second Ctrl+C: stop waiting
-    stopping = true;
-    console.log(`\n[SERVER] ${signal}: telling every client and shutting down...`);
-    // PROTOCOL.md: exit within 2 seconds, whatever the clients do.
-    setTimeout(() => process.exit(0), 1900).unref();
-    server.shutdown().then(() => {
-      console.log('[SERVER] Stopped.');
-      process.exit(0);
-    });
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  pieces.stopOnSignals(() => server.shutdown()); // lesson 8
 });
-

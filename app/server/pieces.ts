@@ -22,6 +22,10 @@ export const PIECE_FILES: { [K in PieceName]: string } = {
   handleLine: 'server/commands.ts',
   Mutex: 'server/mutex.ts',
   claimName: 'server/claim-name.ts',
+  watchEnds: 'server/lifecycle.ts',
+  shutdown: 'server/lifecycle.ts',
+  stopOnSignals: 'server/lifecycle.ts',
+  writeBounded: 'server/write-bounded.ts',
   RateLimiter: 'server/rate-limiter.ts',
   stripControl: 'server/strip-control.ts',
 };

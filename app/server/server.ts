@@ -43,14 +43,29 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
   let shuttingDown = false;
 
   function onConnection(socket: Socket): void {
-    // Without an 'error' listener, one client's ECONNRESET would crash the whole server.
-    socket.on('error', () => {});
-    if (shuttingDown) {
+    try {
+      serve(socket);
+    } catch (err) {
+      // A piece that throws costs this one connection, never the server.
+      log(`A server piece threw while accepting a connection: ${(err as Error).stack ?? err}`);
       socket.destroy();
-      return;
     }
+  }
 
-    const client = new Connection(socket, options.maxQueuedBytes, depart);
+  function serve(socket: Socket): void {
+    const client = new Connection(socket, (s, line) => pieces.writeBounded(s, line, options.maxQueuedBytes), depart);
+    const queue: string[] = [];
+    let busy = false;
+    let idleActions: (() => void)[] = [];
+    // Runs `then` once every line received so far has been answered.
+    const whenIdle = (then: () => void) => {
+      if (busy || queue.length > 0) idleActions.push(then);
+      else then();
+    };
+
+    // Lesson 8: errors, resets and half-closes.
+    pieces.watchEnds(socket, client, whenIdle);
+    if (shuttingDown) return client.close();
     connections.add(client);
     socket.on('close', () => connections.delete(client));
 
@@ -60,9 +75,6 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
 
     const decoder = new pieces.LineDecoder(options.maxLineBytes);
     const limiter = options.rateLimit && new pieces.RateLimiter(options.rateLimit.burst, options.rateLimit.perSecond);
-    const queue: string[] = [];
-    let busy = false;
-    let peerEnded = false;
 
     // Lines run strictly one after another, even when one (the handshake) awaits:
     // a name and a first chat line in one packet must still mean join, then chat.
@@ -84,31 +96,36 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       } finally {
         busy = false;
       }
-      // The client sent FIN after its last line: now that every reply is queued, close our side.
-      if (peerEnded) client.close();
+      const actions = idleActions;
+      idleActions = [];
+      for (const action of actions) action();
     }
 
     socket.on('data', (chunk: Buffer) => {
       if (client.closed) return;
       let lines: string[];
+      let tooLong = false;
       try {
         lines = decoder.push(chunk);
       } catch (err) {
-        if (!(err instanceof LineTooLongError)) log(`The line decoder threw: ${(err as Error).stack ?? err}`);
-        client.sendEvent({ type: 'error', code: 'LINE_TOO_LONG', text: `Lines may be at most ${options.maxLineBytes} bytes.` });
-        client.close();
-        return;
+        if (!(err instanceof LineTooLongError)) {
+          log(`The line decoder threw: ${(err as Error).stack ?? err}`);
+          return client.close();
+        }
+        socket.pause(); // nothing after the long line counts
+        lines = err.linesBefore;
+        tooLong = true;
       }
-      if (lines.length === 0) return;
       queue.push(...lines);
-      if (!busy) void processQueue();
+      if (!busy && queue.length > 0) void processQueue();
+      // The good lines that came first are answered, then the long one is refused.
+      if (tooLong) {
+        whenIdle(() => {
+          client.sendEvent({ type: 'error', code: 'LINE_TOO_LONG', text: `Lines may be at most ${options.maxLineBytes} bytes.` });
+          client.close();
+        });
+      }
     });
-
-    socket.on('end', () => {
-      peerEnded = true;
-      if (!busy) client.close();
-    });
-
   }
 
   // A client is gone the moment it quits, is dropped, or hangs up: others hear `leave` at once,
@@ -132,13 +149,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     async shutdown() {
       if (shuttingDown) return;
       shuttingDown = true;
-      const stopped = listening.close(); // stop accepting; resolves once every connection is gone
-      const line = encodeEvent({ type: 'shutdown', text: TEXTS.shutdown });
-      for (const client of connections) {
-        client.send(line);
-        client.close(); // flushes, then cuts any connection still open after a grace period
-      }
-      await stopped;
+      await pieces.shutdown(connections, () => listening.close()); // lesson 8
     },
   };
 }

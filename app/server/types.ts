@@ -120,6 +120,10 @@ export interface ServerPieces {
   handleLine: (client: Client, line: string, ctx: ServerContext) => void;          // lesson 6
   Mutex: new () => MutexLike;                                                      // lesson 7
   claimName: (client: Client, name: string, ctx: ServerContext) => Promise<ClaimOutcome>; // lesson 7
+  watchEnds: (socket: Socket, client: Client, whenIdle: (then: () => void) => void) => void; // lesson 8
+  shutdown: (clients: Iterable<Client>, stopAccepting: () => Promise<void>) => Promise<void>; // lesson 8
+  stopOnSignals: (stop: () => Promise<void>) => void;                              // lesson 8
+  writeBounded: (socket: Socket, line: string, maxQueuedBytes: number) => boolean; // lesson 9
   RateLimiter: new (burst: number, perSecond: number) => RateLimiterLike;          // lesson 9
   stripControl: (text: string) => string;                                          // lesson 9
 }
