@@ -1,0 +1,90 @@
+// `npm run bench`: drives a chat server with many real TCP clients on loopback and prints,
+// per scenario, a table and one machine-readable line (`BENCH {...}`).
+//
+//   npm run bench                                   every scenario, the reference server
+//   npm run bench -- --scenario fanout --runs 1     one scenario, one run
+//   npm run bench -- --server "node --import tsx app/server/main.ts --mine"   your own server
+//   npm run bench -- --quick                        small sizes, one run (a smoke test)
+//
+// The server is started as a child process with --port 0 --no-rate-limit --max-clients 20000
+// added to its command; its CPU and memory are read from /proc (Linux only; elsewhere n/a).
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runMain, UsageError } from '../../app/cli.js';
+import { connect, fanout, latency, slowReader, type Figures } from './scenarios.js';
+import { startServer, type ServerProcess } from './server-process.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SERVER_FLAGS = ['--port', '0', '--no-rate-limit', '--max-clients', '20000'];
+
+interface Case {
+  scenario: string;
+  label: string;
+  run: (server: ServerProcess) => Promise<Figures>;
+}
+
+function cases(quick: boolean): Case[] {
+  const fanoutSizes = quick ? [10, 50] : [10, 50, 200, 1000];
+  return [
+    ...fanoutSizes.map((n) => ({ scenario: 'fanout', label: `fanout ${n} clients`, run: (s: ServerProcess) => fanout(s, n, n >= 1000 ? 10 : 50) })),
+    { scenario: 'latency', label: `latency ${quick ? 50 : 200} clients × 10 lines/s`, run: (s) => latency(s, quick ? 50 : 200, 10, quick ? 2 : 5) },
+    { scenario: 'connect', label: `connect ${quick ? 500 : 5000} burst, ${quick ? 1000 : 10000} idle`, run: (s) => connect(s, quick ? 500 : 5000, quick ? 1000 : 10_000) },
+    { scenario: 'slow', label: 'slow reader among 20 talkers', run: (s) => slowReader(s, 20, 20, quick ? 4 : 8) },
+  ];
+}
+
+runMain('BENCH', async () => {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      server: { type: 'string', default: 'node --import tsx app/server/main.ts' },
+      scenario: { type: 'string', default: 'all' },
+      runs: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log('Usage: npm run bench -- [--scenario fanout|latency|connect|slow|all] [--runs N] [--quick] [--server "COMMAND"]');
+    return;
+  }
+  const runs = Number(values.runs ?? (values.quick ? 1 : 3));
+  if (!Number.isInteger(runs) || runs < 1 || runs > 10) throw new UsageError('--runs wants a number from 1 to 10.');
+  const chosen = cases(values.quick).filter((c) => values.scenario === 'all' || c.scenario === values.scenario);
+  if (chosen.length === 0) throw new UsageError(`Unknown scenario '${values.scenario}'.`);
+
+  console.log(`Server: ${values.server}   runs per case: ${runs} (median shown)\n`);
+  for (const c of chosen) {
+    const results: Figures[] = [];
+    for (let i = 0; i < runs; i++) {
+      const server = await startServer(values.server, SERVER_FLAGS, ROOT);
+      try {
+        results.push(await c.run(server));
+      } finally {
+        await server.stop();
+      }
+    }
+    const median = medianOf(results);
+    printTable(c.label, median);
+    console.log(`BENCH ${JSON.stringify({ scenario: c.scenario, label: c.label, runs, ...median })}\n`);
+  }
+});
+
+function medianOf(results: Figures[]): Figures {
+  const out: Figures = {};
+  for (const key of Object.keys(results[0])) {
+    const values = results.map((r) => r[key]).sort((a, b) => a - b);
+    out[key] = values[Math.floor(values.length / 2)];
+  }
+  return out;
+}
+
+function printTable(label: string, figures: Figures): void {
+  console.log(label);
+  const width = Math.max(...Object.keys(figures).map((k) => k.length));
+  for (const [key, value] of Object.entries(figures)) {
+    console.log(`  ${key.padEnd(width)}  ${Number.isNaN(value) ? 'n/a' : value.toLocaleString('en-US')}`);
+  }
+}

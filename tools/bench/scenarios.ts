@@ -1,0 +1,255 @@
+// The benchmark's scenarios. Each starts a fresh server, drives it with real TCP clients
+// speaking PROTOCOL.md on loopback, and returns its figures. Every loop is bounded in
+// count and in time.
+
+import { performance } from 'node:perf_hooks';
+import { LoadClient, loginMany } from './load-client.js';
+import type { ServerProcess } from './server-process.js';
+
+export type Figures = Record<string, number>;
+
+const now = () => performance.timeOrigin + performance.now();
+const MB = 1024 * 1024;
+
+/** Load-generator CPU seconds since `start` (process.cpuUsage()). */
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+}
+
+/** Resolves true once `done()` holds (checked every 5 ms), or false after `ms`. */
+function until(done: () => boolean, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const deadline = now() + ms;
+    const timer = setInterval(() => {
+      if (done() || now() > deadline) {
+        clearInterval(timer);
+        resolve(done());
+      }
+    }, 5);
+  });
+}
+
+/** Percentile of a latency histogram with 0.1 ms buckets. */
+class Histogram {
+  private readonly buckets = new Uint32Array(100_000); // up to 10 s
+  count = 0;
+  max = 0;
+  add(ms: number): void {
+    this.buckets[Math.min(this.buckets.length - 1, Math.max(0, Math.round(ms * 10)))]++;
+    this.count++;
+    if (ms > this.max) this.max = ms;
+  }
+  percentile(p: number): number {
+    let seen = 0;
+    const target = Math.ceil(this.count * p);
+    for (let i = 0; i < this.buckets.length; i++) {
+      seen += this.buckets[i];
+      if (seen >= target) return i / 10;
+    }
+    return NaN;
+  }
+}
+
+/** Every client checks that each sender's lines arrive once and in order. */
+function trackOrder(clients: LoadClient[], onLine?: (sentAt: number) => void) {
+  const stats = { received: 0, lost: 0, reordered: 0 };
+  for (const client of clients) {
+    const last = new Int32Array(clients.length + 1).fill(-1);
+    client.onChat = ({ senderIndex, seq, sentAt }) => {
+      const expected = last[senderIndex] + 1;
+      if (seq < expected) stats.reordered++;
+      else if (seq > expected) stats.lost += seq - expected;
+      last[senderIndex] = Math.max(last[senderIndex], seq);
+      stats.received++;
+      onLine?.(sentAt);
+    };
+  }
+  return stats;
+}
+
+/** Fan-out at full speed: every client sends `lines` lines at once; each must reach every other client. */
+export async function fanout(server: ServerProcess, clientCount: number, lines: number): Promise<Figures> {
+  const clients = await loginMany(server.port, clientCount);
+  await Promise.all(clients.map((c) => c.roundTrip())); // every join has been delivered
+  const expected = clientCount * (clientCount - 1) * lines;
+  const stats = trackOrder(clients);
+  const rss0 = server.rssBytes();
+  const cpu0 = server.cpuSeconds();
+  const gen0 = process.cpuUsage();
+  const t0 = now();
+  for (const client of clients) {
+    let batch = '';
+    for (let seq = 0; seq < lines; seq++) batch += LoadClient.line(seq, 40);
+    client.socket.write(batch);
+  }
+  await until(() => stats.received >= expected, 120_000);
+  const seconds = (now() - t0) / 1000;
+  const cpu = server.cpuSeconds() - cpu0;
+  const figures = {
+    clients: clientCount,
+    linesEach: lines,
+    deliveries: stats.received,
+    deliveriesPerSecond: Math.round(stats.received / seconds),
+    serverCpuSecondsPerMillion: round((cpu / stats.received) * 1e6, 3),
+    lost: expected - stats.received + stats.lost,
+    reordered: stats.reordered,
+    serverRssMB: round(Math.max(rss0, server.rssBytes()) / MB, 1),
+    loadGeneratorCpuSeconds: round(cpuSince(gen0), 2),
+    seconds: round(seconds, 2),
+  };
+  for (const c of clients) c.close();
+  return figures;
+}
+
+/** Fan-out at a fixed rate, for latency: each client sends `perSecond` lines a second for `seconds`. */
+export async function latency(server: ServerProcess, clientCount: number, perSecond: number, seconds: number): Promise<Figures> {
+  const clients = await loginMany(server.port, clientCount);
+  await Promise.all(clients.map((c) => c.roundTrip()));
+  const histogram = new Histogram();
+  const stats = trackOrder(clients, (sentAt) => histogram.add(now() - sentAt));
+  const linesEach = Math.round(perSecond * seconds);
+  const interval = 1000 / perSecond;
+  const cpu0 = server.cpuSeconds();
+  // Each client sends on its own timer, spread over the first interval.
+  await Promise.all(
+    clients.map(
+      (client, i) =>
+        new Promise<void>((resolve) => {
+          let seq = 0;
+          setTimeout(() => {
+            const timer = setInterval(() => {
+              client.socket.write(LoadClient.line(seq++, 40));
+              if (seq >= linesEach) {
+                clearInterval(timer);
+                resolve();
+              }
+            }, interval);
+          }, (i * interval) / clientCount);
+        }),
+    ),
+  );
+  const expected = clientCount * (clientCount - 1) * linesEach;
+  await until(() => stats.received >= expected, 10_000);
+  const figures = {
+    clients: clientCount,
+    linesPerSecondEach: perSecond,
+    deliveries: stats.received,
+    p50Ms: histogram.percentile(0.5),
+    p99Ms: histogram.percentile(0.99),
+    maxMs: round(histogram.max, 1),
+    lost: expected - stats.received + stats.lost,
+    reordered: stats.reordered,
+    serverCpuSeconds: round(server.cpuSeconds() - cpu0, 2),
+  };
+  for (const c of clients) c.close();
+  return figures;
+}
+
+/** Logins: `burst` clients at once, then `idle` clients held open to measure memory per connection. */
+export async function connect(server: ServerProcess, burst: number, idle: number): Promise<Figures> {
+  const rssEmpty = server.rssBytes();
+  const t0 = now();
+  const burstClients = await loginMany(server.port, burst, burst);
+  const burstSeconds = (now() - t0) / 1000;
+  for (const c of burstClients) c.close();
+
+  // Paced: one login every millisecond; how long does each take?
+  const paced = new Histogram();
+  const pacedClients: LoadClient[] = [];
+  for (let i = 0; i < 500; i++) {
+    const start = now();
+    pacedClients.push(await LoadClient.login(server.port, 1_000_000 + i));
+    paced.add(now() - start);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  for (const c of pacedClients) c.close();
+
+  const rssBefore = server.rssBytes();
+  const held = await loginMany(server.port, idle, 500, 2_000_000);
+  if (typeof global.gc === 'function') global.gc();
+  await new Promise((r) => setTimeout(r, 500)); // let the server settle before reading its memory
+  const rssHeld = server.rssBytes();
+  const figures = {
+    burstClients: burst,
+    burstLoginSeconds: round(burstSeconds, 2),
+    pacedLoginP50Ms: paced.percentile(0.5),
+    pacedLoginP99Ms: paced.percentile(0.99),
+    idleClients: idle,
+    rssEmptyMB: round(rssEmpty / MB, 1),
+    rssHeldMB: round(rssHeld / MB, 1),
+    rssPerConnectionKB: round((rssHeld - Math.min(rssBefore, rssHeld)) / idle / 1024, 2),
+  };
+  for (const c of held) c.close();
+  return figures;
+}
+
+/** One client never reads while `talkers` chat at a steady rate with big lines. */
+export async function slowReader(server: ServerProcess, talkers: number, perSecond: number, seconds: number): Promise<Figures> {
+  const clients = await loginMany(server.port, talkers);
+  const slow = await LoadClient.login(server.port, talkers); // b<talkers>: never reads again
+  await Promise.all(clients.map((c) => c.roundTrip()));
+  slow.socket.pause();
+  const rss0 = server.rssBytes();
+  let rssMax = rss0;
+
+  const t0 = now();
+  let droppedAt = NaN;
+  const lastSeen = new Float64Array(talkers).fill(t0);
+  let longestGap = 0;
+  const stats = trackOrder(clients);
+  clients.forEach((client, i) => {
+    const track = client.onChat;
+    client.onChat = (d) => {
+      if (d.senderIndex === talkers) return; // the slow one does not talk
+      const t = now();
+      longestGap = Math.max(longestGap, t - lastSeen[i]);
+      lastSeen[i] = t;
+      track(d);
+    };
+    client.onOther = (event) => {
+      if (event.type === 'leave' && event.user === LoadClient.name(talkers) && event.reason === 'slow' && Number.isNaN(droppedAt)) droppedAt = now() - t0;
+    };
+  });
+
+  const linesEach = Math.round(perSecond * seconds);
+  const interval = 1000 / perSecond;
+  const sampler = setInterval(() => (rssMax = Math.max(rssMax, server.rssBytes())), 100);
+  await Promise.all(
+    clients.map(
+      (client, i) =>
+        new Promise<void>((resolve) => {
+          let seq = 0;
+          setTimeout(() => {
+            const timer = setInterval(() => {
+              client.socket.write(LoadClient.line(seq++, 4000));
+              if (seq >= linesEach) {
+                clearInterval(timer);
+                resolve();
+              }
+            }, interval);
+          }, (i * interval) / talkers);
+        }),
+    ),
+  );
+  await Promise.all(clients.map((c) => c.roundTrip()));
+  clearInterval(sampler);
+  const expected = talkers * (talkers - 1) * linesEach;
+  const figures = {
+    talkers,
+    linesPerSecondEach: perSecond,
+    othersReceivedPercent: round((stats.received / expected) * 100, 2),
+    othersLongestGapMs: round(longestGap, 1),
+    slowDroppedAfterSeconds: round(droppedAt / 1000, 2),
+    rssGrowthMB: round((rssMax - rss0) / MB, 1),
+    lost: stats.lost + (expected - stats.received),
+    reordered: stats.reordered,
+  };
+  for (const c of [...clients, slow]) c.close();
+  return figures;
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
