@@ -37,7 +37,7 @@ export interface Listening {
   /** The address actually bound; with port 0 this is the port the OS picked. */
   readonly host: string;
   readonly port: number;
-  /** Stops accepting new connections; resolves once the port is released. */
+  /** Stops accepting new connections at once; resolves once the last open connection has ended too. */
   close(): Promise<void>;
 }
 export type Listen = (options: ListenOptions, onConnection: (socket: Socket) => void) => Promise<Listening>;
