@@ -43,7 +43,12 @@ export const LESSONS: Lesson[] = [
     slug: 'the-event-loop',
     title: 'The event loop: many clients, one thread',
     edits: ['server/registry.ts'],
-    hints: [],
+    hints: [
+      'Keep the members in a Map<string, M> keyed by member.name.toLowerCase(). find(name) then looks up name.toLowerCase(), so \'ALICE\' finds Alice. The values keep each name as it was typed.',
+      'names(): take the values (not the keys, which are lower-cased), map each to member.name, and sort the result. size is simply the Map\'s size.',
+      'broadcast(line, except): loop over the members and call member.send(line) for each one that is not except (compare with !==, the very same object). No async, no await, no setTimeout: send() only queues the bytes, and every member must have the line before broadcast() returns.',
+      'remove(member): find the entry under member.name.toLowerCase() and delete it only if it holds this very member (this.members.get(key) === member). A late remove() must not throw out a newer user who has taken the name since.',
+    ],
   },
   {
     number: 4,
@@ -64,6 +69,27 @@ export const LESSONS: Lesson[] = [
     slug: 'commands',
     title: 'Commands',
     edits: ['server/commands.ts'],
+    hints: [],
+  },
+  {
+    number: 7,
+    slug: 'async-mutexes',
+    title: 'Races without threads: async mutexes',
+    edits: ['server/mutex.ts', 'server/claim-name.ts'],
+    hints: [],
+  },
+  {
+    number: 8,
+    slug: 'errors-and-shutdown',
+    title: 'Errors, timeouts and graceful shutdown',
+    edits: ['server/lifecycle.ts'],
+    hints: [],
+  },
+  {
+    number: 9,
+    slug: 'hostile-clients',
+    title: 'Slow readers, floods and hostile bytes',
+    edits: ['server/write-bounded.ts', 'server/rate-limiter.ts', 'server/strip-control.ts'],
     hints: [],
   },
 ];

@@ -131,9 +131,13 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
   // A client is gone the moment it quits, is dropped, or hangs up: others hear `leave` at once,
   // even while its socket is still flushing its last bytes.
   function depart(client: Connection): void {
-    if (client.name !== '' && ctx.registry.find(client.name) === client) {
-      ctx.registry.remove(client);
-      if (!shuttingDown) ctx.registry.broadcast(encodeEvent({ type: 'leave', user: client.name, reason: client.leaveReason }));
+    try {
+      if (client.name !== '' && ctx.registry.find(client.name) === client) {
+        ctx.registry.remove(client);
+        if (!shuttingDown) ctx.registry.broadcast(encodeEvent({ type: 'leave', user: client.name, reason: client.leaveReason }));
+      }
+    } catch (err) {
+      log(`A server piece threw while connection ${client.id} was leaving: ${(err as Error).stack ?? err}`);
     }
   }
 

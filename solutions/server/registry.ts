@@ -1,8 +1,8 @@
 // Lesson 3: who is online, and sending a line to all of them.
 //
 // The Python original kept a dict {socket: name} and walked it under a lock in every
-// thread. In Node every callback runs on the one event-loop thread, so a plain Map is
-// safe: no two callbacks ever touch it at the same instant.
+// thread. In Node every callback runs to completion on the one event-loop thread, so a
+// plain Map is safe: no other code can touch it while one of these methods runs.
 
 import type { Member, RegistryLike } from '../../app/server/types.js';
 
@@ -25,6 +25,7 @@ export class Registry<M extends Member> implements RegistryLike<M> {
   }
 
   names(): string[] {
+    // The names as people typed them (the keys are only for finding), sorted.
     return [...this.members.values()].map((m) => m.name).sort();
   }
 
@@ -32,6 +33,8 @@ export class Registry<M extends Member> implements RegistryLike<M> {
     return this.members.size;
   }
 
+  // Synchronous on purpose: send() only queues the bytes, so the loop is quick, and every
+  // member has the line before any later line is handled. No await, no timer.
   broadcast(line: string, except?: M): void {
     for (const member of this.members.values()) {
       if (member !== except) member.send(line);

@@ -28,6 +28,8 @@ export class TestClient {
   private pending = Buffer.alloc(0);
   private readonly changes = new EventEmitter();
   closed = false;
+  /** True once the suite itself hung up, so the transcript does not blame the server. */
+  private hungUp = false;
 
   private constructor(
     readonly label: string,
@@ -46,7 +48,7 @@ export class TestClient {
     socket.on('error', () => {}); // a reset shows up as 'close', which is what tests look at
     socket.on('close', () => {
       this.closed = true;
-      ctx.transcript.record(ctx.serverLabel, label, '');
+      if (!this.hungUp) ctx.transcript.record(ctx.serverLabel, label, '');
       this.changes.emit('change');
     });
   }
@@ -134,7 +136,10 @@ export class TestClient {
     ).then(() => undefined);
   }
 
+  /** Hangs up at once (the suite's side closes, not the server's). */
   close(): void {
+    if (!this.socket.destroyed) this.ctx.transcript.record(this.label, this.ctx.serverLabel, '');
+    this.hungUp = true;
     this.socket.destroy();
   }
 
