@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
+    include: ['tests/**/*.test.{ts,tsx}'],
     // Threads without per-file isolation start markedly faster; every suite starts its own
     // servers on port 0 and shares no state, so they stay independent.
     pool: 'threads',

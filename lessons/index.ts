@@ -62,7 +62,13 @@ export const LESSONS: Lesson[] = [
     slug: 'a-protocol',
     title: 'A protocol: the handshake and typed events',
     edits: ['server/handshake.ts'],
-    hints: [],
+    hints: [
+      'Every handshake error is two calls: client.sendEvent({ type: \'error\', code, text }), then client.close(). Write a small refuse(client, code, text) helper first; all four errors of this lesson use it.',
+      'In admit(): ctx.connectionCount already counts the new connection, so refuse with SERVER_FULL when it is > ctx.options.maxClients (not >=), and return. Otherwise send { type: \'hello\', proto: PROTOCOL_VERSION, text: TEXTS.hello }, then setTimeout(..., ctx.options.handshakeTimeoutMs) that refuses with TIMEOUT if client.name is still \'\'.',
+      'checkUsername: anchor the pattern, /^[A-Za-z0-9_-]+$/, and check the length (1 to 20) apart so that the message can say which rule was broken. Without ^ and $, "bob smith" passes because "bob" matches.',
+      'handshake(): const name = line.trim(); refuse INVALID_NAME if checkUsername(name) returns a message; then const outcome = await ctx.pieces.claimName(client, name, ctx) and switch on it: \'taken\' → NAME_TAKEN, \'reserved\' → INVALID_NAME, \'gone\' → return without sending anything, \'ok\' → welcome and join.',
+      'On \'ok\': clearTimeout (keep the timer in a WeakMap<Client, NodeJS.Timeout> filled by admit()), client.sendEvent({ type: \'welcome\', user: client.name, users: ctx.registry.names(), text: TEXTS.welcome(client.name) }), then ctx.registry.broadcast(encodeEvent({ type: \'join\', user: client.name }), client): the second argument keeps the newcomer out of their own join.',
+    ],
   },
   {
     number: 6,
