@@ -75,7 +75,13 @@ export const LESSONS: Lesson[] = [
     slug: 'commands',
     title: 'Commands',
     edits: ['server/commands.ts'],
-    hints: [],
+    hints: [
+      'Trim the line, then ask one question: does it start with \'//\' (chat, minus the first \'/\'), with \'/\' (a command), or neither (chat)? Ask about \'//\' first, or every escaped line becomes an unknown command.',
+      'Split a command at its first white space: end = line.search(/\\s/) (line.length when it is -1), name = line.slice(1, end).toLowerCase(), args = line.slice(end).trim(). Look the name up in a Map<string, Command>: a plain object would also find \'constructor\' and \'__proto__\'. Not in the Map: error UNKNOWN_COMMAND, and return.',
+      'In /whisper, split the arguments once more: /^(\\S+)\\s+(.+)$/s.exec(args) gives the user and the message, or null (error USAGE). ctx.registry.find(user) finds the user in any case; undefined means NO_SUCH_USER, and target === client means USAGE (yourself).',
+      'A whisper is one line sent twice: const line = encodeEvent({ type: \'whisper\', from: client.name, to: target.name, text }); then target.send(line) and client.send(line). /quit is two calls, in this order: client.sendEvent({ type: \'bye\', text: TEXTS.bye }), then client.close(\'quit\').',
+      'Chat: const text = ctx.pieces.stripControl(line.startsWith(\'//\') ? line.slice(1) : line).trim(); if (text === \'\') return; then ctx.registry.broadcast(encodeEvent({ type: \'chat\', from: client.name, text }), client).',
+    ],
   },
   {
     number: 7,

@@ -56,7 +56,8 @@ export class TestClient {
   /** Opens a TCP connection (nothing is sent yet). */
   static connect(port: number, label: string, ctx: ClientContext, host = '127.0.0.1'): Promise<TestClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ port, host });
+      // No Nagle: a barrier line right after a line with no reply must not wait for a delayed ACK.
+      const socket = net.connect({ port, host, noDelay: true });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(failure({ problem: `${label} could not connect to ${host}:${port} within ${PATIENCE_MS} ms.`, see: ctx.see, transcript: ctx.transcript, logs: ctx.logs }));
