@@ -55,7 +55,13 @@ export const LESSONS: Lesson[] = [
     slug: 'framing',
     title: 'Framing: a byte stream is not a message stream',
     edits: ['server/line-decoder.ts', 'client/connect.ts'],
-    hints: [],
+    hints: [
+      "A chunk is not a line. Keep the bytes after the last '\\n' of each chunk inside the decoder (a `pending` field: an array of Buffers), and put them in front of the next chunk. One decoder lives as long as its connection.",
+      "Work on bytes: find each newline with chunk.indexOf(0x0a, start). The line is the pending bytes plus chunk.subarray(start, newline), joined with Buffer.concat. Decode only that whole line with .toString('utf8'): a character cut between chunks is whole again by then. If its last byte is 0x0d ('\\r'), leave it out: line.subarray(0, -1).",
+      "The limit counts bytes: compare the line Buffer's length ('\\r' already dropped) with this.maxLineBytes, and throw new LineTooLongError(this.maxLineBytes, lines), where lines are the lines this push() had already finished.",
+      "Don't wait for a newline to check: after keeping the leftover bytes, if more than this.maxLineBytes are pending, throw at once. The one exception: exactly maxLineBytes + 1 pending whose last byte is '\\r' (its '\\n' may be in the next chunk).",
+      "In client/connect.ts: create const decoder = new LineDecoder() right after net.connect(), and replace the once('data') handlers with one socket.on('data', function onData(chunk) {...}) that loops over decoder.push(chunk) and switches on parseEvent(line).type: 'hello' → write the name; 'welcome' → socket.off('data', onData) and resolve; anything else → reject. Wrap decoder.push() in try/catch and reject if it throws.",
+    ],
   },
   {
     number: 5,

@@ -63,7 +63,10 @@ export interface RegistryLike<M extends Member = Member> {
 
 // ── Lesson 4: framing ─────────────────────────────────────────────────────────
 export interface LineDecoderLike {
-  /** Takes the next chunk of bytes; returns the complete lines it finished. Throws LineTooLongError. */
+  /**
+   * Takes the next chunk of bytes; returns the complete lines it finished. Throws LineTooLongError
+   * (whose linesBefore holds the lines this chunk finished before the long one).
+   */
   push(chunk: Buffer): string[];
 }
 

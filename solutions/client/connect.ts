@@ -1,4 +1,5 @@
 // Lesson 1: connect to a chat server, log in, and read the welcome.
+// Lesson 4: read it line by line, however TCP cuts the bytes.
 //
 // Python:  s = socket.socket(AF_INET, SOCK_STREAM); s.connect((host, port))
 //          prompt = s.recv(1024); s.sendall(name.encode()); reply = s.recv(1024)
@@ -7,6 +8,7 @@
 
 import net from 'node:net';
 import { parseEvent, type WelcomeEvent } from '../../app/protocol.js';
+import { LineDecoder } from '../server/line-decoder.js';
 
 export interface JoinOptions {
   host: string;
@@ -22,27 +24,38 @@ export interface Joined {
 export function joinChat({ host, port, name }: JoinOptions): Promise<Joined> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
+    // One 'data' event is not one message: it may hold half a line or several. One decoder
+    // for the whole connection keeps the unfinished line until the rest arrives.
+    const decoder = new LineDecoder();
 
     socket.on('error', (err: NodeJS.ErrnoException) => {
       // Without this listener, a refused connection would crash the program.
       reject(new Error(err.code === 'ECONNREFUSED' ? 'Connection refused. Is the server running?' : `Could not reach ${host}:${port}: ${err.message}`));
     });
 
-    // The server speaks first: `hello` asks for our name. We answer with one line.
-    // (Reading one 'data' event as one message works here only by luck: lesson 4 fixes it.)
-    socket.once('data', () => {
-      socket.write(name + '\n');
-      socket.once('data', (chunk: Buffer) => {
-        const reply = chunk.toString('utf8');
-        const event = parseEvent(reply.trim());
-        if (event.type === 'welcome') {
-          resolve({ socket, welcome: event });
+    socket.on('data', function onData(chunk: Buffer) {
+      let lines: string[];
+      try {
+        lines = decoder.push(chunk);
+      } catch (err) {
+        socket.destroy();
+        return reject(err);
+      }
+      for (const line of lines) {
+        const event = parseEvent(line);
+        if (event.type === 'hello') {
+          // The server speaks first: `hello` asks for our name. We answer with one line.
+          socket.write(name + '\n');
+        } else if (event.type === 'welcome') {
+          // Logged in. From here on the socket is the caller's to read.
+          socket.off('data', onData);
+          return resolve({ socket, welcome: event });
         } else {
           // An `error` event (name taken, invalid...) carries a text written for people.
           socket.destroy();
-          reject(new Error(event.type === 'error' ? event.text : `Expected a welcome, got: ${reply.trim()}`));
+          return reject(new Error(event.type === 'error' ? event.text : `Expected a welcome, got: ${line}`));
         }
-      });
+      }
     });
 
     socket.on('close', () => reject(new Error('The server closed the connection before welcoming us.')));

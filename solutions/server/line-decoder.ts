@@ -12,6 +12,7 @@ const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
 export class LineDecoder implements LineDecoderLike {
+  /** The start of a line whose '\n' has not arrived yet, in the chunks it came in. */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
 
@@ -20,33 +21,31 @@ export class LineDecoder implements LineDecoderLike {
   push(chunk: Buffer): string[] {
     const lines: string[] = [];
     let start = 0;
-    let newline = chunk.indexOf(NEWLINE, start);
-    while (newline !== -1) {
-      const piece = chunk.subarray(start, newline);
-      const bytes = this.pendingBytes > 0 ? Buffer.concat([...this.pending, piece]) : piece;
-      this.pending = [];
-      this.pendingBytes = 0;
-      lines.push(this.decode(bytes));
+    for (let newline = chunk.indexOf(NEWLINE); newline !== -1; newline = chunk.indexOf(NEWLINE, start)) {
+      const line = this.takeLine(chunk.subarray(start, newline));
+      // The error carries the lines finished before this one: they still count.
+      if (line.length > this.maxLineBytes) throw new LineTooLongError(this.maxLineBytes, lines);
+      // Decoding only now, with the whole line, keeps split characters intact.
+      // Bytes that are not valid UTF-8 become U+FFFD; toString() never throws.
+      lines.push(line.toString('utf8'));
       start = newline + 1;
-      newline = chunk.indexOf(NEWLINE, start);
     }
     if (start < chunk.length) {
       this.pending.push(chunk.subarray(start));
       this.pendingBytes += chunk.length - start;
-      // Past the limit, the line can no longer end in time: give up now instead of buffering
-      // without bound. (One byte over is still fine if it is the '\r' of a '\r\n'.)
-      const overBy = this.pendingBytes - this.maxLineBytes;
-      if (overBy > 1 || (overBy === 1 && chunk[chunk.length - 1] !== CARRIAGE_RETURN)) {
-        throw new LineTooLongError(this.maxLineBytes);
-      }
+      // Waiting for a '\n' that may never come would let one client fill our memory: give up
+      // as soon as the line cannot fit. (One byte over may still be the '\r' of a '\r\n'.)
+      const over = this.pendingBytes - this.maxLineBytes;
+      if (over > 1 || (over === 1 && chunk[chunk.length - 1] !== CARRIAGE_RETURN)) throw new LineTooLongError(this.maxLineBytes, lines);
     }
     return lines;
   }
 
-  private decode(bytes: Buffer): string {
-    const end = bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length;
-    if (end > this.maxLineBytes) throw new LineTooLongError(this.maxLineBytes);
-    // Invalid UTF-8 becomes U+FFFD here; it never throws.
-    return bytes.toString('utf8', 0, end);
+  /** The pending bytes and `tail` (the bytes before a '\n'): one whole line, without a final '\r'. */
+  private takeLine(tail: Buffer): Buffer {
+    const line = this.pendingBytes === 0 ? tail : Buffer.concat([...this.pending, tail]);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return line[line.length - 1] === CARRIAGE_RETURN ? line.subarray(0, -1) : line;
   }
 }

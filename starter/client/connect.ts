@@ -1,5 +1,6 @@
 // Lesson 1: connect to a chat server, log in, and read the welcome.
 // Read the lesson first: npm run lesson 1      Check your work: npm test -- lesson1
+// Lesson 4 comes back here: npm run lesson 4  (then: npm test -- lesson4)
 
 import net from 'node:net';
 import { parseEvent, type WelcomeEvent } from '../../app/protocol.js';
@@ -24,6 +25,9 @@ export function joinChat({ host, port, name }: JoinOptions): Promise<Joined> {
     //  3. When the server's first message (`hello`) arrives, send your name and a '\n'.
     //  4. When the next message arrives, parse it with parseEvent(). A `welcome` resolves
     //     with { socket, welcome }; an `error` rejects with the error's text.
+    // TODO (lesson 4): one 'data' event is not one message. Come back once your LineDecoder
+    //  works: import { LineDecoder } from '../server/line-decoder.js', create one decoder per
+    //  connection, feed it every chunk, and act on the lines it returns, one at a time.
     reject(new Error('TODO (lesson 1): joinChat() is not written yet. Read the lesson: npm run lesson 1'));
   });
 }

@@ -8,9 +8,16 @@ export class LineDecoder implements LineDecoderLike {
   constructor(private readonly maxLineBytes: number = MAX_LINE_BYTES) {}
 
   push(chunk: Buffer): string[] {
-    // TODO (lesson 4): keep the bytes of an unfinished line between calls; return every
-    // complete line (without '\n' or a '\r' before it), decoded as UTF-8. Throw
-    // LineTooLongError as soon as more than maxLineBytes arrive without a '\n'.
+    // TODO (lesson 4): return every line this chunk completes, in order.
+    //  1. Keep the bytes of an unfinished line between calls: its '\n' may come later.
+    //  2. Split on the newline byte (0x0A) first, then decode each whole line as UTF-8,
+    //     so that a character cut in two by TCP is whole again.
+    //  3. Drop a '\r' right before the '\n'. A '\r' anywhere else stays.
+    //  4. A line may hold this.maxLineBytes bytes (not characters), line ending not counted.
+    //     Throw new LineTooLongError(this.maxLineBytes, lines) for a longer one, and as soon
+    //     as more than that is pending without a '\n' (one byte more is fine while it is a
+    //     '\r': its '\n' may be in the next chunk). Never wait for a newline that may not come.
+    //     `lines`: the lines this call finished before the long one. They still count.
     throw new Error('TODO (lesson 4): LineDecoder.push() is not written yet. Read the lesson: npm run lesson 4');
   }
 }

@@ -35,6 +35,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   const server = net.createServer({ allowHalfOpen: true }, (client) => {
     const upstream = net.connect({ port: options.targetPort, host: '127.0.0.1', allowHalfOpen: true });
     for (const s of [client, upstream]) {
+      s.setNoDelay(true); // Nagle must never merge the pieces we cut
       sockets.add(s);
       s.on('error', () => {});
       s.on('close', () => sockets.delete(s));
