@@ -19,6 +19,11 @@ export function describeFailure(err: unknown): string {
 
 /** Runs a program's main function, turning a failure into one line and an exit code. */
 export function runMain(label: string, main: () => Promise<void>): void {
+  // Piped into `head` or a pager that quits early: stop quietly, not with an EPIPE stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   main().catch((err: unknown) => {
     console.error(`[${label}] ${describeFailure(err)}`);
     process.exit(err instanceof UsageError ? 2 : 1);
