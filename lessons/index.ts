@@ -94,7 +94,13 @@ export const LESSONS: Lesson[] = [
     slug: 'async-mutexes',
     title: 'Races without threads: async mutexes',
     edits: ['server/mutex.ts', 'server/claim-name.ts'],
-    hints: [],
+    hints: [
+      "Start with claimName (starter/server/claim-name.ts): the race lives between registry.find() and registry.add(), and the await in between is where other logins run. All of it goes inside one task: return ctx.loginLock.runExclusive(async () => { ... }), with the same steps and returns as now.",
+      "The Mutex needs two fields: locked = false, and waiters: Array<() => void> = [], oldest first. On a free lock, set locked = true and run the task at once; on a held lock, wait in line first.",
+      "To wait in line, keep a promise's resolve instead of calling it: await new Promise<void>((resolve) => this.waiters.push(resolve)). The code after that await runs when whoever releases the lock calls that resolve.",
+      "Run the task as try { return await task(); } finally { release(); }. The await keeps the lock until the task has really finished; finally releases it even when the task throws, and the error still reaches the caller.",
+      "Release by handing over: const next = this.waiters.shift(); if (next) next(); else this.locked = false. Never set locked = false while someone waits: a newcomer would slip in before the woken waiter runs.",
+    ],
   },
   {
     number: 8,

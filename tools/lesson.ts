@@ -28,7 +28,8 @@ async function rendered(lesson: Lesson): Promise<string> {
   const source = path.join(ROOT, lessonFile(lesson));
   const width = terminalWidth();
   const { mtimeMs, size } = statSync(source);
-  const cached = path.join(CACHE, `lesson-${lesson.number}-${width}-${Math.round(mtimeMs)}-${size}.txt`);
+  const renderer = Math.round(statSync(path.join(ROOT, 'tools', 'render.ts')).mtimeMs);
+  const cached = path.join(CACHE, `lesson-${lesson.number}-${width}-${Math.round(mtimeMs)}-${size}-${renderer}.txt`);
   if (existsSync(cached)) return readFileSync(cached, 'utf8');
   const { renderMarkdown } = await import('./render.js');
   const text = renderMarkdown(readFileSync(source, 'utf8'), width);

@@ -3,6 +3,7 @@
 
 import { Marked } from 'marked';
 import { markedTerminal } from 'marked-terminal';
+import wrapAnsi from 'wrap-ansi';
 
 export function renderMarkdown(markdown: string, width: number): string {
   const marked = new Marked();
@@ -13,9 +14,31 @@ export function renderMarkdown(markdown: string, width: number): string {
   marked.use({
     renderer: {
       text(token) {
-        return 'tokens' in token && token.tokens ? this.parser.parseInline(token.tokens) : false;
+        // One line per item (soft line breaks become spaces); wrapListItems wraps it to the width.
+        return 'tokens' in token && token.tokens ? this.parser.parseInline(token.tokens).replace(/\n/g, ' ') : false;
       },
     },
   });
-  return marked.parse(markdown, { async: false }) as string;
+  return wrapListItems(marked.parse(markdown, { async: false }) as string, width);
+}
+
+// A list item's bullet and its indentation, e.g. '  * ' or '  12. '.
+const LIST_ITEM = /^(\s*)(\*|\d+\.) /;
+
+/** marked-terminal does not wrap list items: wrap each long one, its lines lined up after the bullet. */
+function wrapListItems(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      const item = LIST_ITEM.exec(line.replace(/\x1b\[[0-9;]*m/g, ''));
+      if (!item) return line;
+      // The bullet's prefix is plain text (no colour codes), so it can be cut off by length.
+      const prefix = item[0];
+      const indent = ' '.repeat(prefix.length);
+      return wrapAnsi(line.slice(prefix.length), width - prefix.length, { hard: true })
+        .split('\n')
+        .map((part, i) => (i === 0 ? prefix : indent) + part)
+        .join('\n');
+    })
+    .join('\n');
 }

@@ -72,6 +72,7 @@ export interface LineDecoderLike {
 
 // ── Lesson 7: locks ───────────────────────────────────────────────────────────
 export interface MutexLike {
+  /** Runs `task` alone (one at a time, in the order asked), releases however it ends, and passes its value or error through. */
   runExclusive<T>(task: () => Promise<T> | T): Promise<T>;
 }
 

@@ -1,31 +1,32 @@
 // Lesson 7: a mutex for async code.
 //
-// Python's threading.Lock stops other *threads*. Node has one thread, so nothing can
-// interrupt a callback, but an `await` lets every other callback run before we resume.
-// This lock stops other *async tasks* from entering between our check and our act.
+// Python's threading.Lock keeps other *threads* out. Node runs your code on one thread, so
+// nothing can interrupt a callback; but every `await` lets other callbacks run before we
+// resume. This lock keeps other *async tasks* out for as long as one task holds it,
+// awaits included.
 
 import type { MutexLike } from '../../app/server/types.js';
 
 export class Mutex implements MutexLike {
   private locked = false;
-  // Waiters in arrival order (FIFO), each the `resolve` of the promise it awaits.
+  // Tasks waiting for the lock, oldest first (FIFO); each entry wakes one of them up.
   private readonly waiters: Array<() => void> = [];
 
   /** Waits for the lock; resolves with the function that releases it. */
   async lock(): Promise<() => void> {
     if (this.locked) {
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-      // The releaser handed the lock straight to us: `locked` stayed true, so no one
-      // could slip in between its release and our wake-up.
+      await new Promise<void>((wake) => this.waiters.push(wake));
+      // We were handed the lock: `locked` stayed true the whole time, so nobody who
+      // arrived since could slip in between the release and this line.
     } else {
       this.locked = true;
     }
     let released = false;
     return () => {
-      if (released) return; // releasing twice must not free the lock for someone else
+      if (released) return; // a second call must not free the lock someone else now holds
       released = true;
       const next = this.waiters.shift();
-      if (next) next();
+      if (next) next(); // hand over: resolving a promise only queues the waiter, no recursion
       else this.locked = false;
     };
   }

@@ -3,9 +3,11 @@
 
 import type { Client, ClaimOutcome, ServerContext } from '../../app/server/types.js';
 
-// This works when logins arrive one at a time, and breaks when they do not:
-// the `await` lets another login run between the check and the registration.
-// TODO (lesson 7): make the check, the await and the registration one step.
+// This works when logins arrive one at a time, and breaks when they do not: the `await`
+// lets another login run between the check and the registration, and both see the name free.
+// TODO (lesson 7): make the check, the await and the registration one step, by running all
+// three inside ctx.loginLock.runExclusive(). Keep the `client.closed` check: a client that
+// hangs up while it waits for the lock must not be registered.
 export async function claimName(client: Client, name: string, ctx: ServerContext): Promise<ClaimOutcome> {
   if (ctx.registry.find(name)) return 'taken';
   if (await ctx.names.isReserved(name)) return 'reserved';
