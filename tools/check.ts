@@ -139,6 +139,9 @@ function checkLessons(): void {
     }
     const rendered = renderMarkdown(readFileSync(file, 'utf8'), 80);
     report(rendered.trim().length > 500, `lesson ${lesson.number} renders (${rendered.split('\n').length} lines)`);
+    // A workshop laptop's terminal is often 80 columns: tables, code and diagrams must fit.
+    const wide = stripAnsi(rendered).split('\n').filter((l) => [...l].length > 80);
+    report(wide.length === 0, `lesson ${lesson.number} fits an 80-column terminal`, `${wide.length} lines are wider, e.g.:\n${wide.slice(0, 5).join('\n')}`);
     const missing = lesson.edits.flatMap((f) => ['starter', 'solutions'].map((t) => `${t}/${f}`)).filter((f) => !existsSync(path.join(ROOT, f)));
     report(missing.length === 0, `lesson ${lesson.number}'s files exist in starter/ and solutions/`, missing.join('\n'));
     report(lesson.hints.length > 0 && existsSync(path.join(ROOT, suiteFile(lesson))), `lesson ${lesson.number} has hints and a suite`);
@@ -151,6 +154,10 @@ function listFiles(dir: string, prefix = ''): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
   );
+}
+
+function stripAnsi(text: string): string {
+  return text.replace(/\x1b\[[0-9;]*m/g, '');
 }
 
 function indent(text: string): string {
