@@ -49,7 +49,17 @@ export interface ServerProc {
   kill(): Promise<void>;
 }
 
-const running = new Set<ServerProc>();
+// Every server still running, shared by all copies of this module in the process, and a safety
+// net for aborted runs: no server outlives the process (or worker) that started it.
+const RUNNING = Symbol.for('chat-reference-suite.running-servers');
+const registry = globalThis as unknown as Record<symbol, Set<ServerProc> | undefined>;
+const running: Set<ServerProc> = registry[RUNNING] ?? new Set<ServerProc>();
+if (!registry[RUNNING]) {
+  registry[RUNNING] = running;
+  process.once('exit', () => {
+    for (const s of running) if (s.alive()) s.proc.kill('SIGKILL');
+  });
+}
 
 /** Spawns `node --import tsx app/server/main.ts ARGS` in the project root. */
 export function spawnServerProcess(args: string[]): ChildProcess {
@@ -131,6 +141,9 @@ export async function startServer(flags: string[] = ['--no-rate-limit'], startup
   return server;
 }
 
+/** The test's onTestFinished: pass the one from the test context in concurrent tests. */
+export type OnFinished = (fn: () => void | Promise<void>) => void;
+
 /** One server for the whole file (beforeAll/afterAll); the getter is for use inside tests. */
 export function serverForFile(flags: string[] = ['--no-rate-limit']): () => ServerProc {
   let server: ServerProc | undefined;
@@ -152,15 +165,10 @@ export function serverForFile(flags: string[] = ['--no-rate-limit']): () => Serv
 }
 
 /** A server of its own for one test, killed when the test finishes. */
-export async function serverForTest(flags: string[] = ['--no-rate-limit']): Promise<ServerProc> {
+export async function serverForTest(flags: string[] = ['--no-rate-limit'], onFinished: OnFinished = onTestFinished): Promise<ServerProc> {
   const server = await startServer(flags);
-  onTestFinished(() => server.kill());
+  onFinished(() => server.kill());
   return server;
-}
-
-/** Kills every server still running (a safety net for aborted runs). */
-export async function killAllServers(): Promise<void> {
-  await Promise.all([...running].map((s) => s.kill()));
 }
 
 /** Waits for a process to exit, with a deadline. */
@@ -194,6 +202,9 @@ export class Client {
   /** Lines that broke the NDJSON contract (not JSON, no type, bad ts...). */
   readonly problems: string[] = [];
   closed = false;
+  /** A last line the server cut off when it closed the connection (fine only for a forced drop). */
+  unterminated: string | undefined;
+  private destroyedByUs = false;
   socketError: Error | undefined;
   /** The welcome event, once login() has consumed it. */
   welcome: Ev | undefined;
@@ -212,7 +223,7 @@ export class Client {
     });
     socket.on('close', () => {
       const rest = this.partial + this.decoder.end();
-      if (rest.length > 0) this.problems.push(`an unterminated last line before close: ${JSON.stringify(rest.slice(0, 200))}`);
+      if (rest.length > 0 && !this.destroyedByUs) this.unterminated = rest;
       this.partial = '';
       this.closed = true;
       this.wake();
@@ -375,8 +386,10 @@ export class Client {
     if (before.length > 0) throw new Error(`${this.label} expected nothing more (${why}) but received:\n  ${before.map((e) => JSON.stringify(e).slice(0, 300)).join('\n  ')}`);
   }
 
-  waitClosed(what = 'the server to close the connection', ms = SOON): Promise<void> {
-    return this.until(() => (this.closed ? true : undefined), `${this.label}: ${what}`, ms).then(() => undefined);
+  /** Waits for the server to close the connection cleanly: no line cut off half-way. */
+  async waitClosed(what = 'the server to close the connection', ms = SOON): Promise<void> {
+    await this.until(() => (this.closed ? true : undefined), `${this.label}: ${what}`, ms);
+    if (this.unterminated !== undefined) throw new Error(`${this.label}: the server closed the connection in the middle of a line: ${JSON.stringify(this.unterminated.slice(0, 200))}`);
   }
 
   /** Sends one text line (a `\n` is added). */
@@ -406,6 +419,7 @@ export class Client {
   }
 
   destroy(): void {
+    if (!this.closed) this.destroyedByUs = true;
     this.socket.destroy();
   }
 }
@@ -427,11 +441,16 @@ let sessionCounter = 0;
 export class Session {
   readonly prefix: string;
   readonly clients: Client[] = [];
+  /** Set by tests that stop the server on purpose (shutdown). */
+  serverMayExit = false;
 
-  constructor(readonly server: ServerProc) {
+  constructor(
+    readonly server: ServerProc,
+    onFinished: OnFinished = onTestFinished,
+  ) {
     sessionCounter = (sessionCounter + 1) % 36 ** 3;
     this.prefix = 'q' + sessionCounter.toString(36).padStart(3, '0');
-    onTestFinished(() => this.close());
+    onFinished(() => this.close());
   }
 
   /** A username unique to this test: prefix + role (keep roles to a-z0-9 and ≤16 chars). */
@@ -484,7 +503,7 @@ export class Session {
     await c.expectNext('hello', 'hello right after connecting', ms);
     c.send(name);
     const w = await c.expectNext('welcome', `welcome after sending the username ${name}`, ms);
-    expect(w.user).toBe(name);
+    if (w.user !== name) throw new Error(`${name} was welcomed as ${JSON.stringify(w.user)}`);
     c.welcome = w;
     return c;
   }
@@ -500,7 +519,7 @@ export class Session {
     const problems = this.clients.flatMap((c) => c.problems.map((p) => `${c.label}: ${p}`));
     for (const c of this.clients) c.destroy();
     if (problems.length > 0) throw new Error(`lines that break the protocol:\n  ${problems.join('\n  ')}`);
-    if (!this.server.alive()) throw new Error(`the server process exited during the test; stderr: ${this.server.stderr()}`);
+    if (!this.serverMayExit && !this.server.alive()) throw new Error(`the server process exited during the test; stderr: ${this.server.stderr()}`);
   }
 }
 
