@@ -107,14 +107,38 @@ export const LESSONS: Lesson[] = [
     slug: 'errors-and-shutdown',
     title: 'Errors, timeouts and graceful shutdown',
     edits: ['server/lifecycle.ts'],
-    hints: [],
+    hints: [
+      "watchEnds() has three jobs: survive 'error', answer-then-close on 'end', turn on keep-alive. An 'error' event with no listener is thrown and kills the whole server, so socket.on('error', () => {}) comes first: 'close' always follows, and the wiring does the rest.",
+      "'end' means the client sent FIN: it sends no more but still reads, and its last lines may still be in progress. So not client.close() at once: socket.on('end', () => whenIdle(() => client.close())). client.close() sends the queued replies before its FIN; socket.destroy() would throw them away.",
+      "shutdown(): stopAccepting() resolves only once every connection has closed, so awaiting it first waits for ever. const stopped = stopAccepting(); then for each client: client.send(encodeEvent({ type: 'shutdown', text: TEXTS.shutdown })) and then client.close(); then await stopped.",
+      "stopOnSignals(): one handler for both, process.on('SIGINT', onSignal) and process.on('SIGTERM', onSignal). In it: setTimeout(() => process.exit(0), deadlineMs).unref(); then stop().then(() => process.exit(0)). A stopping flag lets a second signal call process.exit(1) at once.",
+    ],
   },
   {
     number: 9,
     slug: 'hostile-clients',
     title: 'Slow readers, floods and hostile bytes',
     edits: ['server/write-bounded.ts', 'server/rate-limiter.ts', 'server/strip-control.ts'],
-    hints: [],
+    hints: [
+      "Do one file at a time; the first tests check each piece on its own, so read the first failure. writeBounded() must always write: socket.write(line). What write() returns is only the high-water-mark advice (a burst passes it): ignore it.",
+      "After the write, socket.writableLength is how many bytes wait in Node's memory for this client, your line included. Return socket.writableLength <= maxQueuedBytes: exactly at the bound is still fine.",
+      "RateLimiter: add two fields. In the constructor, this.tokens = burst (a new bucket is full) and this.last = now. In take(now), first refill: this.tokens + (now - this.last) / 1000 * this.perSecond, capped with Math.min(this.burst, ...); then this.last = now. Never round: fractions must add up.",
+      "Still in take(): if this.tokens < 1, return false (take nothing). Otherwise this.tokens -= 1 and return true. Use only the now you are given, never Date.now() yourself.",
+      "stripControl: one regex over the decoded string, with a character class and the g flag: text.replace(/[\\u0000-\\u001f\\u007f-\\u009f]/g, ''). The C1 block \\u0080-\\u009f belongs in it; everything else (accents, emoji, U+00A0) stays.",
+    ],
+  },
+  {
+    number: 10,
+    slug: 'command-line-client',
+    title: 'The command-line client',
+    edits: ['client/render-event.ts', 'client/cli.ts'],
+    hints: [
+      "Start with render-event.ts: the suite checks it first, with no network. Write switch (event.type) with one case per type, each returning its line from the table in \"Rendering events\". Return event.raw for 'unknown' before the switch, and end it with default: { const unhandled: never = event; ... } so that TypeScript names any type you missed.",
+      "The time: const d = new Date(event.ts), then d.getHours(), d.getMinutes(), d.getSeconds(), each String(n).padStart(2, '0'). Not new Date() (that is when the event arrived) and not getUTCHours() or toISOString() (those are UTC). Clean every string the server sent with .replace(/[\\u0000-\\u001f\\u007f-\\u009f]/g, '') before it goes into the line.",
+      "In runCli(), create the socket, readline.createInterface({ input, output }) and ONE new LineDecoder() at the start. socket.on('data'): for each line of decoder.push(chunk), const event = parseEvent(line). A hello: print only its text, as the question for the name. A welcome: remember event.user as me. Every event but hello: output.write(renderEvent(event, me) + '\\n').",
+      "keyboard.on('line'): send line + '\\n'. The first line is the username: print nothing for it. After that, print renderOwnLine(line) when it is not undefined. A typed /quit, and keyboard.on('close') (Ctrl+D), both: print '[CLIENT] Disconnecting...', send '/quit\\n', close the keyboard, and wait for the server to close.",
+      "Keep socket.on('error', (err) => { lastError = err; }) for the whole session, and decide in socket.on('close'): never connected: '[CLIENT] Connection refused. Is the server running?', 1. You quit, or a bye or shutdown came: '[CLIENT] Disconnected.', 0. Anything else: '[CLIENT] Connection to the server was lost.', 1. Then close the keyboard and resolve(code).",
+    ],
   },
 ];
 

@@ -46,6 +46,11 @@ export class Connection implements Client {
         this.corked = false;
         this.socket.uncork();
       });
+    } else if (this.socket.writableLength >= this.socket.writableHighWaterMark) {
+      // A flood of short lines in one tick would otherwise pile up in the cork and look like
+      // a slow reader: hand what we have to the kernel now, and keep batching the rest.
+      this.socket.uncork();
+      this.socket.cork();
     }
     if (!this.write(this.socket, line)) this.drop('slow');
   }

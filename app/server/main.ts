@@ -12,11 +12,13 @@ runMain('SERVER', async () => {
     console.log(SERVER_USAGE);
     return;
   }
-  const pieces = await assemblePieces('starter', options.mine);
+  // COURSE_TREE lets the suites run this program on solutions/ or a typical-mistake variant.
+  const tree = process.env.COURSE_TREE ?? 'starter';
+  const pieces = await assemblePieces(tree, options.mine);
 
   const server = await startChatServer(options, pieces);
   const rule = '='.repeat(56);
-  const whose = options.mine.length === 0 ? 'reference' : `your ${options.mine.join(', ')} from starter/`;
+  const whose = options.mine.length === 0 ? 'reference' : `your ${options.mine.join(', ')} from ${tree}/`;
   console.log(rule);
   console.log(`  Chat server (${whose})`);
   console.log(`  Listening on ${server.host}:${server.port}`);

@@ -1,24 +1,31 @@
 // Lesson 8: how connections end, and how a server ends.
 //
-// A TCP connection can end three ways: the peer sends FIN ('end': it will send no more,
-// but may still read), it vanishes (RST: 'error' with ECONNRESET, or EPIPE when we write),
-// or we end it. 'close' always comes last, once, whatever happened.
+// A TCP connection ends in one of three ways: the peer sends FIN ('end': it will send no
+// more, but may still read), it vanishes (RST: 'error' with ECONNRESET, or EPIPE when we
+// write), or we end it ourselves. Whatever happened, 'close' comes last, once; the wiring
+// (app/server/server.ts) listens for it and tells the others that the user left.
 
 import type { Socket } from 'node:net';
 import { encodeEvent, TEXTS } from '../../app/protocol.js';
 import type { Client } from '../../app/server/types.js';
+
+/** Idle time after which the OS starts probing a silent peer to see whether it is still there. */
+const KEEPALIVE_MS = 60_000;
 
 /**
  * Attaches what the server does when a connection ends. `whenIdle` runs its callback once
  * every line the client sent has been answered (at once if none is pending).
  */
 export function watchEnds(socket: Socket, client: Client, whenIdle: (then: () => void) => void): void {
-  // An 'error' event without a listener is thrown: one client's reset would kill the server
-  // for everyone. There is nothing to do here: 'close' follows, and the wiring handles that.
+  // An 'error' event without a listener is thrown, and nothing catches it: one client's reset
+  // would kill the server for everyone. Nothing else to do here: 'close' follows.
   socket.on('error', () => {});
-  // FIN: the client has sent its last line (`printf 'bob\n/users\n' | nc -N` does this).
-  // It still waits for the replies, so answer everything first, then close our side.
+  // FIN: the client has sent its last line (`printf 'bob\n/users\n' | nc -N` does this) but
+  // still reads. Answer everything first, then close our side: close() flushes, then sends FIN.
   socket.on('end', () => whenIdle(() => client.close()));
+  // A peer whose cable was pulled sends nothing at all, not even a FIN or an RST. Keep-alive
+  // probes let the OS find out, and then this socket gets 'error' and 'close' like any other.
+  socket.setKeepAlive(true, KEEPALIVE_MS);
 }
 
 /**
@@ -27,10 +34,13 @@ export function watchEnds(socket: Socket, client: Client, whenIdle: (then: () =>
  * not flushed within a second, so a client that never reads cannot hold us up.)
  */
 export async function shutdown(clients: Iterable<Client>, stopAccepting: () => Promise<void>): Promise<void> {
-  const stopped = stopAccepting(); // resolves only once every connection is gone, so not awaited yet
+  // Called now, so that no one new gets in; awaited last, because it resolves only once
+  // every connection has closed, and they close only after we tell them below.
+  const stopped = stopAccepting();
   const line = encodeEvent({ type: 'shutdown', text: TEXTS.shutdown });
+  // A copy: each connection leaves the live set as it closes.
   for (const client of [...clients]) {
-    client.send(line);
+    client.send(line); // first: nothing reaches a client once it is closed
     client.close();
   }
   await stopped;
@@ -43,9 +53,10 @@ export async function shutdown(clients: Iterable<Client>, stopAccepting: () => P
 export function stopOnSignals(stop: () => Promise<void>, deadlineMs = 1900): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
+    if (stopping) process.exit(1); // the second Ctrl+C: the user has waited long enough
     stopping = true;
     console.log(`\n[SERVER] ${signal}: telling every client and shutting down...`);
+    // unref: the deadline itself must not keep the process alive.
     setTimeout(() => process.exit(0), deadlineMs).unref();
     stop().then(
       () => {

@@ -1,7 +1,8 @@
-// Lesson 9: backpressure. socket.write() never blocks: when the peer does not read, Node
-// keeps the bytes in memory (socket.writableLength) and write() starts returning false.
-// A server that ignores that keeps queueing for a client that will never read, until
-// memory runs out. So we bound the queue, as IRC servers do ("SendQ exceeded").
+// Lesson 9: backpressure. socket.write() never blocks: when the peer does not read, the
+// bytes wait in the kernel's buffers, then in Node's memory (socket.writableLength), and
+// write() starts returning false. A server that ignores that keeps queueing for a client
+// that will never read, until memory runs out. So we bound the queue, as IRC servers do
+// ("SendQ exceeded"), and let the caller drop a client that passes the bound.
 
 import type { Socket } from 'node:net';
 
@@ -10,8 +11,9 @@ import type { Socket } from 'node:net';
  * waiting to be sent: the client is too slow, and the caller drops it.
  */
 export function writeBounded(socket: Socket, line: string, maxQueuedBytes: number): boolean {
-  // write() returning false only means "above the high-water mark (16 KiB)": a burst any
-  // healthy client absorbs. The bound that matters is what is queued in all.
+  // Ignore what write() returns: false only means "at the high-water mark" (16 KiB on
+  // Node 20 and Windows, 64 KiB elsewhere from Node 22), a burst any healthy client
+  // absorbs. The bound that matters is what is queued in all, this line included.
   socket.write(line);
   return socket.writableLength <= maxQueuedBytes;
 }

@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
  * waiting to be sent: the client is too slow, and the caller drops it.
  */
 export function writeBounded(socket: Socket, line: string, maxQueuedBytes: number): boolean {
-  // TODO (lesson 9): write the line, then look at socket.writableLength.
+  // TODO (lesson 9): write the line, then look at socket.writableLength: how many bytes
+  // are queued in Node's memory for this socket. Exactly maxQueuedBytes is still fine.
   throw new Error('TODO (lesson 9): writeBounded() is not written yet. Read the lesson: npm run lesson 9');
 }

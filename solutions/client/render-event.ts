@@ -1,0 +1,89 @@
+// Lesson 10: one server event in, the line the chat prints for it out, in the Python
+// original's formats. A pure function (no socket, no clock, no terminal), so it is easy
+// to test. It decides a message's kind from `type`, never from the text, and it cleans
+// every string that came over the network before a terminal can see it.
+
+import type { LeaveReason, UnknownEvent, WireEvent } from '../../app/protocol.js';
+
+// C0 controls (ESC is one of them), DEL, and C1 controls: what lets a string drive a terminal.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** A remote value made safe to print: whatever it is, text without a single control character. */
+export function sanitize(value: unknown): string {
+  return String(value ?? '').replace(CONTROL, '');
+}
+
+/** A server's multi-line text (the /help list): each line sanitised, later lines indented. */
+function sanitizeLines(value: unknown): string {
+  return String(value ?? '').split('\n').map(sanitize).join('\n    ');
+}
+
+/** `[HH:MM:SS]` in this computer's time zone. */
+export function clock(ms: number): string {
+  const time = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `[${two(time.getHours())}:${two(time.getMinutes())}:${two(time.getSeconds())}]`;
+}
+
+/** Why someone left, when it is worth saying: quitting and hanging up are the ordinary ways. */
+function leaveNote(reason: LeaveReason): string {
+  switch (reason) {
+    case 'timeout': return ' (timed out)';
+    case 'slow': return ' (too slow)';
+    case 'kicked': return ' (kicked)';
+    default: return '';
+  }
+}
+
+/**
+ * The line to print for one event. `me` is your own name ('' before the welcome): a
+ * whisper you sent comes back to you as confirmation. `now` stands in for a missing `ts`.
+ */
+export function renderEvent(event: WireEvent | UnknownEvent, me: string, now: number = Date.now()): string {
+  // The protocol lets servers add event types: show those as they came, as plain text.
+  if (event.type === 'unknown') return sanitize(event.raw);
+  // The time the server stamped on the event, not the time it reached us.
+  const time = clock(Number.isFinite(event.ts) ? event.ts : now);
+  switch (event.type) {
+    case 'hello':
+      return sanitize(event.text);
+    case 'chat':
+      return `${time} ${sanitize(event.from)}: ${sanitize(event.text)}`;
+    case 'whisper':
+      return event.from === me
+        ? `${time} [WHISPER to ${sanitize(event.to)}]: ${sanitize(event.text)}`
+        : `${time} [WHISPER from ${sanitize(event.from)}]: ${sanitize(event.text)}`;
+    case 'join':
+      return `*** ${sanitize(event.user)} has joined the chat! ***`;
+    case 'leave':
+      return `*** ${sanitize(event.user)} has left the chat${leaveNote(event.reason)}. ***`;
+    case 'users': {
+      const names = Array.isArray(event.users) ? event.users.map(sanitize) : [];
+      return `[SYSTEM]: Users online (${names.length}): ${names.join(', ')}`;
+    }
+    case 'welcome':
+    case 'info':
+    case 'error':
+    case 'bye':
+    case 'shutdown':
+      return `[SYSTEM]: ${sanitizeLines(event.text)}`;
+    default: {
+      // Every type has its case above, so TypeScript knows `event` cannot be anything here.
+      // Add a type to app/protocol.ts and this line stops compiling until it gets a case.
+      const unhandled: never = event;
+      return sanitize(JSON.stringify(unhandled));
+    }
+  }
+}
+
+/**
+ * The line to print for a line you typed, or undefined when it is not a chat message
+ * (a command, or blank). The server does not send your own messages back to you.
+ */
+export function renderOwnLine(line: string, now: number = Date.now()): string | undefined {
+  const text = line.trim();
+  if (text === '' || (text.startsWith('/') && !text.startsWith('//'))) return undefined;
+  // '//text' is how you send a message that starts with '/': the server drops one '/'.
+  return `${clock(now)} You: ${sanitize(text.startsWith('//') ? text.slice(1) : text)}`;
+}

@@ -1,0 +1,46 @@
+import type { Mistake } from './mistake.js';
+
+export const mistakes: Mistake[] = [
+  {
+    name: "never listens for 'error', so the first reset crashes the server",
+    file: 'server/lifecycle.ts',
+    change: [{ from: "  socket.on('error', () => {});\n", to: '' }],
+    says: "an 'error' event with no listener",
+  },
+  {
+    name: "closes at once on 'end', before the half-closed client's lines are answered",
+    file: 'server/lifecycle.ts',
+    change: [{ from: "socket.on('end', () => whenIdle(() => client.close()));", to: "socket.on('end', () => client.close());" }],
+    says: 'Not client.close() at once',
+  },
+  {
+    name: "destroys the socket on 'end' instead of closing it, throwing the last replies away",
+    file: 'server/lifecycle.ts',
+    change: [{ from: "socket.on('end', () => whenIdle(() => client.close()));", to: "socket.on('end', () => whenIdle(() => socket.destroy()));" }],
+    says: 'Not socket.destroy(): it throws the queued replies away',
+  },
+  {
+    name: 'closes every client before sending it shutdown',
+    file: 'server/lifecycle.ts',
+    change: [{ from: '    client.send(line); // first: nothing reaches a client once it is closed\n    client.close();', to: '    client.close();\n    client.send(line);' }],
+    says: 'send it before you close',
+  },
+  {
+    name: 'awaits stopAccepting() before telling and closing the clients',
+    file: 'server/lifecycle.ts',
+    change: [{ from: '  const stopped = stopAccepting();\n', to: '  const stopped = stopAccepting();\n  await stopped;\n' }],
+    says: 'awaiting it first waits for ever',
+  },
+  {
+    name: 'listens for SIGINT only',
+    file: 'server/lifecycle.ts',
+    change: [{ from: "  process.on('SIGTERM', onSignal);\n", to: '' }],
+    says: 'nothing listened for SIGTERM',
+  },
+  {
+    name: 'no deadline: a shutdown that hangs keeps the process alive for ever',
+    file: 'server/lifecycle.ts',
+    change: [{ from: '    setTimeout(() => process.exit(0), deadlineMs).unref();\n', to: '' }],
+    says: 'a deadline: setTimeout',
+  },
+];
