@@ -1,5 +1,5 @@
 // One client's connection, as the pieces see it (the Client interface): a name, a
-// way to send, a way to close. Every send is batched with the others of the same tick,
+// way to send, a way to close. Sends are batched per turn of the event loop,
 // and a client that stops reading is dropped before its queue can grow without bound
 // (PROTOCOL.md: maxQueuedBytes, leave reason `slow`).
 
@@ -10,6 +10,9 @@ import type { Client } from './types.js';
 /** How long a closing connection may take to flush before it is cut. */
 const CLOSE_GRACE_MS = 1000;
 
+/** Gathered lines are written early past this size, so that one busy turn stays bounded. */
+const FLUSH_AT_CHARS = 64 * 1024;
+
 let nextId = 1;
 
 export class Connection implements Client {
@@ -18,8 +21,10 @@ export class Connection implements Client {
   /** What others are told in `leave` when this connection ends. */
   leaveReason: LeaveReason = 'disconnect';
   private closing = false;
-  private corked = false;
   private goneCalled = false;
+  /** Lines sent this turn of the event loop, not yet handed to the socket. */
+  private pending = '';
+  private flushScheduled = false;
 
   constructor(
     readonly socket: Socket,
@@ -37,22 +42,28 @@ export class Connection implements Client {
 
   send(line: string): void {
     if (this.closed) return;
-    // Everything sent in one tick goes out in one write (one syscall, one TCP segment
-    // where it fits) instead of one per line: cork now, uncork when this tick ends.
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    } else if (this.socket.writableLength >= this.socket.writableHighWaterMark) {
-      // A flood of short lines in one tick would otherwise pile up in the cork and look like
-      // a slow reader: hand what we have to the kernel now, and keep batching the rest.
-      this.socket.uncork();
-      this.socket.cork();
+    // Lines are gathered and written once per turn of the event loop: one write (one
+    // syscall, one TCP segment where it fits) per client, however many lines that turn
+    // produced for it, instead of one write per line.
+    this.pending += line;
+    if (this.pending.length >= FLUSH_AT_CHARS) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushLater);
     }
-    if (!this.write(this.socket, line)) this.drop('slow');
+  }
+
+  private readonly flushLater = () => {
+    this.flushScheduled = false;
+    this.flush();
+  };
+
+  /** Hands what is gathered to the socket; a client whose queue passes the bound is dropped. */
+  private flush(): void {
+    if (this.pending === '' || this.socket.destroyed) return;
+    const data = this.pending;
+    this.pending = '';
+    if (!this.write(this.socket, data)) this.drop('slow'); // lesson 9
   }
 
   sendEvent(event: Event): void {
@@ -62,8 +73,9 @@ export class Connection implements Client {
   close(reason?: LeaveReason): void {
     if (this.closed) return;
     if (reason) this.leaveReason = reason;
+    this.flush();
     this.closing = true;
-    this.socket.end(); // flushes what is queued, then sends FIN
+    this.socket.end(); // sends what is queued, then FIN
     this.gone();
     // A peer that never reads would keep the socket half-open forever: cut it after a grace period.
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
