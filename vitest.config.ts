@@ -1,5 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
+// Every wait in the suites lasts PATIENCE_MS (COURSE_PATIENCE_MS, default 2000). On a slow
+// machine raising it must not turn a readable failure into vitest's bare timeout.
+const patience = Number(process.env.COURSE_PATIENCE_MS ?? 2000);
+const testTimeout = Math.max(15_000, patience * 8);
+
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.{ts,tsx}'],
@@ -7,8 +12,8 @@ export default defineConfig({
     // servers on port 0 and shares no state, so they stay independent.
     pool: 'threads',
     isolate: false,
-    testTimeout: 15_000,
-    hookTimeout: 15_000,
+    testTimeout,
+    hookTimeout: testTimeout,
     reporters: ['default'],
   },
 });

@@ -140,6 +140,19 @@ export const LESSONS: Lesson[] = [
       "Keep socket.on('error', (err) => { lastError = err; }) for the whole session, and decide in socket.on('close'): never connected: '[CLIENT] Connection refused. Is the server running?', 1. You quit, or a bye or shutdown came: '[CLIENT] Disconnected.', 0. Anything else: '[CLIENT] Connection to the server was lost.', 1. Then close the keyboard and resolve(code).",
     ],
   },
+  {
+    number: 11,
+    slug: 'ink-tui',
+    title: 'The Ink TUI',
+    edits: ['client/tui/use-chat.ts', 'client/tui/chat-screen.tsx', 'client/tui/input-line.tsx'],
+    hints: [
+      "Start with chatReducer in use-chat.ts: it is a pure function. For 'received', fold the events: action.events.reduce((s, e) => applyEvent(s, e, action.at), state). Every case returns a new object ({ ...state, users }), appends messages with id state.nextId + i, and ends with .slice(-state.limit). A welcome also sets status { state: 'connected' }.",
+      "In useChat: const [state, dispatch] = useReducer(chatReducer, maxMessages, initialState). Open the socket inside useEffect(() => { ...; return () => { clearTimeout(retryTimer); socket.destroy(); }; }, [host, port, name, retryMs, maxRetryMs]). In the body of the hook, or without the dependency list, it would connect again on every render. Keep the live socket in a useRef so that send() and quit() (in useCallback) can reach it.",
+      "The connection: const decoder = new LineDecoder(); on 'data', const events = decoder.push(chunk).map(parseEvent); on hello write name + '\\n'; then dispatch({ type: 'received', events, at: Date.now() }). On 'close': closed after bye, after a NAME_TAKEN or INVALID_NAME error, or when no welcome ever came (ECONNREFUSED: 'Connection refused. Is the server running?'); otherwise attempt += 1, dispatch reconnecting, and setTimeout(connect, Math.min(retryMs * 2 ** (attempt - 1), maxRetryMs)).",
+      "ChatScreen: keep { columns, rows } in useState, updated by stdout.on('resize', ...) in a useEffect (off again in its cleanup). Return <Box flexDirection=\"column\" width={columns} height={rows - 1}>: a row with the messages (flexGrow={1}, justifyContent=\"flex-end\", overflow=\"hidden\", only as many messages as it has rows) and the users (a fixed width), then <InputLine>, then one status line. Colour with <Text color={KIND_COLOR[message.kind]}>, and pass every text, from, to and name through sanitize().",
+      "InputLine: keep the history, how far back you are, and a version number in state. replace(text) sets the value and bumps the version, and <TextInput key={version} ...> starts with its cursor at the end. completeName: /^(\\/whisper\\s+)(\\S*)$/i.exec(line), then names.filter((n) => n.toLowerCase().startsWith(typed.toLowerCase())). In ChatScreen, useInput calls chat.quit() on key.ctrl && input === 'c', and a useEffect on chat.status calls exit() once it is 'closed'.",
+    ],
+  },
 ];
 
 export function lessonFile(lesson: Lesson): string {

@@ -1,6 +1,7 @@
 // `npm run server`: the chat server on the command line. `--mine` runs it with the
 // pieces you wrote in starter/; `--mine 2,3` with only those lessons' pieces.
 
+import os from 'node:os';
 import { startChatServer } from './server.js';
 import { parseServerFlags, SERVER_USAGE } from './options.js';
 import { assemblePieces } from './pieces.js';
@@ -23,7 +24,12 @@ runMain('SERVER', async () => {
   console.log(`  Chat server (${whose})`);
   console.log(`  Listening on ${server.host}:${server.port}`);
   console.log(`  Maximum connections: ${options.maxClients}`);
-  if (server.host === '0.0.0.0') console.log('  Reachable from other machines: give them this machine\'s IP address.');
+  if (server.host === '0.0.0.0') {
+    // A classroom: say which addresses the students can type.
+    const addresses = Object.values(os.networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal);
+    console.log('  Reachable from other machines at:');
+    for (const a of addresses) console.log(`    ${a!.address}:${server.port}`);
+  }
   console.log('  Press Ctrl+C to stop.');
   console.log(rule);
 

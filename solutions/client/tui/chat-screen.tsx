@@ -1,0 +1,193 @@
+// Lesson 11: the chat screen. It draws what useChat() knows and turns keys into actions.
+// It holds no connection and no chat state of its own: only what drawing needs (the
+// terminal's size), so the same screen can be tested on top of any hook that returns a Chat.
+//
+//   ╭──────────────────────────────────────╮╭──────────────╮
+//   │                                      ││ Online (2)   │
+//   │ [12:00:01] *** bob has joined ***    ││ alice (you)  │
+//   │ [12:00:02] bob: hi                   ││ bob          │
+//   │ [12:00:05] you: hello bob            ││              │
+//   ╰──────────────────────────────────────╯╰──────────────╯
+//   ╭──────────────────────────────────────────────────────╮
+//   │ > _                                                  │
+//   ╰──────────────────────────────────────────────────────╯
+//    ● connected  alice @ 127.0.0.1:5000       Ctrl+C quits
+
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { useEffect, useState } from 'react';
+import { InputLine } from './input-line.js';
+import type { Chat, Message, MessageKind, Status } from './use-chat.js';
+
+const USER_LIST_WIDTH = 22;
+/** Rows that are not the message list's: its two borders, the input's three, the status bar. */
+const OTHER_ROWS = 2 + 3 + 1;
+
+/** How each kind of line looks. Chosen by the event's type, never by what its text says. */
+const KIND_COLOR: Record<MessageKind, string | undefined> = {
+  chat: undefined,
+  own: 'cyan',
+  whisper: 'magenta',
+  system: 'yellow',
+  info: 'green',
+  error: 'red',
+  shutdown: 'red',
+};
+
+export function ChatScreen({ chat }: { chat: Chat }) {
+  const { exit } = useApp();
+  const { columns, rows } = useTerminalSize();
+  const { status, quit } = chat;
+
+  // The hook says when the chat is over (after /quit, or a refused name); then the app ends.
+  useEffect(() => {
+    if (status.state === 'closed') exit(status.failed ? new Error(status.reason) : undefined);
+  }, [status, exit]);
+
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') quit();
+  });
+
+  // One row less than the terminal: a full-height frame makes Ink clear the screen on every redraw.
+  const height = Math.max(rows - 1, OTHER_ROWS + 3);
+  const listRows = height - OTHER_ROWS;
+  const me = chat.name.toLowerCase();
+  return (
+    <Box flexDirection="column" width={columns} height={height}>
+      <Box flexGrow={1}>
+        <MessageList messages={chat.messages} me={chat.name} rows={listRows} />
+        <UserList users={chat.users} me={chat.name} rows={listRows} />
+      </Box>
+      <InputLine names={chat.users.filter((u) => u.toLowerCase() !== me)} onSubmit={chat.send} />
+      <StatusBar chat={chat} />
+    </Box>
+  );
+}
+
+/** The terminal's size, kept up to date: Ink lays out again on a resize, but only a state change draws us again. */
+function useTerminalSize(): { columns: number; rows: number } {
+  const { stdout } = useStdout();
+  const read = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+  return size;
+}
+
+function MessageList({ messages, me, rows }: { messages: Message[]; me: string; rows: number }) {
+  // Each message takes a row at least, so no more than `rows` can show. A long one wraps
+  // onto several: the list is pinned to the bottom and the oldest rows are cut off the top.
+  return (
+    <Box flexDirection="column" justifyContent="flex-end" overflow="hidden" flexGrow={1} borderStyle="round" borderColor="gray" paddingX={1}>
+      {messages.slice(-rows).map((message) => (
+        <MessageRow key={message.id} message={message} me={me} />
+      ))}
+    </Box>
+  );
+}
+
+function MessageRow({ message, me }: { message: Message; me: string }) {
+  const color = colorOf(message);
+  const from = sanitize(message.from ?? '');
+  const to = sanitize(message.to ?? '');
+  const text = sanitize(message.text);
+  let label = '';
+  let body = text;
+  switch (message.kind) {
+    case 'chat':
+      label = `${from}: `;
+      break;
+    case 'own':
+      label = 'you: ';
+      break;
+    case 'whisper':
+      label = from.toLowerCase() === me.toLowerCase() ? `[WHISPER to ${to}]: ` : `[WHISPER from ${from}]: `;
+      break;
+    case 'system':
+      body = `*** ${text} ***`;
+      break;
+  }
+  return (
+    <Box flexShrink={0}>
+      <Box flexShrink={0}>
+        <Text dimColor>{clock(message.ts)} </Text>
+      </Box>
+      <Text>
+        <Text bold color={color}>{label}</Text>
+        <Text color={color}>{body}</Text>
+      </Text>
+    </Box>
+  );
+}
+
+function colorOf(message: Message): string | undefined {
+  return KIND_COLOR[message.kind];
+}
+
+function UserList({ users, me, rows }: { users: string[]; me: string; rows: number }) {
+  const room = rows - 1; // the heading takes one
+  const shown = users.length > room ? users.slice(0, room - 1) : users;
+  return (
+    <Box flexDirection="column" width={USER_LIST_WIDTH} flexShrink={0} borderStyle="round" borderColor="gray" paddingX={1} overflow="hidden">
+      <Text bold>Online ({users.length})</Text>
+      {shown.map((user) => (
+        <Text key={user} wrap="truncate-end" color={user.toLowerCase() === me.toLowerCase() ? 'cyan' : undefined}>
+          {sanitize(user)}
+          {user.toLowerCase() === me.toLowerCase() ? ' (you)' : ''}
+        </Text>
+      ))}
+      {shown.length < users.length && <Text dimColor>and {users.length - shown.length} more</Text>}
+    </Box>
+  );
+}
+
+function StatusBar({ chat }: { chat: Chat }) {
+  const { status } = chat;
+  const { dot, color, words } = describeStatus(status);
+  const reason = status.state === 'reconnecting' || status.state === 'closed' ? `  ${sanitize(status.reason)}` : '';
+  return (
+    <Box paddingX={1} flexShrink={0}>
+      <Box flexGrow={1}>
+        <Text wrap="truncate-end">
+          <Text color={color}>{dot} {words}</Text>
+          <Text dimColor>  {sanitize(chat.name)} @ {chat.address}</Text>
+          <Text color={color}>{reason}</Text>
+        </Text>
+      </Box>
+      {status.state === 'connected' && <Text dimColor>Tab completes  ↑↓ history  Ctrl+C quits</Text>}
+    </Box>
+  );
+}
+
+function describeStatus(status: Status): { dot: string; color: string; words: string } {
+  switch (status.state) {
+    case 'connecting':
+      return { dot: '○', color: 'yellow', words: 'connecting' };
+    case 'connected':
+      return { dot: '●', color: 'green', words: 'connected' };
+    case 'reconnecting':
+      return { dot: '○', color: 'yellow', words: `reconnecting in ${Math.ceil(status.retryInMs / 1000)} s (attempt ${status.attempt})` };
+    case 'closed':
+      return { dot: '×', color: 'red', words: 'closed' };
+  }
+}
+
+/** [HH:MM:SS] in local time. */
+function clock(ts: number): string {
+  const d = new Date(ts);
+  return `[${[d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':')}]`;
+}
+
+// C0 controls (ESC, BEL, backspace, CR...), DEL, C1 controls (U+009B is a one-character ESC [),
+// and the bidirectional overrides that make text display in an order other than it was written.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** A stranger's text, safe to draw: nothing in it can move the cursor, recolour or retitle the terminal. */
+export function sanitize(text: string): string {
+  return String(text).replace(UNSAFE, '');
+}

@@ -1,0 +1,800 @@
+// Lesson 11: the student's chat hook (starter/client/tui/use-chat.ts) and screen
+// (chat-screen.tsx, with input-line.tsx), rendered with ink-testing-library against the
+// reference server.
+//
+// Each file is graded on its own. The hook runs inside a probe: a component that draws
+// nothing but records every state the hook returns. The screen runs on top of the
+// reference hook, in a fake 80×24 terminal, and is read frame by frame. Every wait polls
+// the last frame (or the last state) until what it waits for shows, with a deadline.
+
+import chalk from 'chalk';
+import { Text } from 'ink';
+import { render } from 'ink-testing-library';
+import net from 'node:net';
+import { act, createElement as h, useEffect } from 'react';
+import { afterAll, beforeAll, describe, onTestFinished, test } from 'vitest';
+import { importFromTree } from '../app/server/pieces.js';
+import type { Chat as ChatState, ChatOptions, Message, Status } from '../starter/client/tui/use-chat.js';
+import { startChat, type Chat } from './harness/chat.js';
+import { importMine } from './harness/mine.js';
+import { closedPort, startProxy } from './harness/proxy.js';
+import { failure } from './harness/teach.js';
+import type { TestClient } from './harness/test-client.js';
+import { escapeText, type Transcript } from './harness/transcript.js';
+import { PATIENCE_MS, waitUntil } from './harness/wait.js';
+
+type HookModule = typeof import('../starter/client/tui/use-chat.js');
+type ScreenModule = typeof import('../starter/client/tui/chat-screen.js');
+const { useChat } = await importMine<HookModule>('client/tui/use-chat.ts');
+const { ChatScreen } = await importMine<ScreenModule>('client/tui/chat-screen.tsx');
+// The screen is drawn on top of the reference hook, so that only the screen is graded there.
+const reference = await importFromTree<HookModule>('solutions', 'client/tui/use-chat.ts');
+
+const lesson = (heading: string) => `11 (npm run lesson 11), section "${heading}"`;
+const SECTION = {
+  ink: lesson('Ink: Box, Text and flexbox'),
+  split: lesson('A hook for the state, a component for the screen'),
+  reducer: lesson('State from events: a reducer'),
+  effects: lesson('Effects and cleanup: a socket\'s lifetime'),
+  reconnect: lesson('When the server goes away: reconnect with backoff'),
+  colour: lesson('Colour by kind, never by text'),
+  sanitise: lesson('A stranger\'s text must not drive your terminal'),
+  size: lesson('Fitting the terminal: size and resizing'),
+  keys: lesson('Keys: Enter, history and Tab completion'),
+  leaving: lesson('Leaving cleanly: /quit and Ctrl+C'),
+};
+
+const KEY = { enter: '\r', up: '\u001b[A', down: '\u001b[B', tab: '\t', ctrlC: '\u0003' } as const;
+
+// Colours show in a frame only when chalk (which Ink draws with) believes the terminal has
+// them: basic colours for this file, as a real terminal would.
+let chalkLevel: typeof chalk.level;
+beforeAll(() => {
+  chalkLevel = chalk.level;
+  chalk.level = 1;
+});
+afterAll(() => {
+  chalk.level = chalkLevel;
+});
+
+// ── Frames ───────────────────────────────────────────────────────────────────
+
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001b\[[0-9;:]*m/g;
+
+/** A frame as a person reads it: the colours taken out. */
+function plain(frame: string): string {
+  return frame.replace(SGR, '');
+}
+
+/** Code points, which is what a terminal cell holds for the characters these tests use. */
+function widthOf(line: string): number {
+  return [...plain(line)].length;
+}
+
+/** A frame for a failure message: no colour, every other control character escaped. */
+function picture(frame: string | undefined, size?: { columns: number; rows: number }): string {
+  if (frame === undefined || frame === '') return '  (the screen drew nothing)';
+  const lines = plain(frame).split('\n').map((l) => `    ${escapeText(l)}`);
+  return `${size ? `  (terminal ${size.columns}×${size.rows}; the frame is ${lines.length} lines)\n` : ''}${lines.join('\n')}`;
+}
+
+/** The text's style where `needle` starts in a frame line: e.g. 'fg=35 bold', or 'plain'. */
+function styleAt(line: string, needle: string): string {
+  const target = plain(line).indexOf(needle);
+  const style = new Map<string, string>();
+  // eslint-disable-next-line no-control-regex
+  const sgr = /\u001b\[([0-9;:]*)m/y;
+  for (let i = 0, seen = 0; i < line.length; ) {
+    sgr.lastIndex = i;
+    const match = sgr.exec(line);
+    if (match) {
+      applySgr(style, match[1]!);
+      i = sgr.lastIndex;
+    } else if (seen === target) {
+      break;
+    } else {
+      seen++;
+      i++;
+    }
+  }
+  return [...style].map(([k, v]) => (v === 'on' ? k : `${k}=${v}`)).sort().join(' ') || 'plain';
+}
+
+const TOGGLES: Record<number, [string, boolean]> = {
+  1: ['bold', true], 2: ['dim', true], 3: ['italic', true], 4: ['underline', true], 7: ['inverse', true], 9: ['strike', true],
+  23: ['italic', false], 24: ['underline', false], 27: ['inverse', false], 29: ['strike', false],
+};
+
+function applySgr(style: Map<string, string>, params: string): void {
+  const codes = params === '' ? [0] : params.split(/[;:]/).map(Number);
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i]!;
+    if (code === 0) style.clear();
+    else if (code === 22) {
+      style.delete('bold');
+      style.delete('dim');
+    } else if (TOGGLES[code]) {
+      const [name, on] = TOGGLES[code];
+      if (on) style.set(name, 'on');
+      else style.delete(name);
+    } else if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97)) style.set('fg', String(code));
+    else if ((code >= 40 && code <= 47) || (code >= 100 && code <= 107)) style.set('bg', String(code));
+    else if (code === 38 || code === 48) {
+      const take = codes[i + 1] === 5 ? 2 : 4;
+      style.set(code === 38 ? 'fg' : 'bg', codes.slice(i + 1, i + 1 + take).join(';'));
+      i += take;
+    } else if (code === 39) style.delete('fg');
+    else if (code === 49) style.delete('bg');
+  }
+}
+
+/** Runs a keystroke inside React's act(): its state updates and effects are done when it returns. */
+async function inAct(work: () => void): Promise<void> {
+  const flags = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
+  flags.IS_REACT_ACT_ENVIRONMENT = true;
+  try {
+    await act(async () => work());
+  } finally {
+    // Off again: the socket's updates come outside act(), and that is how it should be.
+    flags.IS_REACT_ACT_ENVIRONMENT = false;
+  }
+}
+
+/** Calls `check` every few milliseconds until it returns a value; fails after `ms`. */
+function poll<T>(check: () => T | undefined, onTimeout: () => Error, ms = PATIENCE_MS): Promise<T> {
+  return waitUntil(
+    check,
+    (wake) => {
+      const timer = setInterval(wake, 5);
+      return () => clearInterval(timer);
+    },
+    onTimeout,
+    ms,
+  );
+}
+
+// ── The screen, on the reference hook, in a fake terminal ────────────────────
+
+interface Screen {
+  /** The last frame, colours and all. */
+  frame(): string;
+  waitFor(what: string, test: (text: string) => boolean, expected: string, see: string, ms?: number): Promise<string>;
+  /** Types text, waits until the input line shows it, and remembers that line. */
+  type(text: string, see: string): Promise<void>;
+  press(key: keyof typeof KEY): Promise<void>;
+  /** The frame line that shows what is being typed. */
+  inputLine(): string;
+  resize(columns: number, rows: number): Promise<void>;
+  size: { columns: number; rows: number };
+  exited(): boolean;
+  fail(problem: string, expected: string, see: string): Error;
+}
+
+async function openScreen(chat: Chat, name: string, port?: number): Promise<Screen> {
+  const target = port ?? (await startProxy({ targetPort: chat.port, transcript: chat.transcript, clientLabel: `your screen (${name})`, serverLabel: 'server' })).port;
+  let exited = false;
+  function App() {
+    const state = reference.useChat({ host: '127.0.0.1', port: target, name, retryMs: 50, maxRetryMs: 200 });
+    useEffect(() => () => void (exited = true), []);
+    return h(ChatScreen, { chat: state });
+  }
+  // A terminal of 80×24 from the first frame on (ink-testing-library's has 100 columns, no rows).
+  const size = { columns: 80, rows: 24 };
+  const ink = render(h(Text, null, ''));
+  Object.defineProperty(ink.stdout, 'columns', { get: () => size.columns, configurable: true });
+  Object.defineProperty(ink.stdout, 'rows', { get: () => size.rows, configurable: true });
+  ink.rerender(h(App));
+  onTestFinished(() => ink.unmount());
+
+  let inputRow = -1;
+  const frame = () => ink.lastFrame() ?? '';
+  const screen: Screen = {
+    frame,
+    size,
+    exited: () => exited,
+    fail(problem, expected, see) {
+      return failure({ problem: `${problem}\n\nYour screen's last frame:\n${picture(frame(), size)}`, expected, see, transcript: chat.transcript });
+    },
+    waitFor(what, check, expected, see, ms = PATIENCE_MS) {
+      return poll(
+        () => (check(plain(frame())) ? plain(frame()) : undefined),
+        () => screen.fail(`The screen did not show ${what} within ${ms} ms.`, expected, see),
+        ms,
+      );
+    },
+    async type(text, see) {
+      await inAct(() => ink.stdin.write(text));
+      const shown = await screen.waitFor(
+        `"${text}" in the input line after the suite typed it`,
+        (t) => t.includes(text),
+        'what you type shows in the input line: an ink-text-input <TextInput value={...} onChange={...} />',
+        see,
+      );
+      inputRow = lastIndexWhere(shown.split('\n'), (line) => line.includes(text));
+    },
+    async press(key) {
+      await inAct(() => ink.stdin.write(KEY[key]));
+    },
+    inputLine: () => plain(frame()).split('\n')[inputRow] ?? '',
+    async resize(columns, rows) {
+      size.columns = columns;
+      size.rows = rows;
+      await inAct(() => ink.stdout.emit('resize'));
+    },
+  };
+  await screen.waitFor(
+    `the welcome ("Welcome, ${name}!")`,
+    (t) => {
+      if (t.includes('TODO (lesson 11)')) throw screen.fail('Your screen still draws its TODO.', 'the chat: chat.messages, chat.users, an input line and a status bar (see "Your turn")', SECTION.ink);
+      return t.includes(`Welcome, ${name}!`);
+    },
+    `the welcome's text in the message list once the server has accepted ${name}`,
+    SECTION.ink,
+  );
+  return screen;
+}
+
+/** The frame line where `needle` shows, the lowest one (the message list grows at the bottom). */
+function lineWith(frame: string, needle: string): string | undefined {
+  const lines = frame.split('\n');
+  return lines[lastIndexWhere(lines, (line) => plain(line).includes(needle))];
+}
+
+function lastIndexWhere<T>(items: T[], test: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i]!)) return i;
+  return -1;
+}
+
+function count(text: string, needle: string): number {
+  return text.split(needle).length - 1;
+}
+
+/** Logs the names in, each having seen the later ones join, so that no join is still on its way. */
+async function everyone(chat: Chat, ...names: string[]): Promise<TestClient[]> {
+  const clients: TestClient[] = [];
+  for (const name of names) {
+    const client = await chat.login(name);
+    client.socket.setNoDelay(true);
+    for (const earlier of clients) await earlier.next({ type: 'join', user: name }, `the join of ${name}`);
+    clients.push(client);
+  }
+  return clients;
+}
+
+// ── The hook, in a probe that records every state it returns ─────────────────
+
+interface Probe {
+  /** The port the hook connects to. */
+  port: number;
+  latest(): ChatState | undefined;
+  /** Every status the hook reported, in order, without repeats. */
+  statuses: Status[];
+  until<T>(what: string, check: (chat: ChatState) => T | undefined, expected: string, see: string, ms?: number): Promise<T>;
+  fail(problem: string, expected: string, see: string): Error;
+  unmount(): void;
+}
+
+async function probeHook(chat: Chat | undefined, options: Partial<ChatOptions> & { name: string; port?: number }): Promise<Probe> {
+  const port = options.port ?? (await startProxy({ targetPort: chat!.port, transcript: chat!.transcript, clientLabel: `your hook (${options.name})`, serverLabel: 'server' })).port;
+  const settings: ChatOptions = { host: '127.0.0.1', retryMs: 20, maxRetryMs: 80, ...options, port };
+  let latest: ChatState | undefined;
+  let renders = 0;
+  const statuses: Status[] = [];
+  function Probe() {
+    const state = useChat(settings);
+    latest = state;
+    renders++;
+    if (state && JSON.stringify(state.status) !== JSON.stringify(statuses.at(-1))) statuses.push(state.status);
+    return h(Text, null, `status: ${state?.status?.state}`);
+  }
+  const ink = render(h(Probe));
+  let unmounted = false;
+  const unmount = () => {
+    if (!unmounted) ink.unmount();
+    unmounted = true;
+  };
+  onTestFinished(unmount);
+
+  const probe: Probe = {
+    port,
+    latest: () => latest,
+    statuses,
+    fail(problem, expected, see) {
+      const frame = ink.lastFrame() ?? '';
+      const drawn = frame.startsWith('status:') ? '' : `\n\nThe probe component could not draw; Ink showed:\n${picture(frame)}`;
+      return failure({ problem: `${problem}${drawn}\n\nThe statuses your hook went through: ${statuses.length > 12 ? `(${statuses.length - 12} earlier) … ` : ''}${statuses.slice(-12).map(showStatus).join(' → ') || '(none)'}\nIts messages: ${showMessages(latest?.messages)}`, expected, see, transcript: chat?.transcript });
+    },
+    until(what, check, expected, see, ms = PATIENCE_MS) {
+      return poll(
+        () => {
+          // A hook that connects on every render never settles: say so at once.
+          if (renders > 300 && latest?.status?.state !== 'connected') {
+            throw probe.fail(`Your hook made its component draw ${renders} times while waiting for ${what}: it starts over on every render.`, 'the socket opened once, in useEffect(..., [host, port, name, ...]), not in the body of the hook or in an effect without dependencies', SECTION.effects);
+          }
+          return latest ? check(latest) : undefined;
+        },
+        () => probe.fail(`Your hook did not get to ${what} within ${ms} ms.`, expected, see),
+        ms,
+      );
+    },
+    unmount,
+  };
+  return probe;
+}
+
+function showStatus(status: Status | undefined): string {
+  if (!status) return 'undefined';
+  const { state, ...rest } = status as Status & Record<string, unknown>;
+  return Object.keys(rest).length === 0 ? String(state) : `${String(state)} ${JSON.stringify(rest)}`;
+}
+
+function showMessages(messages: Message[] | undefined): string {
+  if (!Array.isArray(messages)) return String(messages);
+  if (messages.length === 0) return '(none)';
+  const shown = messages.slice(-12).map((m) => `\n  ${m.kind}${m.from ? ` from ${m.from}` : ''}${m.to ? ` to ${m.to}` : ''}: ${JSON.stringify(m.text)}`);
+  return `${messages.length > 12 ? `\n  (${messages.length - 12} earlier not shown)` : ''}${shown.join('')}`;
+}
+
+const connected = (chat: ChatState) => (chat.status?.state === 'connected' ? chat : undefined);
+
+/** Waits until the hook is connected, and fails at once if it gave up instead. */
+function untilConnected(probe: Probe, what: string, see: string): Promise<ChatState> {
+  return probe.until(
+    what,
+    (chat) => {
+      if (chat.status?.state === 'closed') throw probe.fail(`Your hook gave up while waiting for ${what}: its status is closed (${JSON.stringify(chat.status.reason)}).`, 'status { state: \'connected\' } once the welcome arrives', see);
+      return connected(chat);
+    },
+    'status { state: \'connected\' } once the server\'s welcome has arrived',
+    see,
+  );
+}
+
+function findMessage(chat: ChatState, test: (m: Message) => boolean): Message | undefined {
+  return Array.isArray(chat.messages) ? chat.messages.find(test) : undefined;
+}
+
+// ── A server that does not strip control characters ─────────────────────────
+
+/** A fake server that logs anyone in and then sends `events`: what a hostile or older server may do. */
+async function hostileServer(transcript: Transcript, events: Record<string, unknown>[]): Promise<number> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    const send = (event: Record<string, unknown>) => {
+      const line = JSON.stringify({ ...event, ts: Date.now() }) + '\n';
+      transcript.record('hostile server', 'your screen', line);
+      socket.write(line);
+    };
+    send({ type: 'hello', proto: 1, text: 'Enter your username:' });
+    socket.once('data', (chunk) => {
+      transcript.record('your screen', 'hostile server', chunk);
+      for (const event of events) send(event);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => {
+    for (const s of sockets) s.destroy();
+    server.close();
+  });
+  return (server.address() as net.AddressInfo).port;
+}
+
+// ── The hook ─────────────────────────────────────────────────────────────────
+
+describe('lesson 11: useChat(), the state of the chat', () => {
+  test('logs in once and reports connected, with who is online', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.split });
+    const [bob] = await everyone(chat, 'bob');
+    const probe = await probeHook(chat, { name: 'alice' });
+    const state = await untilConnected(probe, 'the status connected', SECTION.split);
+    await bob!.next({ type: 'join', user: 'alice' }, 'the join of alice (your hook)');
+    const users = Array.isArray(state.users) ? state.users : [];
+    if (!users.includes('alice') || !users.includes('bob')) {
+      throw probe.fail(`Connected, but the hook's users are ${JSON.stringify(state.users)}.`, 'users: ["alice", "bob"], from the welcome\'s users', SECTION.reducer);
+    }
+    if (state.name !== 'alice' || state.address !== `127.0.0.1:${probe.port}`) {
+      throw probe.fail(`The hook's name is ${JSON.stringify(state.name)} and its address ${JSON.stringify(state.address)}.`, `name: 'alice' and address: '127.0.0.1:${probe.port}' (host:port), for the status bar`, SECTION.split);
+    }
+    // A message makes the component draw again: the connection must not care.
+    bob!.send('one more render');
+    await probe.until('bob\'s chat line', (c) => findMessage(c, (m) => m.text === 'one more render'), 'the chat line as a message', SECTION.reducer);
+    const comings = (await bob!.sync()).filter((e) => e.type === 'join' || e.type === 'leave');
+    if (comings.length > 0) {
+      throw probe.fail(`After the component drew again, bob saw ${comings.map((e) => JSON.stringify(e)).join(', ')}: your hook dropped its connection and logged in again.`, 'one connection for as long as the component lives, opened in useEffect(..., [host, port, name, retryMs, maxRetryMs]), so that a render does not run it again', SECTION.effects);
+    }
+  });
+
+  test('turns each event into a message of the right kind, and keeps the user list', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.reducer });
+    const [bob] = await everyone(chat, 'bob');
+    const probe = await probeHook(chat, { name: 'alice' });
+    await untilConnected(probe, 'the status connected', SECTION.reducer);
+    await probe.until('a message with the welcome\'s text', (c) => findMessage(c, (m) => m.text?.includes('Welcome, alice!')), 'a message (kind info) with the welcome\'s text', SECTION.reducer);
+
+    const expectMessage = (what: string, match: Partial<Message>, expected: string) =>
+      probe.until(what, (c) => findMessage(c, (m) => Object.entries(match).every(([k, v]) => m[k as keyof Message] === v)), expected, SECTION.reducer);
+
+    bob!.send('hi alice');
+    await expectMessage('the chat bob sent', { kind: 'chat', from: 'bob', text: 'hi alice' }, "{ kind: 'chat', from: 'bob', text: 'hi alice' } for the event chat");
+    bob!.send('/whisper alice just for you');
+    await expectMessage('the whisper bob sent', { kind: 'whisper', from: 'bob', to: 'alice', text: 'just for you' }, "{ kind: 'whisper', from: 'bob', to: 'alice', text: 'just for you' } for the event whisper");
+
+    const carol = await chat.login('carol');
+    await probe.until('carol in its users after her join', (c) => (c.users?.includes('carol') ? true : undefined), 'users to include carol once the event join arrives', SECTION.reducer);
+    await probe.until('a message about carol joining', (c) => findMessage(c, (m) => m.kind === 'system' && m.text.includes('carol')), "a message of kind 'system' that names carol", SECTION.reducer);
+    carol.send('/quit');
+    await probe.until('carol gone from its users after her leave', (c) => (Array.isArray(c.users) && !c.users.includes('carol') ? true : undefined), 'users without carol once the event leave arrives', SECTION.reducer);
+    await probe.until('a second message about carol (her leave)', (c) => ((c.messages ?? []).filter((m) => m.kind === 'system' && m.text.includes('carol')).length >= 2 ? true : undefined), "a message of kind 'system' for the leave too", SECTION.reducer);
+
+    probe.latest()!.send('/nosuchcommand');
+    await expectMessage('the server\'s error', { kind: 'error', text: 'Unknown command: /nosuchcommand. Type /help for the list.' }, "{ kind: 'error', text: <the error's text> } for the event error");
+    probe.latest()!.send('/help');
+    await probe.until('the /help text', (c) => findMessage(c, (m) => m.kind === 'info' && m.text.includes('/whisper')), "messages of kind 'info' with the text of the event info", SECTION.reducer);
+  });
+
+  test('shows its own chat lines (the server does not echo them), but not commands', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.reducer });
+    const [bob] = await everyone(chat, 'bob');
+    const probe = await probeHook(chat, { name: 'alice' });
+    await untilConnected(probe, 'the status connected', SECTION.reducer);
+
+    probe.latest()!.send('hello everyone');
+    await bob!.next({ type: 'chat', from: 'alice', text: 'hello everyone' }, 'the chat line alice sent with send("hello everyone")');
+    await probe.until('its own line as a message', (c) => findMessage(c, (m) => m.kind === 'own' && m.text === 'hello everyone'), "send('hello everyone') adds { kind: 'own', text: 'hello everyone' }: nobody sends your own line back to you", SECTION.reducer);
+
+    probe.latest()!.send('//slash at the start');
+    await bob!.next({ type: 'chat', from: 'alice', text: '/slash at the start' }, 'the chat line "/slash at the start" (sent as //slash at the start)');
+    await probe.until('its own //-escaped line', (c) => findMessage(c, (m) => m.kind === 'own' && m.text === '/slash at the start'), "send('//slash at the start') adds { kind: 'own', text: '/slash at the start' }: what the others see", SECTION.reducer);
+
+    probe.latest()!.send('/help');
+    await probe.until('the reply to /help', (c) => findMessage(c, (m) => m.kind === 'info' && m.text.includes('/whisper')), "the /help text as messages of kind 'info'", SECTION.reducer);
+    const own = (probe.latest()!.messages ?? []).filter((m) => m.kind === 'own').map((m) => m.text);
+    if (own.some((text) => text.includes('/help'))) {
+      throw probe.fail(`After send('/help') the hook shows ${JSON.stringify(own)} as your own chat lines.`, 'a command is not a chat line: only lines the others receive as chat show as own', SECTION.reducer);
+    }
+  });
+
+  test('keeps only the last maxMessages messages', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.reducer });
+    const [bob] = await everyone(chat, 'bob');
+    const probe = await probeHook(chat, { name: 'alice', maxMessages: 50 });
+    await untilConnected(probe, 'the status connected', SECTION.reducer);
+    for (let i = 1; i <= 80; i++) bob!.send(`line ${i}`);
+    const state = await probe.until('the 80th line from bob', (c) => (c.messages?.at(-1)?.text === 'line 80' ? c : undefined), 'every chat line as a message, the newest last', SECTION.reducer);
+    const texts = state.messages.map((m) => m.text);
+    if (texts.length > 50) {
+      throw probe.fail(`With maxMessages: 50, the hook holds ${texts.length} messages after 80 chat lines.`, 'the last 50 only (maxMessages): a chat that runs for days must not fill the memory', SECTION.reducer);
+    }
+    if (!texts.includes('line 31')) {
+      throw probe.fail(`With maxMessages: 50, after 80 chat lines the hook kept ${texts.length} messages, from ${JSON.stringify(texts[0])} on.`, 'the newest 50 kept: "line 31" to "line 80"', SECTION.reducer);
+    }
+  });
+
+  test('the socket lives exactly as long as the component: mounted, unmounted, mounted again', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.effects });
+    const [bob] = await everyone(chat, 'bob');
+    // What React's StrictMode does to every component in development, slowed down to watch it.
+    const first = await probeHook(chat, { name: 'alice' });
+    await untilConnected(first, 'the status connected', SECTION.effects);
+    await bob!.next({ type: 'join', user: 'alice' }, 'the join of alice');
+    first.unmount();
+    await bob!.next({ type: 'leave', user: 'alice' }, 'the leave of alice after the component using your hook was unmounted').catch(() => {
+      throw first.fail('The component using your hook was unmounted, but alice stayed online: the socket was left open.', 'useEffect returns a cleanup function that closes the socket (and cancels a pending retry)', SECTION.effects);
+    });
+    const second = await probeHook(chat, { name: 'alice' });
+    await untilConnected(second, 'the status connected, mounted a second time', SECTION.effects);
+    await bob!.next({ type: 'join', user: 'alice' }, 'alice joining again, from the second mount');
+    const extra = (await bob!.sync()).filter((e) => e.type === 'join' || e.type === 'leave');
+    if (extra.length > 0) {
+      throw second.fail(`After the second mount bob also saw ${extra.map((e) => JSON.stringify(e)).join(', ')}.`, 'one login per mount, nothing left over from the first', SECTION.effects);
+    }
+  });
+
+  test('reconnects when the connection is lost, waiting longer after each failure', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.reconnect });
+    const [bob] = await everyone(chat, 'bob');
+    const probe = await probeHook(chat, { name: 'alice', retryMs: 10, maxRetryMs: 40 });
+    await untilConnected(probe, 'the status connected', SECTION.reconnect);
+    await bob!.next({ type: 'join', user: 'alice' }, 'the join of alice');
+
+    // The server drops alice: no bye, no shutdown, the connection just ends.
+    chat.server.ctx.registry.find('alice')?.close('kicked');
+    await probe.until('the status reconnecting after the server closed its connection', (c) => (c.status?.state === 'reconnecting' ? true : undefined), "status { state: 'reconnecting', reason, attempt, retryInMs } when the connection ends without /quit", SECTION.reconnect);
+    await bob!.next({ type: 'join', user: 'alice' }, 'alice joining again: your hook reconnecting after 10 ms (retryMs)');
+    await untilConnected(probe, 'connected again', SECTION.reconnect);
+
+    // Now the server is gone for good: every try fails, and the waits grow.
+    await chat.server.shutdown();
+    const waits = await probe.until(
+      'four attempts at reconnecting',
+      () => {
+        const tries = probe.statuses.filter((s): s is Extract<Status, { state: 'reconnecting' }> => s.state === 'reconnecting').slice(-4);
+        return tries.length === 4 && tries[3]!.attempt >= 4 ? tries.map((s) => s.retryInMs) : undefined;
+      },
+      'status reconnecting again after each failed try, with attempt counting up and retryInMs growing',
+      SECTION.reconnect,
+    );
+    const grows = waits.every((w, i) => i === 0 || w >= waits[i - 1]!) && waits[2]! >= 2 * waits[0]! && waits.every((w) => w <= 40);
+    if (!grows) {
+      throw probe.fail(`While the server was down, your hook waited ${waits.join(', ')} ms between tries (retryMs 10, maxRetryMs 40).`, 'waits that double from retryMs and stop growing at maxRetryMs: 10, 20, 40, 40', SECTION.reconnect);
+    }
+  });
+
+  test('stops for good after /quit, and after the server refuses its name', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.reconnect });
+    const [bob] = await everyone(chat, 'bob');
+    const probe = await probeHook(chat, { name: 'alice', retryMs: 1 });
+    await untilConnected(probe, 'the status connected', SECTION.reconnect);
+    probe.latest()!.quit();
+    await bob!.next({ type: 'leave', user: 'alice', reason: 'quit' }, 'alice leaving with reason quit, after quit() (it sends /quit)');
+    await probe.until('the status closed after quit()', (c) => (c.status?.state === 'closed' ? true : undefined), "status { state: 'closed', reason, failed: false } once the server has said bye: no reconnecting after /quit, the user chose to leave", SECTION.reconnect);
+    await bob!.sync();
+    const after = probe.statuses.slice(probe.statuses.findIndex((s) => s.state === 'closed'));
+    if (after.length > 1 || probe.latest()!.status.state !== 'closed') {
+      throw probe.fail(`After quit() and the server's bye, your hook went on: ${after.map(showStatus).join(' → ')}.`, 'no reconnecting after /quit: the user chose to leave', SECTION.reconnect);
+    }
+
+    const refused = await probeHook(chat, { name: 'BOB', retryMs: 1 });
+    const status = await refused.until('the status closed after the server refused the name BOB (bob is online)', (c) => (c.status?.state === 'closed' ? c.status : undefined), "status { state: 'closed', reason: <the error's text>, failed: true }: trying the same name again cannot help", SECTION.reconnect);
+    if (!status.reason.includes('already taken') || !status.failed) {
+      throw refused.fail(`The name was refused; your hook's status is ${showStatus(status)}.`, "reason: \"Username 'BOB' is already taken.\" (the error's text) and failed: true", SECTION.reconnect);
+    }
+  });
+
+  test('a refused first connection closes with "Connection refused. Is the server running?"', async () => {
+    const port = await closedPort();
+    const probe = await probeHook(undefined, { name: 'alice', port, retryMs: 1 });
+    const status = await probe.until('a status after a refused connection', (c) => (c.status?.state === 'closed' ? c.status : undefined), "status { state: 'closed', reason: 'Connection refused. Is the server running?', failed: true }: no server was ever reached", SECTION.reconnect);
+    if (status.reason !== 'Connection refused. Is the server running?' || status.failed !== true) {
+      throw probe.fail(`Nothing listens on port ${port}; your hook's status is ${showStatus(status)}.`, "reason 'Connection refused. Is the server running?' (err.code ECONNREFUSED) and failed: true", SECTION.reconnect);
+    }
+  });
+});
+
+// ── The screen ───────────────────────────────────────────────────────────────
+
+describe('lesson 11: ChatScreen, the screen', () => {
+  test('after login it shows the welcome, who is online, that it is connected, and chat with its sender', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.ink });
+    const [bob] = await everyone(chat, 'bob', 'Carol');
+    const screen = await openScreen(chat, 'alice');
+    // bob and Carol were online before alice: only the user list can name them.
+    await screen.waitFor('bob and Carol in the user list', (t) => t.includes('bob') && t.includes('Carol'), 'the names of the welcome\'s users (chat.users) in a list beside the messages', SECTION.ink);
+    await screen.waitFor('the status "connected"', (t) => /\bconnected\b/i.test(t), 'a status bar that says connected (chat.status.state)', SECTION.ink);
+    const text = plain(screen.frame());
+    if (!text.includes('127.0.0.1:') || !text.replace(/Welcome, alice!/g, '').includes('alice')) {
+      throw screen.fail('The screen does not say where it is connected, or as whom.', 'the status bar shows the server (chat.address, e.g. 127.0.0.1:5000) and your name (chat.name)', SECTION.ink);
+    }
+    bob!.send('greetings from the suite');
+    const after = await screen.waitFor('bob\'s chat line', (t) => t.includes('greetings from the suite'), 'each message in the list: chat.messages, the newest at the bottom', SECTION.ink);
+    if (!lineWith(after, 'greetings from the suite')!.includes('bob')) {
+      throw screen.fail('bob\'s line shows, but not who sent it.', 'the sender (message.from) on the same line, e.g. "bob: greetings from the suite"', SECTION.ink);
+    }
+  });
+
+  test('typing a line and Enter sends it; it shows once, as yours, and the input empties', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.keys });
+    const [bob, carol] = await everyone(chat, 'bob', 'carol');
+    const screen = await openScreen(chat, 'alice');
+    await screen.type('hello from the screen', SECTION.keys);
+    await screen.press('enter');
+    await bob!.next({ type: 'chat', from: 'alice', text: 'hello from the screen' }, 'the line typed into your screen, after Enter');
+    await carol!.next({ type: 'chat', from: 'alice', text: 'hello from the screen' }, 'the line typed into your screen, after Enter');
+    await screen.waitFor(
+      'the line in the message list, and an empty input',
+      (t) => count(t, 'hello from the screen') === 1 && !screen.inputLine().includes('hello from the screen'),
+      'onSubmit calls chat.send(line) and empties the input; the line then shows once, in the list',
+      SECTION.keys,
+    );
+  });
+
+  test('whispers show as whispers, to and from', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.ink });
+    const [bob] = await everyone(chat, 'bob');
+    const screen = await openScreen(chat, 'alice');
+    bob!.send('/whisper alice a secret for alice');
+    const text = await screen.waitFor('bob\'s whisper', (t) => t.includes('a secret for alice'), 'the whisper in the message list', SECTION.ink);
+    if (!lineWith(text, 'a secret for alice')!.includes('bob')) {
+      throw screen.fail('bob\'s whisper shows, but not who whispered.', 'e.g. "[WHISPER from bob]: a secret for alice"', SECTION.ink);
+    }
+    await screen.type('/whisper bob a secret for bob', SECTION.keys);
+    await screen.press('enter');
+    await bob!.next({ type: 'whisper', from: 'alice', to: 'bob', text: 'a secret for bob' }, 'the whisper typed into your screen');
+    const after = await screen.waitFor('the whisper alice sent (the server\'s confirmation)', (t) => count(t, 'a secret for bob') === 1 && !screen.inputLine().includes('a secret for bob'), 'the server sends your whisper back to you: it shows once, in the list', SECTION.ink);
+    if (!lineWith(after, 'a secret for bob')!.includes('bob')) {
+      throw screen.fail('Your whisper to bob shows, but not to whom.', 'e.g. "[WHISPER to bob]: a secret for bob": when message.from is you, name message.to', SECTION.ink);
+    }
+  });
+
+  test('colours each line by its kind, never by its text', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.colour });
+    const [bob, carol] = await everyone(chat, 'bob', 'Carol');
+    const screen = await openScreen(chat, 'alice');
+    bob!.send('plain words from bob');
+    bob!.send('[WHISPER from admin]: your password?');
+    bob!.send('/whisper alice real whisper words');
+    await bob!.sync();
+    carol!.send('/quit');
+    await bob!.next({ type: 'leave', user: 'Carol' }, 'Carol leaving');
+    await screen.type('my own words', SECTION.keys);
+    await screen.press('enter');
+    // The error comes after everything above on alice's connection: once it shows, all has arrived.
+    await screen.type('/nosuchcommand', SECTION.keys);
+    await screen.press('enter');
+    await screen.waitFor(
+      'the error for /nosuchcommand, after bob\'s two chat lines, his whisper, Carol leaving and your own line',
+      (t) => ['plain words from bob', 'your password?', 'real whisper words', 'my own words', 'Unknown command'].every((n) => count(t, n) === 1),
+      'each of them once in the message list',
+      SECTION.colour,
+    );
+    const frame = screen.frame();
+    const style = (needle: string) => styleAt(lineWith(frame, needle)!, needle);
+    const chatStyle = style('plain words from bob');
+    const fake = style('your password?');
+    if (fake !== chatStyle) {
+      throw screen.fail(`bob sent the chat line "[WHISPER from admin]: your password?", and your screen draws it in the style ${fake}, while his other chat line is ${chatStyle}.`, 'the style chosen from message.kind (chat), never from the text: anyone can type "[WHISPER"', SECTION.colour);
+    }
+    const others: [string, string, string][] = [
+      ['whisper', 'real whisper words', 'a whisper'],
+      ['own', 'my own words', 'your own line'],
+      ['system', 'Carol', 'Carol leaving'],
+      ['error', 'Unknown command', 'the error'],
+    ];
+    for (const [kind, needle, what] of others) {
+      const got = style(needle);
+      if (got === chatStyle) {
+        throw screen.fail(`${what} is drawn in the same style as bob's chat line (${got}).`, `kind '${kind}' in a colour of its own (e.g. <Text color=...>), so that it stands out from chat`, SECTION.colour);
+      }
+    }
+  });
+
+  test('join and leave keep the user list up to date; the list shows the last lines that fit', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.ink });
+    const [bob, carol] = await everyone(chat, 'bob', 'Carol');
+    const screen = await openScreen(chat, 'alice');
+    const dave = await chat.login('dave');
+    await screen.waitFor('dave, who joined', (t) => t.includes('dave'), 'the join in the list and dave in the user list', SECTION.ink);
+    carol!.send('/quit');
+    await bob!.next({ type: 'leave', user: 'Carol' }, 'Carol leaving');
+    // Thirty lines push the join and the leave out of sight: after that, only the user list can name anyone.
+    for (let i = 1; i <= 30; i++) bob!.send(`filler line ${i}`);
+    const text = await screen.waitFor('the 30th line from bob', (t) => t.includes('filler line 30'), 'the newest message at the bottom of the list', SECTION.size);
+    const lines = text.split('\n');
+    if (lines.length > screen.size.rows || /filler line 1\b/.test(text)) {
+      throw screen.fail(`After 30 more lines the frame is ${lines.length} lines tall and still shows the first of them.`, `the last messages that fit in ${screen.size.rows} rows; older ones scroll out of sight`, SECTION.size);
+    }
+    if (!text.includes('dave')) {
+      throw screen.fail('dave is online, but once his join scrolled away, the screen no longer names him.', 'dave in the user list: chat.users, kept up to date by join', SECTION.ink);
+    }
+    if (text.includes('Carol')) {
+      throw screen.fail('Carol left, and her leave has scrolled away, but the screen still names her.', 'Carol gone from the user list: chat.users, kept up to date by leave', SECTION.ink);
+    }
+    dave.close();
+  });
+
+  test('Tab completes a name after /whisper, without regard to case', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.keys });
+    const [, carol] = await everyone(chat, 'bob', 'Carol');
+    const screen = await openScreen(chat, 'alice');
+    await screen.waitFor('Carol in the user list', (t) => t.includes('Carol'), 'Carol in the user list', SECTION.ink);
+    await screen.type('/whisper ca', SECTION.keys);
+    await screen.press('tab');
+    await screen.waitFor(
+      'the name completed by Tab',
+      () => screen.inputLine().includes('/whisper Carol'),
+      "'/whisper ca' + Tab → '/whisper Carol ': the only name that starts with 'ca' without regard to case (Carol), and a space",
+      SECTION.keys,
+    );
+    await screen.type('psst', SECTION.keys);
+    await screen.waitFor(
+      '"psst" at the end of the line, after the name Tab completed',
+      () => screen.inputLine().includes('/whisper Carol psst'),
+      "'/whisper Carol psst': after Tab the cursor must be at the end. TextInput keeps its cursor where it was when the text is replaced: give it a new key",
+      SECTION.keys,
+    );
+    await screen.press('enter');
+    await carol!.next({ type: 'whisper', from: 'alice', to: 'Carol', text: 'psst' }, 'the whisper completed with Tab');
+  });
+
+  test('↑ brings back the lines sent before, newest first', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.keys });
+    const [bob] = await everyone(chat, 'bob');
+    const screen = await openScreen(chat, 'alice');
+    await screen.type('first line', SECTION.keys);
+    await screen.press('enter');
+    await screen.type('second line', SECTION.keys);
+    await screen.press('enter');
+    await bob!.next({ type: 'chat', text: 'second line' }, 'the second line');
+    await screen.press('up');
+    await screen.waitFor('"second line" back in the input after ↑', () => screen.inputLine().includes('second line'), 'the last line sent, in the input, after ↑', SECTION.keys);
+    await screen.press('up');
+    await screen.waitFor('"first line" in the input after ↑ twice', () => screen.inputLine().includes('first line'), 'the line before it after ↑ again', SECTION.keys);
+    await screen.press('enter');
+    await bob!.next({ type: 'chat', from: 'alice', text: 'first line' }, '"first line" sent again, recalled with ↑ and Enter');
+  });
+
+  test('a stranger\'s text never reaches the terminal raw: control characters are removed', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.sanitise });
+    // This server does not strip control characters, the way an old or hostile one would not.
+    const attack = 'look HERE \u001b]0;owned\u0007\u001b[2J\u001b[5;38;5;199mblinking\u009b2J\u0008\u0008\r';
+    const port = await hostileServer(chat.transcript, [
+      { type: 'welcome', user: 'alice', users: ['alice', 'mal\u001b[38;5;208mlory'], text: 'Welcome, alice! Type /help for available commands.' },
+      { type: 'chat', from: 'mal\u001b]8;;http://evil.example\u0007lory', text: attack },
+    ]);
+    const screen = await openScreen(chat, 'alice', port);
+    await screen.waitFor('the hostile chat line', (t) => t.includes('look HERE'), 'the chat line, with its control characters removed', SECTION.sanitise);
+    const raw = screen.frame();
+    const found = ['\u001b]', '\u0007', '\u0008', '\u009b', '\r', '\u001b[2J', '\u001b[5;', '\u001b[38;5;'].filter((bad) => raw.includes(bad));
+    if (found.length > 0) {
+      throw screen.fail(`A server sent text with escape sequences in it, and your screen passed them to the terminal: ${found.map((f) => JSON.stringify(f)).join(', ')} reached the frame. In a real terminal they retitle the window, recolour the text, or worse.`, 'every string from the network (text, from, to, user names) sanitised before it is drawn: control characters (U+0000–U+001F, U+007F–U+009F) removed', SECTION.sanitise);
+    }
+  });
+
+  test('the status bar says connected, then reconnecting when the server shuts down', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.reconnect });
+    await everyone(chat, 'bob');
+    const screen = await openScreen(chat, 'alice');
+    await screen.waitFor('the status "connected"', (t) => /\bconnected\b/i.test(t), 'a status bar that says connected', SECTION.reconnect);
+    await chat.server.shutdown();
+    await screen.waitFor('the server\'s shutdown notice', (t) => t.includes('Server is shutting down'), 'the shutdown event\'s text in the message list', SECTION.reconnect);
+    await screen.waitFor('the status "reconnecting"', (t) => /reconnecting/i.test(t), "a status bar that says reconnecting while chat.status.state is 'reconnecting'", SECTION.reconnect);
+  });
+
+  test('/quit leaves the chat and ends the app; so does Ctrl+C', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.leaving });
+    const [bob] = await everyone(chat, 'bob');
+    const first = await openScreen(chat, 'alice');
+    await first.type('/quit', SECTION.keys);
+    await first.press('enter');
+    await bob!.next({ type: 'leave', user: 'alice', reason: 'quit' }, 'alice leaving with reason quit, after /quit was typed');
+    await poll(
+      () => (first.exited() ? true : undefined),
+      () => first.fail('alice typed /quit and the server said bye and closed, but the app is still running.', "when chat.status.state becomes 'closed', call useApp().exit()", SECTION.leaving),
+    );
+
+    const second = await openScreen(chat, 'carol');
+    await second.press('ctrlC');
+    await bob!.next({ type: 'leave', user: 'carol', reason: 'quit' }, 'carol leaving with reason quit, after Ctrl+C (chat.quit() sends /quit)').catch(() => {
+      throw second.fail('Ctrl+C was pressed, and carol did not leave with reason quit.', 'useInput: on Ctrl+C (key.ctrl and input "c") call chat.quit(), which says /quit', SECTION.leaving);
+    });
+    await poll(
+      () => (second.exited() ? true : undefined),
+      () => second.fail('After Ctrl+C and the server\'s bye, the app is still running.', "when chat.status.state becomes 'closed', call useApp().exit()", SECTION.leaving),
+    );
+  });
+
+  test('fits an 80×24 terminal, and draws again when the terminal is resized', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.size });
+    const [bob] = await everyone(chat, 'bob');
+    const screen = await openScreen(chat, 'alice');
+    bob!.send(`a long line ${'with many words in it '.repeat(12)}and ${'x'.repeat(120)} end`);
+    await screen.waitFor('bob\'s long line', (t) => t.includes(' end'), 'the long line, wrapped', SECTION.size);
+    const fits = (columns: number, rows: number) => {
+      const lines = screen.frame().split('\n');
+      return lines.length <= rows && lines.every((l) => widthOf(l) <= columns);
+    };
+    const measure = () => {
+      const lines = screen.frame().split('\n');
+      return `${Math.max(...lines.map(widthOf))} columns wide and ${lines.length} lines tall`;
+    };
+    if (!fits(80, 24)) {
+      throw screen.fail(`In an 80×24 terminal your screen is ${measure()}.`, 'at most 80 columns and 24 rows: sizes from useStdout().stdout.columns and .rows, long lines wrapped inside their box', SECTION.size);
+    }
+    await screen.resize(120, 40);
+    await poll(
+      () => {
+        const lines = screen.frame().split('\n');
+        return lines.length > 24 && lines.length <= 40 && lines.some((l) => widthOf(l) > 80) && fits(120, 40) ? true : undefined;
+      },
+      () => screen.fail(`The terminal grew to 120×40 (stdout emitted 'resize'); your screen is ${measure()}.`, "a screen that uses the new size: listen for stdout's 'resize' event and keep the size in state", SECTION.size),
+    );
+    await screen.resize(80, 24);
+    await poll(
+      () => (fits(80, 24) ? true : undefined),
+      () => screen.fail(`The terminal shrank back to 80×24; your screen is ${measure()}.`, 'the screen drawn again at the new size', SECTION.size),
+    );
+  });
+});
