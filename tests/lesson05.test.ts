@@ -1,13 +1,11 @@
 // Lesson 5: the student's admit(), checkUsername() and handshake() (starter/server/handshake.ts)
 // inside the reference server, with the suite's clients going through every handshake path.
 
-import { EventEmitter } from 'node:events';
 import { describe, onTestFinished, test } from 'vitest';
 import { PROTOCOL_VERSION, TEXTS } from '../app/protocol.js';
-import { reservedNames } from '../app/server/name-store.js';
 import type { StartOptions } from '../app/server/server.js';
-import type { NameStore } from '../app/server/types.js';
 import { startChat, type Chat } from './harness/chat.js';
+import { heldNameStore } from './harness/held-name-store.js';
 import { importMine } from './harness/mine.js';
 import { failure } from './harness/teach.js';
 import { TestClient, type Received } from './harness/test-client.js';
@@ -100,44 +98,6 @@ function connectionsReach(chat: Chat, see: string, count: number, what: string):
   );
 }
 
-/**
- * A name store whose answers can be held back: while held, every question waits, the way a
- * slow database would. Lets a test hang up a client exactly while its name is being checked.
- */
-function heldNameStore() {
-  let held: (() => void)[] | undefined;
-  const asked = new EventEmitter();
-  const store: NameStore = {
-    isReserved: (name) =>
-      new Promise((resolve) => {
-        // Asked at once, so that on release the answer is ready: the claim then completes in
-        // the same tick, before any line another client sends afterwards is read.
-        const answer = reservedNames.isReserved(name);
-        if (!held) return void answer.then(resolve);
-        held.push(() => void answer.then(resolve));
-        asked.emit('asked');
-      }),
-  };
-  return {
-    store,
-    hold: () => void (held = []),
-    release: () => {
-      const waiting = held ?? [];
-      held = undefined;
-      for (const answer of waiting) answer();
-    },
-    /** Waits until some question is being held. */
-    asked: (onTimeout: () => Error) =>
-      waitUntil(
-        () => (held && held.length > 0 ? true : undefined),
-        (wake) => {
-          asked.on('asked', wake);
-          return () => asked.off('asked', wake);
-        },
-        onTimeout,
-      ),
-  };
-}
 
 describe('lesson 5: admit()', () => {
   test('a new connection gets hello first, with proto 1 and a prompt', async () => {

@@ -12,10 +12,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, test } from 'vitest';
 import { TEXTS } from '../app/protocol.js';
-import { reservedNames } from '../app/server/name-store.js';
 import { ROOT } from '../app/server/pieces.js';
-import type { NameStore } from '../app/server/types.js';
 import { startChat, type Chat } from './harness/chat.js';
+import { heldNameStore } from './harness/held-name-store.js';
 import { TREE } from './harness/mine.js';
 import { failure, LessonFailure } from './harness/teach.js';
 import { TestClient, type ClientContext, type Received } from './harness/test-client.js';
@@ -47,42 +46,6 @@ function show(event: Received): string {
   return JSON.stringify(rest);
 }
 
-/**
- * A name store whose answers can be held back, as a slow database's would: while held, a
- * name's claim waits, and so do the lines that came after the name.
- */
-function heldNameStore() {
-  let held: (() => void)[] | undefined;
-  const questions = new EventEmitter();
-  const store: NameStore = {
-    isReserved: (name) =>
-      new Promise((resolve) => {
-        const answer = () => void reservedNames.isReserved(name).then(resolve);
-        if (!held) return answer();
-        held.push(answer);
-        questions.emit('asked');
-      }),
-  };
-  return {
-    store,
-    hold: () => void (held = []),
-    release: () => {
-      const waiting = held ?? [];
-      held = undefined;
-      for (const answer of waiting) answer();
-    },
-    /** Waits until the server asks about a name while the answers are held. */
-    asked: (onTimeout: () => Error) =>
-      waitUntil(
-        () => (held && held.length > 0 ? true : undefined),
-        (wake) => {
-          questions.on('asked', wake);
-          return () => questions.off('asked', wake);
-        },
-        onTimeout,
-      ),
-  };
-}
 
 /** What a client got after `from` (an index into its events), for failure messages. */
 function got(client: TestClient, from = 0): string {

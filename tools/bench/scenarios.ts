@@ -109,26 +109,8 @@ export async function latency(server: ServerProcess, clientCount: number, perSec
   const histogram = new Histogram();
   const stats = trackOrder(clients, (sentAt) => histogram.add(now() - sentAt));
   const linesEach = Math.round(perSecond * seconds);
-  const interval = 1000 / perSecond;
   const cpu0 = server.cpuSeconds();
-  // Each client sends on its own timer, spread over the first interval.
-  await Promise.all(
-    clients.map(
-      (client, i) =>
-        new Promise<void>((resolve) => {
-          let seq = 0;
-          setTimeout(() => {
-            const timer = setInterval(() => {
-              client.socket.write(LoadClient.line(seq++, 40));
-              if (seq >= linesEach) {
-                clearInterval(timer);
-                resolve();
-              }
-            }, interval);
-          }, (i * interval) / clientCount);
-        }),
-    ),
-  );
+  await sendAtRate(clients, perSecond, linesEach, 40);
   const expected = clientCount * (clientCount - 1) * linesEach;
   await until(() => stats.received >= expected, 10_000);
   const figures = {
@@ -213,25 +195,8 @@ export async function slowReader(server: ServerProcess, talkers: number, perSeco
   });
 
   const linesEach = Math.round(perSecond * seconds);
-  const interval = 1000 / perSecond;
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, server.rssBytes())), 100);
-  await Promise.all(
-    clients.map(
-      (client, i) =>
-        new Promise<void>((resolve) => {
-          let seq = 0;
-          setTimeout(() => {
-            const timer = setInterval(() => {
-              client.socket.write(LoadClient.line(seq++, 4000));
-              if (seq >= linesEach) {
-                clearInterval(timer);
-                resolve();
-              }
-            }, interval);
-          }, (i * interval) / talkers);
-        }),
-    ),
-  );
+  await sendAtRate(clients, perSecond, linesEach, 4000);
   await Promise.all(clients.map((c) => c.roundTrip()));
   clearInterval(sampler);
   const expected = talkers * (talkers - 1) * linesEach;
@@ -247,6 +212,28 @@ export async function slowReader(server: ServerProcess, talkers: number, perSeco
   };
   for (const c of [...clients, slow]) c.close();
   return figures;
+}
+
+/** Every client sends `count` lines of `size` bytes at `perSecond`, the clients spread over one interval. */
+function sendAtRate(clients: LoadClient[], perSecond: number, count: number, size: number): Promise<void[]> {
+  const interval = 1000 / perSecond;
+  return Promise.all(
+    clients.map(
+      (client, i) =>
+        new Promise<void>((resolve) => {
+          let seq = 0;
+          setTimeout(() => {
+            const timer = setInterval(() => {
+              client.socket.write(LoadClient.line(seq++, size));
+              if (seq >= count) {
+                clearInterval(timer);
+                resolve();
+              }
+            }, interval);
+          }, (i * interval) / clients.length);
+        }),
+    ),
+  );
 }
 
 function round(value: number, digits: number): number {
