@@ -11,6 +11,7 @@ export interface Delivery {
 }
 
 const CHAT_PREFIX = '{"type":"chat","from":"b';
+const JOIN_PREFIX = '{"type":"join",';
 
 export class LoadClient {
   private carry = '';
@@ -102,6 +103,8 @@ export class LoadClient {
       });
       return;
     }
+    // Joins and leaves are the bulk of a login burst (each goes to everyone): count them unparsed.
+    if (line.startsWith(JOIN_PREFIX)) return;
     let event: { type: string; from?: string; text?: string };
     try {
       event = JSON.parse(line);
