@@ -12,7 +12,8 @@ import { importMine } from './harness/mine.js';
 import { mulberry32, startProxy, type Cutting } from './harness/proxy.js';
 import { failure } from './harness/teach.js';
 import { TestClient } from './harness/test-client.js';
-import { escapeText, showBytes, Transcript } from './harness/transcript.js';
+import { escapeText, showBytes } from '../app/wire-text.js';
+import { Transcript } from './harness/transcript.js';
 import { within } from './harness/wait.js';
 
 const { LineDecoder } = await importMine<typeof import('../starter/server/line-decoder.js')>('server/line-decoder.ts');

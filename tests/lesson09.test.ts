@@ -12,7 +12,7 @@ import { startChat, type Chat } from './harness/chat.js';
 import { importMine } from './harness/mine.js';
 import { failure } from './harness/teach.js';
 import type { Received, TestClient } from './harness/test-client.js';
-import { escapeText } from './harness/transcript.js';
+import { escapeText } from '../app/wire-text.js';
 
 const { writeBounded } = await importMine<typeof import('../starter/server/write-bounded.js')>('server/write-bounded.ts');
 const { RateLimiter } = await importMine<typeof import('../starter/server/rate-limiter.js')>('server/rate-limiter.ts');

@@ -16,7 +16,8 @@ import { importMine, piecesWithMine, TREE } from './harness/mine.js';
 import { closedPort } from './harness/proxy.js';
 import { failure, LessonFailure } from './harness/teach.js';
 import { TestClient, type ClientContext } from './harness/test-client.js';
-import { escapeText, Transcript } from './harness/transcript.js';
+import { escapeText } from '../app/wire-text.js';
+import { Transcript } from './harness/transcript.js';
 import { waitUntil } from './harness/wait.js';
 
 const { renderEvent, renderOwnLine } = await importMine<typeof import('../starter/client/render-event.js')>('client/render-event.ts');

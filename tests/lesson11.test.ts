@@ -20,7 +20,8 @@ import { importMine } from './harness/mine.js';
 import { closedPort, startProxy } from './harness/proxy.js';
 import { failure } from './harness/teach.js';
 import type { TestClient } from './harness/test-client.js';
-import { escapeText, type Transcript } from './harness/transcript.js';
+import { escapeText } from '../app/wire-text.js';
+import type { Transcript } from './harness/transcript.js';
 import { PATIENCE_MS, waitUntil } from './harness/wait.js';
 
 type HookModule = typeof import('../starter/client/tui/use-chat.js');

@@ -75,7 +75,7 @@ async function checkStarterFails(): Promise<void> {
   const { report: json, output } = await vitest(LESSONS.map(suiteFile), 'starter');
   if (!json) return report(false, 'lesson suites against the pristine starter/', output.slice(-3000));
   for (const lesson of LESSONS) {
-    const file = json.testResults.find((f) => path.relative(ROOT, f.name) === suiteFile(lesson));
+    const file = json.testResults.find((f) => f.name.replace(/\\/g, '/').endsWith('/' + suiteFile(lesson)));
     const passing = file?.assertionResults.filter((t) => t.status === 'passed').map((t) => t.fullName) ?? [];
     const total = file?.assertionResults.length ?? 0;
     report(

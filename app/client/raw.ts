@@ -6,6 +6,7 @@ import net from 'node:net';
 import readline from 'node:readline';
 import { FriendlyError, runMain } from '../cli.js';
 import { parseEvent } from '../protocol.js';
+import { escapeText as visible } from '../wire-text.js';
 import { parseClientFlags } from './flags.js';
 
 const DIM = '\x1b[2m';
@@ -63,9 +64,4 @@ function show(line: string): void {
   const time = typeof ts === 'number' ? new Date(ts).toLocaleTimeString('en-GB') : '--:--:--';
   const rest = Object.entries(fields).map(([k, v]) => `${k}=${visible(JSON.stringify(v))}`).join('  ');
   console.log(`  [${time}] ${BOLD}${String(type)}${RESET}  ${rest}`);
-}
-
-/** Control characters shown as escapes, so no server can clear or retitle your terminal. */
-function visible(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
