@@ -1,10 +1,10 @@
-// The progress report's text (tools/progress-report.ts): what a student's progress tool
+// The progress report's text (tools/progress/report.ts): what a student's progress tool
 // whispers and what the instructor's board accepts. The board reads whatever anyone whispers,
 // so everything that is not exactly a report must be turned away.
 
 import { describe, expect, test } from 'vitest';
-import { formatReport, lessonRanges, parseReport, progressBar, type ProgressReport } from '../../tools/progress-report.js';
-import { reporterName } from '../../tools/progress-share.js';
+import { formatReport, lessonRanges, parseReport, progressBar, type ProgressReport } from '../../tools/progress/report.js';
+import { reporterName } from '../../tools/progress/share.js';
 
 describe('progress reports', () => {
   test('a report survives the trip: format, then parse', () => {

@@ -1,12 +1,12 @@
 // `npm run progress -- --board`: the instructor's view of the whole room. It logs in to the
 // classroom chat as `teacher` and keeps, for each student, the latest progress report their
-// `npm run progress -- --share` whispered (tools/progress-report.ts), redrawing the table on
+// `npm run progress -- --share` whispered (report.ts), redrawing the table on
 // every report. Everything shown that came from the network is checked or cleaned first.
 
-import { FriendlyError } from '../app/cli.js';
-import type { UnknownEvent, WireEvent } from '../app/protocol.js';
+import { FriendlyError } from '../../app/cli.js';
+import type { UnknownEvent, WireEvent } from '../../app/protocol.js';
 import { LoginRefused, logIn, printable } from './chat-link.js';
-import { lessonRanges, parseReport, progressBar, REPORT_PREFIX, type ProgressReport } from './progress-report.js';
+import { lessonRanges, parseReport, progressBar, REPORT_PREFIX, type ProgressReport } from './report.js';
 
 export interface BoardOptions {
   host: string;

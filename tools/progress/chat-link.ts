@@ -4,9 +4,9 @@
 // (the error code, to try another name), and must keep reading the lines that follow the welcome.
 
 import net from 'node:net';
-import { FriendlyError } from '../app/cli.js';
-import { parseEvent, type ErrorCode, type UnknownEvent, type WelcomeEvent, type WireEvent } from '../app/protocol.js';
-import { LineDecoder } from '../solutions/server/line-decoder.js';
+import { FriendlyError } from '../../app/cli.js';
+import { parseEvent, type ErrorCode, type UnknownEvent, type WelcomeEvent, type WireEvent } from '../../app/protocol.js';
+import { LineDecoder } from '../../solutions/server/line-decoder.js';
 
 export interface Session {
   welcome: WelcomeEvent;

@@ -3,13 +3,13 @@
 // the result to the instructor's board, and `-- --board` is that board.
 
 import { parseArgs } from 'node:util';
-import { runMain, UsageError } from '../app/cli.js';
-import { DEFAULT_HOST, DEFAULT_PORT } from '../app/protocol.js';
-import { LESSONS } from '../lessons/index.js';
-import { runBoard } from './progress-board.js';
-import { formatReport, progressBar, USERNAME, type ProgressReport } from './progress-report.js';
-import { openReporter } from './progress-share.js';
-import { passes, runLessonSuites, TREE, type SuiteResult } from './suite-results.js';
+import { runMain, UsageError } from '../../app/cli.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../app/protocol.js';
+import { LESSONS } from '../../lessons/index.js';
+import { runBoard } from './board.js';
+import { formatReport, progressBar, USERNAME, type ProgressReport } from './report.js';
+import { openReporter } from './share.js';
+import { passes, runLessonSuites, TREE, type SuiteResult } from '../suite-results.js';
 
 const USAGE = `Usage:
   npm run progress                                   which lessons your code passes

@@ -3,10 +3,10 @@
 // (NAME_progress), checks that the board's user is online, whispers it one report, waits
 // for the server's confirmation, and quits: no new protocol, only a whisper.
 
-import { FriendlyError } from '../app/cli.js';
-import type { UnknownEvent, WireEvent } from '../app/protocol.js';
+import { FriendlyError } from '../../app/cli.js';
+import type { UnknownEvent, WireEvent } from '../../app/protocol.js';
 import { LoginRefused, logIn, printable, type Session } from './chat-link.js';
-import { formatReport, type ProgressReport } from './progress-report.js';
+import { formatReport, type ProgressReport } from './report.js';
 
 export interface ShareOptions {
   host: string;
