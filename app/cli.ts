@@ -1,11 +1,23 @@
 // What every command-line program of the course shares: a user's mistake (a bad flag,
 // a port in use, a server that is down) is one clear line; only a bug shows a stack.
 
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 /** A mistake in how the program was called. */
 export class UsageError extends Error {}
 
 /** An expected failure with a message written for people (port in use, connection refused). */
 export class FriendlyError extends Error {}
+
+/** node:util's parseArgs, strict, with a mistake in the flags turned into a one-line UsageError. */
+export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs<T>({ strict: true, ...config });
+  } catch (err) {
+    // parseArgs explains at length; its first sentence is the news.
+    throw new UsageError((err as Error).message.split('\n')[0]);
+  }
+}
 
 export function describeFailure(err: unknown): string {
   if (err instanceof UsageError) return `${err.message}\nRun with --help to see the options.`;

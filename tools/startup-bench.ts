@@ -7,8 +7,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { FriendlyError, runMain, UsageError } from '../app/cli.js';
+import { FriendlyError, parseFlags, runMain, UsageError } from '../app/cli.js';
 import { ROOT } from '../app/server/pieces.js';
 import { findLesson } from '../lessons/index.js';
 
@@ -26,13 +25,7 @@ interface Case {
 }
 
 runMain('BENCH', async () => {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: process.argv.slice(2), strict: true, allowPositionals: true, options: { runs: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0]);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags({ args: process.argv.slice(2), allowPositionals: true, options: { runs: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) return console.log('Usage: npm run bench:startup -- [LESSON] [--runs N]   (default: lesson 1, 5 runs)');
   const lesson = findLesson(positionals[0] ?? '1');
   if (!lesson || positionals.length > 1) throw new UsageError(`Give one lesson number; got '${positionals.join(' ')}'.`);

@@ -5,8 +5,7 @@
 // lines end. It also shows how each side hung up: a FIN (a polite end) or an RST (a reset).
 
 import net from 'node:net';
-import { parseArgs } from 'node:util';
-import { FriendlyError, runMain, UsageError } from '../app/cli.js';
+import { FriendlyError, parseFlags, runMain, UsageError } from '../app/cli.js';
 import { showChunk } from './show-chunk.js';
 
 const USAGE = `Usage: npm run tap -- [--listen [HOST:]PORT] [--to [HOST:]PORT]
@@ -26,7 +25,7 @@ const toClient = paint('33');
 const dim = paint('2');
 
 runMain('TAP', async () => {
-  const flags = parseFlags(process.argv.slice(2));
+  const flags = parseTapFlags(process.argv.slice(2));
   if (!flags) return console.log(USAGE);
   let connections = 0;
   const tap = net.createServer({ allowHalfOpen: true }, (client) => tapConnection(++connections, client, flags.to));
@@ -35,13 +34,8 @@ runMain('TAP', async () => {
   console.log(`One line per chunk ('data' event): ${toServer('C→S')} client to server, ${toClient('S→C')} server to client.`);
 });
 
-function parseFlags(argv: string[]): { listen: Address; to: Address } | undefined {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, strict: true, options: { listen: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
-  } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0]);
-  }
+function parseTapFlags(argv: string[]): { listen: Address; to: Address } | undefined {
+  const { values } = parseFlags({ args: argv, options: { listen: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) return undefined;
   return { listen: address('--listen', values.listen ?? '5001', 0), to: address('--to', values.to ?? '5000', 1) };
 }

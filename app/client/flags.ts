@@ -1,7 +1,6 @@
 // The flags every client program of the course takes: --host, --port, --name.
 
-import { parseArgs } from 'node:util';
-import { UsageError } from '../cli.js';
+import { parseFlags, UsageError } from '../cli.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../protocol.js';
 
 export interface ClientFlags {
@@ -12,21 +11,15 @@ export interface ClientFlags {
 }
 
 export function parseClientFlags(argv: string[]): ClientFlags {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        name: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0]);
-  }
+  const { values } = parseFlags({
+    args: argv,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      name: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const port = Number(values.port ?? DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new UsageError(`--port wants a whole number from 1 to 65535; got '${values.port}'.`);

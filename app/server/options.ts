@@ -1,8 +1,7 @@
 // Turns command-line flags (PROTOCOL.md, "Starting a server") into ServerOptions.
 // A mistake in a flag is the user's, so it becomes one clear line, never a stack trace.
 
-import { parseArgs } from 'node:util';
-import { UsageError } from '../cli.js';
+import { parseFlags, UsageError } from '../cli.js';
 import { ALL_PIECES, piecesOfLessons, type PieceName } from './pieces.js';
 import { DEFAULT_OPTIONS, type ServerOptions } from './types.js';
 
@@ -35,26 +34,20 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     if (numbered && mine.length === 0) throw new UsageError(`--mine ${list}: no server piece is written in lesson(s) ${list}.`);
     argv = argv.filter((_, i) => i !== at && !(numbered && i === at + 1));
   }
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        'max-clients': { type: 'string' },
-        'handshake-timeout-ms': { type: 'string' },
-        'max-queued-bytes': { type: 'string' },
-        'rate-limit': { type: 'string' },
-        'no-rate-limit': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0]);
-  }
+  const { values } = parseFlags({
+    args: argv,
+    allowPositionals: false,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'max-clients': { type: 'string' },
+      'handshake-timeout-ms': { type: 'string' },
+      'max-queued-bytes': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'no-rate-limit': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
 
   let rateLimit = DEFAULT_OPTIONS.rateLimit;
   if (values['rate-limit'] !== undefined) {

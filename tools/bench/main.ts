@@ -11,8 +11,7 @@
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { runMain, UsageError } from '../../app/cli.js';
+import { parseFlags, runMain, UsageError } from '../../app/cli.js';
 import { connect, fanout, latency, slowReader, type Figures } from './scenarios.js';
 import { startServer, type ServerProcess } from './server-process.js';
 
@@ -36,7 +35,7 @@ function cases(quick: boolean): Case[] {
 }
 
 runMain('BENCH', async () => {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args: process.argv.slice(2),
     options: {
       server: { type: 'string', default: 'node --import tsx app/server/main.ts' },

@@ -2,8 +2,7 @@
 // vitest run against starter/). In a classroom, `-- --share HOST[:PORT] --name NAME` also sends
 // the result to the instructor's board, and `-- --board` is that board.
 
-import { parseArgs } from 'node:util';
-import { runMain, UsageError } from '../../app/cli.js';
+import { parseFlags, runMain, UsageError } from '../../app/cli.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../app/protocol.js';
 import { LESSONS } from '../../lessons/index.js';
 import { runBoard } from './board.js';
@@ -25,7 +24,7 @@ const red = paint('31');
 const dim = paint('2');
 
 runMain('PROGRESS', async () => {
-  const flags = parseFlags(process.argv.slice(2));
+  const flags = parseProgressFlags(process.argv.slice(2));
   if (flags.mode === 'help') return console.log(USAGE);
   if (flags.mode === 'board') return runBoard(flags);
 
@@ -50,25 +49,19 @@ type Flags =
   | { mode: 'share'; host: string; port: number; name: string; to: string }
   | { mode: 'board'; host: string; port: number; name: string };
 
-function parseFlags(argv: string[]): Flags {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        share: { type: 'string' },
-        board: { type: 'boolean' },
-        name: { type: 'string' },
-        to: { type: 'string' },
-        host: { type: 'string' },
-        port: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0]);
-  }
+function parseProgressFlags(argv: string[]): Flags {
+  const { values } = parseFlags({
+    args: argv,
+    options: {
+      share: { type: 'string' },
+      board: { type: 'boolean' },
+      name: { type: 'string' },
+      to: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help) return { mode: 'help' };
   const chatName = (flag: string, text: string) => {
     if (!USERNAME.test(text)) throw new UsageError(`${flag} wants a chat name: 1 to 20 letters, digits, _ or -; got '${text}'.`);
