@@ -1,33 +1,34 @@
 // One client's connection, as the pieces see it (the Client interface): a name, a
-// way to send, a way to close. Sends are batched per turn of the event loop,
-// and a client that stops reading is dropped before its queue can grow without bound
+// way to send, a way to close. Sends are gathered and written out by the server's
+// Flusher (one write for many lines), and a client that stops reading is dropped before its queue can grow without bound
 // (PROTOCOL.md: maxQueuedBytes, leave reason `slow`).
 
 import type { Socket } from 'node:net';
 import { encodeEvent, type Event, type LeaveReason } from '../protocol.js';
+import type { Flushable, Flusher } from './flusher.js';
 import type { Client } from './types.js';
 
 /** How long a closing connection may take to flush before it is cut. */
 const CLOSE_GRACE_MS = 1000;
 
-/** Gathered lines are written early past this size, so that one busy turn stays bounded. */
+/** Gathered lines are written early past this size, so that what waits stays bounded. */
 const FLUSH_AT_CHARS = 64 * 1024;
 
 let nextId = 1;
 
-export class Connection implements Client {
+export class Connection implements Client, Flushable {
   readonly id = nextId++;
   name = '';
   /** What others are told in `leave` when this connection ends. */
   leaveReason: LeaveReason = 'disconnect';
   private closing = false;
   private goneCalled = false;
-  /** Lines sent this turn of the event loop, not yet handed to the socket. */
+  /** Lines sent but not yet handed to the socket. */
   private pending = '';
-  private flushScheduled = false;
 
   constructor(
     readonly socket: Socket,
+    private readonly flusher: Flusher,
     /** Queues a line; false when the client is too slow to keep (lesson 9). */
     private readonly write: (socket: Socket, line: string) => boolean,
     /** Called once, as soon as this client is gone: closed by us, dropped, or hung up. */
@@ -42,24 +43,15 @@ export class Connection implements Client {
 
   send(line: string): void {
     if (this.closed) return;
-    // Lines are gathered and written once per turn of the event loop: one write (one
-    // syscall, one TCP segment where it fits) per client, however many lines that turn
-    // produced for it, instead of one write per line.
+    // Lines are gathered and written together: one write (one system call, one TCP
+    // segment where it fits) for however many lines came meanwhile, not one per line.
+    if (this.pending === '') this.flusher.request(this); // once per batch is enough
     this.pending += line;
     if (this.pending.length >= FLUSH_AT_CHARS) this.flush();
-    else if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(this.flushLater);
-    }
   }
 
-  private readonly flushLater = () => {
-    this.flushScheduled = false;
-    this.flush();
-  };
-
   /** Hands what is gathered to the socket; a client whose queue passes the bound is dropped. */
-  private flush(): void {
+  flush(): void {
     if (this.pending === '' || this.socket.destroyed) return;
     const data = this.pending;
     this.pending = '';

@@ -5,6 +5,7 @@
 import type { Socket } from 'node:net';
 import { encodeEvent, LineTooLongError, TEXTS } from '../protocol.js';
 import { Connection } from './connection.js';
+import { Flusher } from './flusher.js';
 import { reservedNames } from './name-store.js';
 import { DEFAULT_OPTIONS, type NameStore, type ServerContext, type ServerOptions, type ServerPieces } from './types.js';
 
@@ -30,6 +31,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
   const { names = reservedNames, log = (m: string) => console.error(m), ...given } = start;
   const options: ServerOptions = { ...DEFAULT_OPTIONS, ...given };
   const connections = new Set<Connection>();
+  const flusher = new Flusher();
   const ctx: ServerContext = {
     options,
     registry: new pieces.Registry(),
@@ -53,7 +55,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
   }
 
   function serve(socket: Socket): void {
-    const client = new Connection(socket, (s, line) => pieces.writeBounded(s, line, options.maxQueuedBytes), depart);
+    const client = new Connection(socket, flusher, (s, line) => pieces.writeBounded(s, line, options.maxQueuedBytes), depart);
     const queue: string[] = [];
     let busy = false;
     let idleActions: (() => void)[] = [];

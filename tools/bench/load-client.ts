@@ -12,11 +12,14 @@ export interface Delivery {
 
 const CHAT_PREFIX = '{"type":"chat","from":"b';
 const JOIN_PREFIX = '{"type":"join",';
+const WELCOME_PREFIX = '{"type":"welcome",';
 
 export class LoadClient {
   private carry = '';
-  /** Called for every chat line: who sent it, its sequence number, when it was sent. */
-  onChat: (delivery: Delivery) => void = () => {};
+  /** Called for every chat line: who sent it, its sequence number, when it was sent.
+   *  Left undefined, chat lines are only counted (in `chatsCounted`), which costs far less. */
+  onChat?: (delivery: Delivery) => void;
+  chatsCounted = 0;
   /** Called for every other event, parsed. */
   onOther: (event: { type: string; [k: string]: unknown }) => void = () => {};
 
@@ -83,7 +86,8 @@ export class LoadClient {
     const data = this.carry + text;
     let start = 0;
     for (let nl = data.indexOf('\n'); nl !== -1; nl = data.indexOf('\n', start)) {
-      this.line(data.slice(start, nl));
+      // Joins are the bulk of a login burst (each goes to everyone): skipped unread.
+      if (!data.startsWith(JOIN_PREFIX, start)) this.line(data.slice(start, nl));
       start = nl + 1;
     }
     this.carry = data.slice(start);
@@ -92,6 +96,10 @@ export class LoadClient {
   private line(line: string): void {
     // Fast path for the reference server's field order; anything else is parsed as JSON.
     if (line.startsWith(CHAT_PREFIX)) {
+      if (!this.onChat) {
+        this.chatsCounted++;
+        return;
+      }
       const nameEnd = line.indexOf('"', CHAT_PREFIX.length);
       const textStart = line.indexOf('"text":"', nameEnd) + 8;
       const space = line.indexOf(' ', textStart);
@@ -103,8 +111,8 @@ export class LoadClient {
       });
       return;
     }
-    // Joins and leaves are the bulk of a login burst (each goes to everyone): count them unparsed.
-    if (line.startsWith(JOIN_PREFIX)) return;
+    // A welcome's user list grows with the room; only the fact that it came matters here.
+    if (line.startsWith(WELCOME_PREFIX)) return this.onOther({ type: 'welcome' });
     let event: { type: string; from?: string; text?: string };
     try {
       event = JSON.parse(line);
@@ -113,7 +121,7 @@ export class LoadClient {
     }
     if (event.type === 'chat' && event.from?.startsWith('b') && event.text) {
       const [seq, sentAt] = event.text.split(' ');
-      this.onChat({ senderIndex: Number(event.from.slice(1)), seq: Number(seq), sentAt: Number(sentAt) });
+      this.onChat?.({ senderIndex: Number(event.from.slice(1)), seq: Number(seq), sentAt: Number(sentAt) });
     } else {
       this.onOther(event);
     }
