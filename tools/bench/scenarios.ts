@@ -10,6 +10,8 @@ export type Figures = Record<string, number>;
 
 const now = () => performance.timeOrigin + performance.now();
 const MB = 1024 * 1024;
+/** How long the slow-reader scenario runs with everybody reading, before one stops. */
+const WARM_UP_MS = 3000;
 
 /** Load-generator CPU seconds since `start` (process.cpuUsage()). */
 function cpuSince(start: NodeJS.CpuUsage): number {
@@ -189,18 +191,26 @@ export async function connect(server: ServerProcess, burst: number, idle: number
   return figures;
 }
 
-/** One client never reads while `talkers` chat at a steady rate with big lines. */
+/** While `talkers` chat at a steady rate with big lines, one more client stops reading
+ *  after a warm-up and stays stopped for `seconds`. Memory is counted from the end of the
+ *  warm-up: what the traffic alone costs (the heap growing to its working size, about
+ *  3 s) is reported apart, as rssWarmUpMB. */
 export async function slowReader(server: ServerProcess, talkers: number, perSecond: number, seconds: number): Promise<Figures> {
   const clients = await loginMany(server.port, talkers);
-  const slow = await LoadClient.login(server.port, talkers); // b<talkers>: never reads again
+  const slow = await LoadClient.login(server.port, talkers); // b<talkers>: stops reading
   await Promise.all(clients.map((c) => c.roundTrip()));
-  slow.socket.pause();
-  const rss0 = server.rssBytes();
-  let rssMax = rss0;
+  const rssIdle = server.rssBytes();
+  let rssWarm = NaN;
+  let rssMax = NaN;
+  let t0 = NaN;
+  const stopReading = setTimeout(() => {
+    rssWarm = rssMax = server.rssBytes();
+    slow.socket.pause();
+    t0 = now();
+  }, WARM_UP_MS);
 
-  const t0 = now();
   let droppedAt = NaN;
-  const lastSeen = new Float64Array(talkers).fill(t0);
+  const lastSeen = new Float64Array(talkers).fill(now());
   let longestGap = 0;
   const stats = trackOrder(clients);
   clients.forEach((client, i) => {
@@ -217,10 +227,13 @@ export async function slowReader(server: ServerProcess, talkers: number, perSeco
     };
   });
 
-  const linesEach = Math.round(perSecond * seconds);
-  const sampler = setInterval(() => (rssMax = Math.max(rssMax, server.rssBytes())), 100);
+  const linesEach = Math.round(perSecond * (WARM_UP_MS / 1000 + seconds));
+  const sampler = setInterval(() => {
+    if (!Number.isNaN(rssWarm)) rssMax = Math.max(rssMax, server.rssBytes());
+  }, 100);
   await sendAtRate(clients, perSecond, linesEach, 4000);
   await Promise.all(clients.map((c) => c.roundTrip()));
+  clearTimeout(stopReading);
   clearInterval(sampler);
   const expected = talkers * (talkers - 1) * linesEach;
   const figures = {
@@ -229,7 +242,8 @@ export async function slowReader(server: ServerProcess, talkers: number, perSeco
     othersReceivedPercent: round((stats.received / expected) * 100, 2),
     othersLongestGapMs: round(longestGap, 1),
     slowDroppedAfterSeconds: round(droppedAt / 1000, 2),
-    rssGrowthMB: round((rssMax - rss0) / MB, 1),
+    rssWarmUpMB: round((rssWarm - rssIdle) / MB, 1),
+    rssGrowthMB: round((rssMax - rssWarm) / MB, 1),
     lost: stats.lost + (expected - stats.received),
     reordered: stats.reordered,
   };
