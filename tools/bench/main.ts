@@ -12,7 +12,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFlags, runMain, UsageError } from '../../app/cli.js';
-import { connect, fanout, latency, slowReader, type Figures } from './scenarios.js';
+import { connect, fanout, idle, latency, slowReader, type Figures } from './scenarios.js';
 import { startServer, type ServerProcess } from './server-process.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -29,7 +29,8 @@ function cases(quick: boolean): Case[] {
   return [
     ...fanoutSizes.map((n) => ({ scenario: 'fanout', label: `fanout ${n} clients`, run: (s: ServerProcess) => fanout(s, n, n >= 1000 ? 10 : 50) })),
     { scenario: 'latency', label: `latency ${quick ? 50 : 200} clients × 10 lines/s`, run: (s) => latency(s, quick ? 50 : 200, 10, quick ? 2 : 5) },
-    { scenario: 'connect', label: `connect ${quick ? 500 : 5000} burst, ${quick ? 1000 : 10000} idle`, run: (s) => connect(s, quick ? 500 : 5000, quick ? 1000 : 10_000) },
+    { scenario: 'connect', label: `connect: ${quick ? 500 : 5000} logins at once, then 500 paced`, run: (s) => connect(s, quick ? 500 : 5000) },
+    { scenario: 'idle', label: `idle: ${quick ? 1000 : 10_000} connections held`, run: (s) => idle(s, quick ? 1000 : 10_000) },
     { scenario: 'slow', label: 'slow reader among 20 talkers', run: (s) => slowReader(s, 20, 20, quick ? 4 : 8) },
   ];
 }
@@ -46,7 +47,7 @@ runMain('BENCH', async () => {
     },
   });
   if (values.help) {
-    console.log('Usage: npm run bench -- [--scenario fanout|latency|connect|slow|all] [--runs N] [--quick] [--server "COMMAND"]');
+    console.log('Usage: npm run bench -- [--scenario fanout|latency|connect|idle|slow|all] [--runs N] [--quick] [--server "COMMAND"]');
     return;
   }
   const runs = Number(values.runs ?? (values.quick ? 1 : 3));
