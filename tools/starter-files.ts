@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ROOT } from '../app/server/pieces.js';
 
 export interface Replacement {
-  /** The file's path under starter/, as in lessons/index.ts: 'server/listen.ts'. */
+  /** The file's path under starter/, as in lessons/index.js: 'server/listen.ts'. */
   file: string;
   content: Buffer;
 }

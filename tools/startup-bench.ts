@@ -14,7 +14,7 @@ import { findLesson } from '../lessons/index.js';
 const WINDOWS = process.platform === 'win32';
 const NPM = WINDOWS ? 'npm.cmd' : 'npm';
 const TTY = process.stdout.isTTY === true;
-// Where tools/lesson.ts keeps its rendered lessons.
+// Where tools/lesson.js keeps its rendered lessons.
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'sockets-course');
 
 interface Case {

@@ -1,18 +1,19 @@
 // The one list of lessons: the viewer, the test runner, the hints and the checks all
 // read it, so a lesson's title, files and hints are written down exactly once.
+// Plain JavaScript typed with JSDoc (checked by tsc), so that `npm run lesson` and
+// `npm test` can read it without loading the TypeScript loader.
 
-export interface Lesson {
-  number: number;
-  /** Part of the Markdown file's name: lessons/01-<slug>.md */
-  slug: string;
-  title: string;
-  /** The files under starter/ this lesson asks the student to write. */
-  edits: string[];
-  /** Shown one at a time by `npm run hint N`. */
-  hints: string[];
-}
+/**
+ * @typedef {object} Lesson
+ * @property {number} number
+ * @property {string} slug Part of the Markdown file's name: lessons/01-<slug>.md
+ * @property {string} title
+ * @property {string[]} edits The files under starter/ this lesson asks the student to write.
+ * @property {string[]} hints Shown one at a time by `npm run hint N`.
+ */
 
-export const LESSONS: Lesson[] = [
+/** @type {Lesson[]} */
+export const LESSONS = [
   {
     number: 1,
     slug: 'sockets-and-connect',
@@ -155,16 +156,22 @@ export const LESSONS: Lesson[] = [
   },
 ];
 
-export function lessonFile(lesson: Lesson): string {
+/** @param {Lesson} lesson */
+export function lessonFile(lesson) {
   return `lessons/${String(lesson.number).padStart(2, '0')}-${lesson.slug}.md`;
 }
 
-export function suiteFile(lesson: Lesson): string {
+/** @param {Lesson} lesson */
+export function suiteFile(lesson) {
   return `tests/lesson${String(lesson.number).padStart(2, '0')}.test.ts`;
 }
 
-/** Finds a lesson from what a person typed: '3', '03', 'lesson3', 'lesson03'. */
-export function findLesson(text: string): Lesson | undefined {
+/**
+ * Finds a lesson from what a person typed: '3', '03', 'lesson3', 'lesson03'.
+ * @param {string} text
+ * @returns {Lesson | undefined}
+ */
+export function findLesson(text) {
   const match = /^(?:lesson)?0*(\d+)$/i.exec(text.trim());
   return match ? LESSONS.find((l) => l.number === Number(match[1])) : undefined;
 }
