@@ -1,7 +1,7 @@
 // One client's connection, as the pieces see it (the Client interface): a name, a
 // way to send, a way to close. Sends are gathered and written out by the server's
-// Flusher (one write for many lines), and a client that stops reading is dropped before its queue can grow without bound
-// (PROTOCOL.md: maxQueuedBytes, leave reason `slow`).
+// Flusher (one write for many lines), and a client that stops reading is dropped
+// before its queue can grow without bound (PROTOCOL.md: maxQueuedBytes, leave `slow`).
 
 import type { Socket } from 'node:net';
 import { encodeEvent, type Event, type LeaveReason } from '../protocol.js';
