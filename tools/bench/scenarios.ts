@@ -3,7 +3,9 @@
 // count and in time.
 
 import { performance } from 'node:perf_hooks';
+import { Histogram } from './histogram.js';
 import { LoadClient, loginMany } from './load-client.js';
+import { startProbe } from './probe-process.js';
 import type { ServerProcess } from './server-process.js';
 
 export type Figures = Record<string, number>;
@@ -30,28 +32,6 @@ function until(done: () => boolean, ms: number): Promise<boolean> {
       }
     }, 5);
   });
-}
-
-/** Percentile of a latency histogram with 0.1 ms buckets. */
-class Histogram {
-  private readonly buckets = new Uint32Array(100_000); // up to 10 s
-  count = 0;
-  max = 0;
-  add(ms: number): void {
-    this.buckets[Math.min(this.buckets.length - 1, Math.max(0, Math.round(ms * 10)))]++;
-    this.count++;
-    if (ms > this.max) this.max = ms;
-  }
-  percentile(p: number): number {
-    if (this.count === 0) return NaN;
-    let seen = 0;
-    const target = Math.ceil(this.count * p);
-    for (let i = 0; i < this.buckets.length; i++) {
-      seen += this.buckets[i];
-      if (seen >= target) return i / 10;
-    }
-    return NaN;
-  }
 }
 
 /** Every `checkEvery`-th client checks that each sender's lines arrive once and in order
@@ -117,7 +97,8 @@ export async function fanout(server: ServerProcess, clientCount: number, lines: 
   return figures;
 }
 
-/** Fan-out at a fixed rate, for latency: each client sends `perSecond` lines a second for `seconds`. */
+/** Fan-out at a fixed rate, for latency: each client sends `perSecond` lines a second for
+ *  `seconds`, while the probe (probe.ts, a process of its own) times whispers through the server. */
 export async function latency(server: ServerProcess, clientCount: number, perSecond: number, seconds: number): Promise<Figures> {
   const clients = await loginMany(server.port, clientCount);
   await Promise.all(clients.map((c) => c.roundTrip()));
@@ -126,18 +107,26 @@ export async function latency(server: ServerProcess, clientCount: number, perSec
   // (about 400,000 lines a second at 200 clients): one receiver in ten times and checks.
   const stats = trackOrder(clients, (sentAt) => histogram.add(now() - sentAt), 10);
   const linesEach = Math.round(perSecond * seconds);
+  const probe = await startProbe(server.port, seconds);
   const cpu0 = server.cpuSeconds();
   const gen0 = process.cpuUsage();
   await sendAtRate(clients, perSecond, linesEach, 40);
   const expected = clientCount * (clientCount - 1) * linesEach;
   await until(() => stats.received >= expected, 10_000);
+  const probed = await probe.result;
   const figures = {
     clients: clientCount,
     linesPerSecondEach: perSecond,
     deliveries: stats.received,
+    // As the load clients see it: includes the load generator's own waiting.
     p50Ms: histogram.percentile(0.5),
     p99Ms: histogram.percentile(0.99),
     maxMs: round(histogram.max, 1),
+    // As the probe sees it, from a process with nothing else to do: the server's delay.
+    probeSamples: probed.samples,
+    probeP50Ms: probed.p50Ms,
+    probeP99Ms: probed.p99Ms,
+    probeMaxMs: probed.maxMs,
     lost: expected - stats.received + stats.lost,
     reordered: stats.reordered,
     serverCpuSeconds: round(server.cpuSeconds() - cpu0, 2),
