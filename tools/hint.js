@@ -1,5 +1,6 @@
 // `npm run hint 3` shows lesson 3's first hint; `npm run hint 3 2` the second.
-// Hints come one at a time so that each gives away as little as it can.
+// Hints come one at a time so that each gives away as little as it can. Plain JavaScript
+// (like lesson.js and test.js), so that it answers without loading the TypeScript loader.
 
 import { FriendlyError, runMain } from '../app/cli.js';
 import { findLesson } from '../lessons/index.js';
