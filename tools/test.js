@@ -11,8 +11,11 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FriendlyError, runMain } from '../app/cli.js';
 import { findLesson, LESSONS, suiteFile } from '../lessons/index.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 runMain('TEST', async () => {
   /** @type {string[]} */
@@ -35,7 +38,9 @@ runMain('TEST', async () => {
   const vitest = path.join(path.dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
   const result = spawnSync(process.execPath, [vitest, watch ? 'watch' : 'run', ...files, ...passThrough.filter((a) => a !== '--watch' && a !== '-w')], {
     stdio: 'inherit',
-    env: { COURSE_TREE: 'starter', ...process.env },
+    // From Node 22 on, Node keeps vitest's compiled code between runs (about 0.1 s saved);
+    // Node 20 ignores the variable.
+    env: { COURSE_TREE: 'starter', NODE_COMPILE_CACHE: path.join(ROOT, 'node_modules', '.cache', 'node-compile-cache'), ...process.env },
   });
   process.exitCode = result.status ?? 1;
 });
