@@ -2,6 +2,7 @@
 
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'probe.ts');
@@ -14,35 +15,26 @@ export interface ProbeFigures {
 }
 
 /** Resolves once the probe's clients are logged in; `result` then resolves after `seconds`. */
-export function startProbe(port: number, seconds: number): Promise<{ result: Promise<ProbeFigures> }> {
+export async function startProbe(port: number, seconds: number): Promise<{ result: Promise<ProbeFigures> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', PROBE, String(port), String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines: string[] = [];
-  let waiting: (() => void) | undefined;
-  let carry = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (text: string) => {
-    const parts = (carry + text).split('\n');
-    carry = parts.pop() ?? '';
-    lines.push(...parts);
-    waiting?.();
-  });
-  const nextLine = (what: string, ms: number) =>
-    new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill();
-        reject(new Error(`The latency probe did not print ${what} within ${ms / 1000} s.`));
-      }, ms);
-      const check = () => {
-        const line = lines.shift();
-        if (line === undefined) return;
-        clearTimeout(timer);
-        waiting = undefined;
-        resolve(line);
-      };
-      waiting = check;
-      check();
+  const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  // The next line the probe prints, or an error naming what it waited for.
+  const nextLine = async (what: string, ms: number): Promise<string> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`The latency probe did not print ${what} within ${ms / 1000} s.`)), ms);
     });
-  return nextLine('ready', 15_000).then(() => ({
-    result: nextLine('its figures', seconds * 1000 + 15_000).then((line) => JSON.parse(line) as ProbeFigures),
-  }));
+    try {
+      const line = await Promise.race([lines.next(), late]);
+      if (line.done) throw new Error(`The latency probe exited before it printed ${what}.`);
+      return line.value;
+    } catch (err) {
+      child.kill();
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  await nextLine('ready', 15_000);
+  return { result: nextLine('its figures', seconds * 1000 + 15_000).then((line) => JSON.parse(line) as ProbeFigures) };
 }
