@@ -5,8 +5,6 @@
 // nobody listens for kills it; a signal ends it), so those tests run the server as a child
 // process and watch it from outside: what it printed, whether it is alive, how it exited.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,6 +13,7 @@ import { TEXTS } from '../app/protocol.js';
 import { ROOT } from '../app/server/pieces.js';
 import { startChat, type Chat } from './harness/chat.js';
 import { heldNameStore } from './harness/held-name-store.js';
+import { Program } from './harness/program.js';
 import { TREE } from './harness/mine.js';
 import { failure, LessonFailure } from './harness/teach.js';
 import { TestClient, type ClientContext, type Received } from './harness/test-client.js';
@@ -204,48 +203,21 @@ console.log('ready');
 const WINDOWS = process.platform === 'win32';
 const SIGNALS_BY_MESSAGE = 'data:text/javascript,' + encodeURIComponent("process.on('message',(s)=>process.emit(s,s));process.channel.unref();");
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
 type OnFinished = (fn: () => void | Promise<void>) => void;
 
 /** Every child process this file starts, so that none outlives it. */
 const children: Child[] = [];
 afterAll(() => Promise.all(children.map((child) => child.stop())));
 
-/** A program run with tsx as a child process, watched from outside: what it prints, how it ends. */
-class Child {
-  /** stdout and stderr together, in the order they came. */
-  output = '';
-  exit: Exit | undefined;
-  readonly exited: Promise<Exit>;
-  private readonly proc: ChildProcess;
-
+/** A program run with tsx as a child process (harness/program.ts), with what lesson 8 asks of it. */
+class Child extends Program {
   constructor(
     /** What it is, as a sentence would name it: 'the server with your watchEnds()'. */
     readonly name: string,
     args: string[],
   ) {
-    this.proc = spawn(process.execPath, ['--import', 'tsx', ...(WINDOWS ? ['--import', SIGNALS_BY_MESSAGE] : []), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, COURSE_TREE: TREE, NO_COLOR: '1', FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe', ...(WINDOWS ? ['ipc' as const] : [])],
-    });
-    for (const stream of [this.proc.stdout!, this.proc.stderr!]) {
-      stream.setEncoding('utf8');
-      stream.on('data', (text: string) => (this.output += text));
-    }
-    // 'close', not 'exit': by then everything it printed has been read.
-    this.exited = new Promise((resolve) => this.proc.on('close', (code, signal) => resolve((this.exit = { code, signal }))));
+    super(args, { nodeArgs: WINDOWS ? ['--import', SIGNALS_BY_MESSAGE] : [], ipc: WINDOWS });
     children.push(this);
-  }
-
-  /** Kills it if it still runs, and waits until it has gone. */
-  async stop(): Promise<void> {
-    if (!this.exit) this.proc.kill('SIGKILL');
-    await this.exited;
   }
 
   /** Delivers a signal as `kill -INT` or a terminal's Ctrl+C would. */
@@ -263,30 +235,16 @@ class Child {
         if (this.exit) throw this.died(`before printing ${what}`, expected, see);
         return undefined;
       },
-      (wake) => {
-        this.proc.stdout!.on('data', wake);
-        this.proc.stderr!.on('data', wake);
-        this.proc.on('close', wake);
-        return () => {
-          this.proc.stdout!.off('data', wake);
-          this.proc.stderr!.off('data', wake);
-          this.proc.off('close', wake);
-        };
-      },
+      (wake) => this.onChange(wake),
       () => this.explain(failure({ problem: `${capitalized(this.name)} did not print ${what} within ${STARTUP_MS} ms.`, expected, see })),
       STARTUP_MS,
     );
   }
 
-  /** How it ended, in words. */
-  ending(exit: Exit): string {
-    return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-  }
-
   /** A failure for a process that ended when it should have kept running, with what it printed. */
   died(when: string, expected: string, see: string, transcript?: Transcript, saw?: string): LessonFailure {
     const unhandled = /Unhandled 'error' event/.test(this.output);
-    const lines = [`${capitalized(this.name)} ${this.ending(this.exit!)} ${when}. The last lines it printed:`, this.tail()];
+    const lines = [`${capitalized(this.name)} ${this.ending()} ${when}. The last lines it printed:`, this.tail()];
     if (unhandled) {
       lines.push('', "That is an 'error' event with no listener. A client reset its connection, its socket emitted 'error' (ECONNRESET, or EPIPE on a write), and an EventEmitter throws an 'error' event that nobody listens for. None of your code was on the stack to catch it, so the whole server died, and every other client with it.");
     }
@@ -471,7 +429,7 @@ describe.concurrent('lesson 8: the server as a process', () => {
     if (exit.signal === 'SIGINT') {
       throw fail('The server process was killed by SIGINT itself, at once: nothing listened for the signal, so its default action ended the process and no client was told.', "process.on('SIGINT', ...) in stopOnSignals()");
     }
-    if (exit.code !== 0) throw fail(`After SIGINT, the server process ${server.ending(exit)}.`, 'exit code 0: a shutdown someone asked for is a clean exit');
+    if (exit.code !== 0) throw fail(`After SIGINT, the server process ${server.ending()}.`, 'exit code 0: a shutdown someone asked for is a clean exit');
     if (took > EXIT_WITHIN_MS) {
       throw fail(`The server exited ${took} ms after SIGINT.`, `within ${EXIT_WITHIN_MS} ms: exit when stop() resolves, or at the deadline, whichever comes first`);
     }
@@ -503,7 +461,7 @@ describe.concurrent('lesson 8: the server as a process', () => {
         "process.on('SIGTERM', ...) as well as SIGINT: both run stop(). Service managers and Docker stop a server with SIGTERM");
     }
     if (!program.output.includes('stop() was called')) {
-      throw fail(`After SIGTERM, ${program.name} ${program.ending(exit)} without calling stop().`, 'on the signal, call stop() (it tells every client), then exit');
+      throw fail(`After SIGTERM, ${program.name} ${program.ending()} without calling stop().`, 'on the signal, call stop() (it tells every client), then exit');
     }
   });
 });

@@ -5,14 +5,13 @@
 // `npm run cli -- --mine 127.0.0.1 PORT`, with pipes for its keyboard and its screen, against
 // the reference server and against small misbehaving servers written below.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { describe, test } from 'vitest';
 import { encodeEvent, parseEvent, TEXTS, type Event, type UnknownEvent, type WireEvent } from '../app/protocol.js';
-import { ROOT } from '../app/server/pieces.js';
 import { startChatServer, type ChatServer } from '../app/server/server.js';
-import { importMine, piecesWithMine, TREE } from './harness/mine.js';
+import { importMine, piecesWithMine } from './harness/mine.js';
+import { Program } from './harness/program.js';
 import { closedPort } from './harness/proxy.js';
 import { failure, LessonFailure } from './harness/teach.js';
 import { TestClient, type ClientContext } from './harness/test-client.js';
@@ -186,16 +185,11 @@ describe('lesson 10: renderEvent() and renderOwnLine()', () => {
 // ── The client as a program ───────────────────────────────────────────────────
 
 /** The student's client running as `npm run cli -- --mine 127.0.0.1 PORT`, seen from outside. */
-class CliProcess {
-  stdout = '';
-  stderr = '';
-  exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+class CliProcess extends Program {
   /** What was typed, as the user would see it. */
   private readonly typed: string[] = [];
   /** stdout before this index was already matched by a wait. */
   private cursor = 0;
-  private readonly changes = new EventEmitter();
-  private readonly proc: ChildProcess;
 
   constructor(
     readonly port: number,
@@ -203,30 +197,8 @@ class CliProcess {
     /** The wire, where the suite can see it. */
     readonly transcript?: Transcript,
   ) {
-    this.proc = spawn(process.execPath, ['--import', 'tsx', 'app/client/cli-main.ts', '--mine', '127.0.0.1', String(port)], {
-      cwd: ROOT,
-      env: { ...process.env, COURSE_TREE: TREE, TZ: CLIENT_TZ, NO_COLOR: '1', FORCE_COLOR: '0' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    this.proc.stdin!.on('error', () => {}); // typing into a program that has ended
-    this.proc.stdout!.setEncoding('utf8').on('data', (text: string) => {
-      this.stdout += text;
-      this.changes.emit('change');
-    });
-    this.proc.stderr!.setEncoding('utf8').on('data', (text: string) => {
-      this.stderr += text;
-      this.changes.emit('change');
-    });
-    // 'close', not 'exit': by then everything it printed has been read.
-    this.proc.on('close', (code, signal) => {
-      this.exit = { code, signal };
-      this.changes.emit('change');
-    });
-    onFinished(async () => {
-      if (this.exit) return;
-      this.proc.kill('SIGKILL');
-      await new Promise((done) => this.proc.once('close', done));
-    });
+    super(['app/client/cli-main.ts', '--mine', '127.0.0.1', String(port)], { env: { TZ: CLIENT_TZ }, stdin: true });
+    onFinished(() => this.stop());
   }
 
   /** Types a line and presses Enter. */
@@ -255,7 +227,7 @@ class CliProcess {
         if (this.exit) throw this.fail(`Your client ${this.ending()} before printing ${what}.`, what, see);
         return undefined;
       },
-      (wake) => this.watch(wake),
+      (wake) => this.onChange(wake),
       () => this.fail(`Within ${ms} ms, your client did not print ${what}.`, what, see),
       ms,
     );
@@ -265,7 +237,7 @@ class CliProcess {
   async waitExit(what: string, see: string, ms = STEP_MS): Promise<number | null> {
     await waitUntil(
       () => this.exit,
-      (wake) => this.watch(wake),
+      (wake) => this.onChange(wake),
       () => this.fail(`Your client was still running ${ms} ms after ${what}.`, 'the program ends: runCli() resolves its promise with the exit code once the connection has closed (npm run cli waits for that promise)', see),
       ms,
     );
@@ -283,9 +255,6 @@ class CliProcess {
     return /^\s+at /m.test(this.stderr) || /Unhandled 'error' event/.test(this.stderr);
   }
 
-  private ending(): string {
-    return this.exit?.signal ? `was killed by ${this.exit.signal}` : `exited with code ${this.exit?.code}`;
-  }
 
   /** What the screen and the keyboard show, every odd character made visible. */
   private screen(): string {
@@ -325,12 +294,6 @@ class CliProcess {
       hints.push({ text: 'Your client crashed: an exception escaped (its stack trace is on stderr below).' });
     }
     return hints;
-  }
-
-  /** Calls `wake` whenever the program prints or ends; returns the way to stop. */
-  watch(wake: () => void): () => void {
-    this.changes.on('change', wake);
-    return () => this.changes.off('change', wake);
   }
 }
 
@@ -517,7 +480,7 @@ async function startFakeServer(onFinished: OnFinished): Promise<{ port: number; 
         },
         (wake) => {
           arrivals.on('peer', wake);
-          const unwatch = cli.watch(wake);
+          const unwatch = cli.onChange(wake);
           return () => {
             arrivals.off('peer', wake);
             unwatch();
