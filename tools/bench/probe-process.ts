@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { FriendlyError } from '../../app/cli.js';
 
 const PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'probe.ts');
 
@@ -22,11 +23,11 @@ export async function startProbe(port: number, seconds: number): Promise<{ resul
   const nextLine = async (what: string, ms: number): Promise<string> => {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`The latency probe did not print ${what} within ${ms / 1000} s.`)), ms);
+      timer = setTimeout(() => reject(new FriendlyError(`The latency probe did not print ${what} within ${ms / 1000} s.`)), ms);
     });
     try {
       const line = await Promise.race([lines.next(), late]);
-      if (line.done) throw new Error(`The latency probe exited before it printed ${what}.`);
+      if (line.done) throw new FriendlyError(`The latency probe exited before it printed ${what}.`);
       return line.value;
     } catch (err) {
       child.kill();

@@ -4,6 +4,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { FriendlyError } from '../../app/cli.js';
 
 export interface ServerProcess {
   port: number;
@@ -24,7 +25,7 @@ export function startServer(command: string, extraFlags: string[], cwd: string):
     let out = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`The server did not print "Listening on HOST:PORT" within 10 s. It printed:\n${out}`));
+      reject(new FriendlyError(`The server did not print "Listening on HOST:PORT" within 10 s. It printed:\n${out}`));
     }, 10_000);
     const onData = (data: Buffer) => {
       out += data.toString();
@@ -41,7 +42,11 @@ export function startServer(command: string, extraFlags: string[], cwd: string):
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`The server exited (code ${code}) before listening. It printed:\n${out}`));
+      reject(new FriendlyError(`The server exited (code ${code}) before listening. It printed:\n${out}`));
+    });
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new FriendlyError(`Could not start the server with "${command}": ${err.message}`));
     });
   });
 }
