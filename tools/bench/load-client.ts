@@ -39,12 +39,21 @@ export class LoadClient {
 
   /** Connects and logs in as b<index>; resolves on `welcome`. */
   static login(port: number, index: number, timeoutMs = 30_000): Promise<LoadClient> {
+    return LoadClient.open(port, index, 'welcome', timeoutMs);
+  }
+
+  /** Connects and waits for `hello` without logging in: a connection nobody else sees. */
+  static greeted(port: number, index: number, timeoutMs = 30_000): Promise<LoadClient> {
+    return LoadClient.open(port, index, 'hello', timeoutMs);
+  }
+
+  private static open(port: number, index: number, until: 'hello' | 'welcome', timeoutMs: number): Promise<LoadClient> {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ port, host: '127.0.0.1' });
       const client = new LoadClient(socket, index);
-      const timer = setTimeout(() => reject(new Error(`b${index} got no welcome within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`b${index} got no ${until} within ${timeoutMs} ms`)), timeoutMs);
       client.onOther = (event) => {
-        if (event.type === 'welcome') {
+        if (event.type === until) {
           clearTimeout(timer);
           client.onOther = () => {};
           resolve(client);
@@ -53,7 +62,7 @@ export class LoadClient {
           reject(new Error(`b${index} was refused: ${String(event.text)}`));
         }
       };
-      socket.once('connect', () => socket.write(LoadClient.name(index) + '\n'));
+      if (until === 'welcome') socket.once('connect', () => socket.write(LoadClient.name(index) + '\n'));
       socket.once('error', (err) => reject(err));
     });
   }
@@ -129,12 +138,21 @@ export class LoadClient {
 }
 
 /** Logs in `count` clients, `parallel` at a time. */
-export async function loginMany(port: number, count: number, parallel = 200, first = 0): Promise<LoadClient[]> {
+export function loginMany(port: number, count: number, parallel = 200, first = 0): Promise<LoadClient[]> {
+  return inParallel(count, parallel, (i) => LoadClient.login(port, first + i));
+}
+
+/** Connects `count` clients that never log in, `parallel` at a time. */
+export function greetMany(port: number, count: number, parallel = 200): Promise<LoadClient[]> {
+  return inParallel(count, parallel, (i) => LoadClient.greeted(port, i));
+}
+
+async function inParallel(count: number, parallel: number, start: (i: number) => Promise<LoadClient>): Promise<LoadClient[]> {
   const clients: LoadClient[] = new Array(count);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(parallel, count) }, async () => {
-      for (let i = next++; i < count; i = next++) clients[i] = await LoadClient.login(port, first + i);
+      for (let i = next++; i < count; i = next++) clients[i] = await start(i);
     }),
   );
   return clients;

@@ -4,7 +4,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { Histogram } from './histogram.js';
-import { LoadClient, loginMany } from './load-client.js';
+import { greetMany, LoadClient, loginMany } from './load-client.js';
 import { startProbe } from './probe-process.js';
 import type { ServerProcess } from './server-process.js';
 
@@ -167,20 +167,28 @@ export async function connect(server: ServerProcess, burst: number): Promise<Fig
   };
 }
 
-/** Memory per idle connection: `count` clients logged in (500 at a time) and held. Every
- *  join goes to everyone, so logging them in delivers count² / 2 events; what that traffic
- *  leaves on the server's heap is counted too (V8 keeps the pages), so this is an upper bound. */
+/** Memory per idle connection, twice: `count` connections that never log in (what a
+ *  connection itself costs), then `count` clients logged in (500 at a time) and held. Every
+ *  join goes to everyone, so those logins deliver count² / 2 events, and what that traffic
+ *  leaves on the server's heap (V8 keeps the pages) is counted in the second figure too. */
 export async function idle(server: ServerProcess, count: number): Promise<Figures> {
+  const settled = () => new Promise((r) => setTimeout(r, 500)).then(() => server.rssBytes());
   const rssEmpty = server.rssBytes();
+  const greeted = await greetMany(server.port, count, 500).catch(() => [] as LoadClient[]);
+  const rssGreeted = await settled();
+  for (const c of greeted) c.close();
+  await new Promise((r) => setTimeout(r, 1000)); // the server notices the hang-ups
+
+  const rssBefore = await settled();
   const held = await loginMany(server.port, count, 500).catch(() => [] as LoadClient[]);
-  await new Promise((r) => setTimeout(r, 500)); // let the server settle before reading its memory
-  const rssHeld = server.rssBytes();
+  const rssHeld = await settled();
   for (const c of held) c.close();
   return {
     idleClients: held.length,
     rssEmptyMB: round(rssEmpty / MB, 1),
+    rssPerConnectionKB: greeted.length === count ? round((rssGreeted - rssEmpty) / count / 1024, 2) : NaN,
     rssHeldMB: round(rssHeld / MB, 1),
-    rssPerConnectionKB: held.length === count ? round((rssHeld - rssEmpty) / count / 1024, 2) : NaN,
+    rssPerLoggedInClientKB: held.length === count ? round((rssHeld - rssBefore) / count / 1024, 2) : NaN,
   };
 }
 
