@@ -5,7 +5,7 @@
 export const PROTOCOL_VERSION = 1;
 
 export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_PORT = 5000;
+export const DEFAULT_PORT = 5050;
 
 export type LeaveReason = 'quit' | 'disconnect' | 'timeout' | 'slow' | 'kicked';
 

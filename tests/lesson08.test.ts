@@ -58,7 +58,7 @@ describe('lesson 8: watchEnds() and half-closed connections', () => {
     const chat = await startChat({ mine: ['watchEnds'], see: SECTION.halfClose, options: { names: names.store } });
     const alice = await chat.login('alice');
 
-    // What `printf 'bob\n/users\n' | nc -N 127.0.0.1 5000` does: two lines, then FIN. The name
+    // What `printf 'bob\n/users\n' | nc -N 127.0.0.1 5050` does: two lines, then FIN. The name
     // check is held back, like a slow database, so the FIN arrives while bob's lines still wait.
     names.hold();
     const bob = await chat.connect('bob');

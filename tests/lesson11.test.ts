@@ -567,7 +567,7 @@ describe('lesson 11: ChatScreen, the screen', () => {
     await screen.waitFor('the status "connected"', (t) => /\bconnected\b/i.test(t), 'a status bar that says connected (chat.status.state)', SECTION.ink);
     const text = plain(screen.frame());
     if (!text.includes('127.0.0.1:') || !text.replace(/Welcome, alice!/g, '').includes('alice')) {
-      throw screen.fail('The screen does not say where it is connected, or as whom.', 'the status bar shows the server (chat.address, e.g. 127.0.0.1:5000) and your name (chat.name)', SECTION.ink);
+      throw screen.fail('The screen does not say where it is connected, or as whom.', 'the status bar shows the server (chat.address, e.g. 127.0.0.1:5050) and your name (chat.name)', SECTION.ink);
     }
     bob!.send('greetings from the suite');
     const after = await screen.waitFor('bob\'s chat line', (t) => t.includes('greetings from the suite'), 'each message in the list: chat.messages, the newest at the bottom', SECTION.ink);

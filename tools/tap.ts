@@ -1,4 +1,4 @@
-// `npm run tap -- --listen 5001 --to 127.0.0.1:5000`: a wire tap. It sits between a client
+// `npm run tap -- --listen 5051 --to 127.0.0.1:5050`: a wire tap. It sits between a client
 // and a server, passes every byte on unchanged, and prints each chunk as it crosses: which
 // way, when, how many bytes, and the bytes themselves with every newline and odd byte shown.
 // One printed line is one 'data' event, so you see where TCP cut the stream, not where the
@@ -9,9 +9,9 @@ import { FriendlyError, parseFlags, runMain, UsageError } from '../app/cli.js';
 import { showChunk } from './show-chunk.js';
 
 const USAGE = `Usage: npm run tap -- [--listen [HOST:]PORT] [--to [HOST:]PORT]
-  --listen   where clients connect to the tap (default 127.0.0.1:5001)
-  --to       the server the tap passes everything on to (default 127.0.0.1:5000)
-For example: npm run server, then npm run tap, then nc 127.0.0.1 5001 (or npm run raw -- --port 5001).`;
+  --listen   where clients connect to the tap (default 127.0.0.1:5051)
+  --to       the server the tap passes everything on to (default 127.0.0.1:5050)
+For example: npm run server, then npm run tap, then nc 127.0.0.1 5051 (or npm run raw -- --port 5051).`;
 
 interface Address {
   host: string;
@@ -37,7 +37,7 @@ runMain('TAP', async () => {
 function parseTapFlags(argv: string[]): { listen: Address; to: Address } | undefined {
   const { values } = parseFlags({ args: argv, options: { listen: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) return undefined;
-  return { listen: address('--listen', values.listen ?? '5001', 0), to: address('--to', values.to ?? '5000', 1) };
+  return { listen: address('--listen', values.listen ?? '5051', 0), to: address('--to', values.to ?? '5050', 1) };
 }
 
 /** 'PORT' or 'HOST:PORT', the host 127.0.0.1 unless given. */

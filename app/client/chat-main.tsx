@@ -10,7 +10,7 @@ import { parseClientFlags } from './flags.js';
 const USAGE = `Usage: npm run chat -- --name NAME [--host HOST] [--port PORT] [--mine]
   --name NAME   your username: 1 to 20 letters, digits, _ or -
   --host HOST   the server's address (default 127.0.0.1)
-  --port PORT   the server's port (default 5000)
+  --port PORT   the server's port (default 5050)
   --mine        run your own screen and hook from starter/ (lesson 11)`;
 
 // The terminal's second screen, which full-screen programs (vim, less, top) draw on,
@@ -26,7 +26,7 @@ runMain('CHAT', async () => {
     console.log(USAGE);
     return;
   }
-  if (flags.name === undefined) throw new UsageError('Give a name: npm run chat -- --name alice [--host 127.0.0.1] [--port 5000]');
+  if (flags.name === undefined) throw new UsageError('Give a name: npm run chat -- --name alice [--host 127.0.0.1] [--port 5050]');
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new FriendlyError('The chat needs an interactive terminal (a TTY): its input and output must not be a pipe or a file. Run it in a terminal window, or use npm run raw to script a chat.');
   }

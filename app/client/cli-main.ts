@@ -1,5 +1,5 @@
 // `npm run cli -- [HOST] [PORT]`: the chat's command-line client (lesson 10), called like
-// the Python original's `python client.py 127.0.0.1 5000`. `--mine` runs your runCli()
+// the Python original's `python client.py 127.0.0.1 5050`. `--mine` runs your runCli()
 // from starter/client/cli.ts instead of the reference one.
 
 import { parseArgs } from 'node:util';
@@ -27,7 +27,7 @@ runMain('CLI', async () => {
     // parseArgs explains at length; its first sentence is the news.
     const news = (err as Error).message.split(/\.\s/)[0];
     const unknownOption = (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
-    throw new UsageError(unknownOption ? `${news}. HOST and PORT take no flag: npm run cli -- 127.0.0.1 5000` : `${news}.`);
+    throw new UsageError(unknownOption ? `${news}. HOST and PORT take no flag: npm run cli -- 127.0.0.1 5050` : `${news}.`);
   }
   const { values, positionals } = parsed;
   if (values.help) return console.log(USAGE);

@@ -1,4 +1,4 @@
-// `npm run raw`: the course's raw client. Like `nc 127.0.0.1 5000`, but it works on
+// `npm run raw`: the course's raw client. Like `nc 127.0.0.1 5050`, but it works on
 // Windows too, shows each line the server sends both as it came and as an event, and
 // never lets a server's bytes drive your terminal.
 

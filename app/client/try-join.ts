@@ -8,7 +8,7 @@ import { parseClientFlags } from './flags.js';
 runMain('JOIN', async () => {
   const flags = parseClientFlags(process.argv.slice(2));
   if (flags.help || flags.name === undefined) {
-    if (!flags.help) throw new UsageError('Give a name: npm run join -- --name alice [--host 127.0.0.1] [--port 5000]');
+    if (!flags.help) throw new UsageError('Give a name: npm run join -- --name alice [--host 127.0.0.1] [--port 5050]');
     console.log('Usage: npm run join -- --name NAME [--host HOST] [--port PORT]');
     return;
   }

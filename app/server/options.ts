@@ -7,7 +7,7 @@ import { DEFAULT_OPTIONS, type ServerOptions } from './types.js';
 
 export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --host HOST                   address to listen on (default 127.0.0.1; 0.0.0.0 for a classroom)
-  --port PORT                   port to listen on (default 5000; 0 picks a free one)
+  --port PORT                   port to listen on (default 5050; 0 picks a free one)
   --max-clients N               most connections at once (default 50)
   --handshake-timeout-ms N      time allowed to send a username (default 30000)
   --max-queued-bytes N          bytes queued for one client before it is dropped (default 1048576)

@@ -20,7 +20,7 @@ export interface ServerOptions {
 
 export const DEFAULT_OPTIONS: ServerOptions = {
   host: '127.0.0.1',
-  port: 5000,
+  port: 5050,
   maxClients: 50,
   maxLineBytes: 4096,
   handshakeTimeoutMs: 30_000,

@@ -83,7 +83,7 @@ function parseProgressFlags(argv: string[]): Flags {
   return { mode: 'local' };
 }
 
-/** 'HOST', 'HOST:PORT' or ':PORT', the port 5000 unless given. */
+/** 'HOST', 'HOST:PORT' or ':PORT', the port 5050 unless given. */
 function address(text: string): [string, number] {
   const colon = text.lastIndexOf(':');
   const host = colon === -1 ? text : text.slice(0, colon);

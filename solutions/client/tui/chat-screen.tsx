@@ -11,7 +11,7 @@
 //   ╭──────────────────────────────────────────────────────╮
 //   │ > _                                                  │
 //   ╰──────────────────────────────────────────────────────╯
-//    ● connected  alice @ 127.0.0.1:5000       Ctrl+C quits
+//    ● connected  alice @ 127.0.0.1:5050       Ctrl+C quits
 
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useState } from 'react';
