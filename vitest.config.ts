@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import { DEADLINES } from './tests/harness/wait.js';
 
-// Every wait in the suites lasts PATIENCE_MS (COURSE_PATIENCE_MS, default 2000). On a slow
-// machine raising it must not turn a readable failure into vitest's bare timeout.
-const patience = Number(process.env.COURSE_PATIENCE_MS ?? 2000);
-const testTimeout = Math.max(15_000, patience * 8);
+// Every wait in the suites lasts PATIENCE_MS (COURSE_PATIENCE_MS, default 2000), and the test
+// timeout grows with it: on a slow machine raising it must not turn a readable failure into
+// vitest's bare timeout.
+const testTimeout = DEADLINES.test;
 
 export default defineConfig({
   test: {

@@ -18,7 +18,7 @@ import { TREE } from './harness/mine.js';
 import { failure, LessonFailure } from './harness/teach.js';
 import { TestClient, type ClientContext, type Received } from './harness/test-client.js';
 import { Transcript } from './harness/transcript.js';
-import { PATIENCE_MS, waitUntil, within } from './harness/wait.js';
+import { DEADLINES, PATIENCE_MS, waitUntil, within } from './harness/wait.js';
 
 const SECTION = {
   ends: '8 (npm run lesson 8), section "Three ways a connection ends"',
@@ -32,7 +32,7 @@ const SECTION = {
 const EXIT_WITHIN_MS = 2000;
 
 /** A child process compiles the server with tsx before it listens: slow on a busy machine. */
-const STARTUP_MS = 10_000;
+const STARTUP_MS = DEADLINES.childStart;
 
 /** A failure that shows the wire and what the server logged. */
 function fail(chat: Chat, see: string, problem: string, expected: string): Error {

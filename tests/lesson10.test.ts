@@ -17,7 +17,7 @@ import { failure, LessonFailure } from './harness/teach.js';
 import { TestClient, type ClientContext } from './harness/test-client.js';
 import { escapeText } from '../app/wire-text.js';
 import { Transcript } from './harness/transcript.js';
-import { waitUntil } from './harness/wait.js';
+import { DEADLINES, waitUntil } from './harness/wait.js';
 
 const { renderEvent, renderOwnLine } = await importMine<typeof import('../starter/client/render-event.js')>('client/render-event.ts');
 
@@ -34,9 +34,9 @@ const SECTION = {
 };
 
 /** Starting a program costs tsx half a second of CPU: several seconds on a busy machine. */
-const BOOT_MS = 15_000;
+const BOOT_MS = DEADLINES.cliBoot;
 /** Anything the program should do at once, seen from outside the process. */
-const STEP_MS = 5000;
+const STEP_MS = DEADLINES.step;
 
 /** The client runs in this time zone (UTC+5:30, no summer time), so a clock in UTC shows. */
 const CLIENT_TZ = 'Asia/Kolkata';
@@ -509,7 +509,7 @@ async function fakeSession(onFinished: OnFinished): Promise<{ cli: CliProcess; p
 }
 
 // Each test runs a program of its own, and each program starts tsx: they run side by side.
-describe.concurrent('lesson 10: runCli(), run as `npm run cli -- --mine`', { timeout: 30_000 }, () => {
+describe.concurrent('lesson 10: runCli(), run as `npm run cli -- --mine`', { timeout: DEADLINES.longTest }, () => {
   test('against the reference server: your name, others\' chat with its time, your own lines, whispers both ways, joins, leaves, /users, errors; /quit ends with exit code 0', async ({ onTestFinished }) => {
     const { port, ctx, login } = await startReference(onTestFinished, SECTION.render);
     const bob = await login('bob');

@@ -15,12 +15,13 @@ import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, onTestFinished } from 'vitest';
+import { DEADLINES } from '../harness/wait.js';
 
 /** The project root, found from this file's place in it (tests/reference/). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** How long a wait for something that should happen at once may take under load. */
-export const SOON = 5000;
+export const SOON = DEADLINES.step;
 
 /** One event from the server, as parsed from its NDJSON line. */
 export interface Ev {
@@ -71,7 +72,7 @@ export function spawnServerProcess(args: string[]): ChildProcess {
 }
 
 /** Starts the server on a free port and waits for its `Listening on HOST:PORT` banner line. */
-export async function startServer(flags: string[] = ['--no-rate-limit'], startupMs = 15_000): Promise<ServerProc> {
+export async function startServer(flags: string[] = ['--no-rate-limit'], startupMs = DEADLINES.cliBoot): Promise<ServerProc> {
   const args = ['--port', '0', ...flags];
   const proc = spawnServerProcess(args);
   let out = '';

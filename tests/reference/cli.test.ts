@@ -3,6 +3,7 @@
 
 import net from 'node:net';
 import { type ExpectStatic, test } from 'vitest';
+import { DEADLINES } from '../harness/wait.js';
 import { type OnFinished, spawnServerProcess, waitExit } from './blackbox.js';
 
 async function run(args: string[], onTestFinished: OnFinished): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -14,7 +15,7 @@ async function run(args: string[], onTestFinished: OnFinished): Promise<{ code: 
   let stderr = '';
   proc.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const { code } = await waitExit(proc, 10_000, `the server started with ${args.join(' ')} to exit`);
+  const { code } = await waitExit(proc, DEADLINES.childStart, `the server started with ${args.join(' ')} to exit`);
   return { code, stdout, stderr };
 }
 
