@@ -17,7 +17,10 @@ runMain('SERVER', async () => {
   const tree = process.env.COURSE_TREE ?? 'starter';
   const pieces = await assemblePieces(tree, options.mine);
 
-  const server = await startChatServer(options, pieces);
+  const server = await startChatServer(options, pieces).catch((err: Error) => {
+    if ((err.cause as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE') err.message += ` ${whoHolds(options.port)}`;
+    throw err;
+  });
   const rule = '='.repeat(56);
   const whose = options.mine.length === 0 ? 'reference' : `your ${options.mine.join(', ')} from ${tree}/`;
   console.log(rule);
@@ -35,3 +38,13 @@ runMain('SERVER', async () => {
 
   pieces.stopOnSignals(() => server.shutdown()); // lesson 8
 });
+
+/** How to find what holds a port on this system (added to the piece's "already in use"). */
+function whoHolds(port: number): string {
+  if (process.platform === 'win32') return `To see what holds it: netstat -ano | findstr :${port} (the last number is its process id).`;
+  if (process.platform === 'darwin') {
+    const airplay = port === 5000 || port === 7000 ? ' On a Mac that is usually AirPlay Receiver (System Settings, AirDrop & Handoff).' : '';
+    return `To see what holds it: lsof -nP -iTCP:${port} -sTCP:LISTEN.${airplay}`;
+  }
+  return `To see what holds it: ss -ltnp 'sport = :${port}'.`;
+}

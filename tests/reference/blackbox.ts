@@ -10,11 +10,11 @@
 // - to prove something did NOT arrive, use a barrier (`/users` and its reply).
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, onTestFinished } from 'vitest';
+import { ANSWERS_BY_MESSAGE, memoryOf, signalChild } from '../harness/child-messages.js';
 import { DEADLINES } from '../harness/wait.js';
 
 /** The project root, found from this file's place in it (tests/reference/). */
@@ -44,8 +44,10 @@ export interface ServerProc {
   stdout(): string;
   stderr(): string;
   alive(): boolean;
-  /** The server process's resident memory, in bytes (from /proc/PID/status). */
-  rssBytes(): number;
+  /** The server process's resident memory, in bytes, as it reports it over IPC (every OS). */
+  rssBytes(): Promise<number>;
+  /** SIGINT or SIGTERM, as `kill` sends it; on Windows through IPC (tests/harness/child-messages.ts). */
+  signal(signal: 'SIGINT' | 'SIGTERM'): void;
   /** SIGKILL, then wait for the exit. Safe to call twice. */
   kill(): Promise<void>;
 }
@@ -62,11 +64,14 @@ if (!registry[RUNNING]) {
   });
 }
 
-/** Spawns `node --import tsx app/server/main.ts ARGS` in the project root. */
+/**
+ * Spawns `node --import tsx app/server/main.ts ARGS` in the project root, with an IPC channel
+ * through which it reports its memory and takes signals on Windows.
+ */
 export function spawnServerProcess(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'app/server/main.ts', ...args], {
+  return spawn(process.execPath, ['--import', 'tsx', '--import', ANSWERS_BY_MESSAGE, 'app/server/main.ts', ...args], {
     cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
   });
 }
@@ -126,12 +131,8 @@ export async function startServer(flags: string[] = ['--no-rate-limit'], startup
     stdout: () => out,
     stderr: () => err,
     alive: () => exitInfo === undefined,
-    rssBytes: () => {
-      const status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
-      const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-      if (!m) throw new Error(`no VmRSS in /proc/${proc.pid}/status`);
-      return Number(m[1]) * 1024;
-    },
+    rssBytes: () => memoryOf(proc, `the server (${args.join(' ')})`),
+    signal: (signal) => signalChild(proc, signal),
     kill: async () => {
       running.delete(server);
       if (exitInfo === undefined) proc.kill('SIGKILL');

@@ -53,6 +53,9 @@ test.concurrent('a port in use: non-zero exit, a clear message mentioning "in us
   expect(stdout).not.toMatch(/Listening on/);
   expectOneClearLine(expect, stderr, /in use/i);
   expect(stderr).toContain(String(port));
+  // and how to find the program that holds it, with this system's own tool
+  const tool = { win32: 'netstat -ano', darwin: 'lsof -nP' }[process.platform as string] ?? 'ss -ltnp';
+  expect(stderr).toContain(`To see what holds it: ${tool}`);
 });
 
 test.concurrent('--help prints every flag and exits 0', async ({ expect, onTestFinished }) => {

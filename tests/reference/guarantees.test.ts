@@ -236,7 +236,7 @@ describe('a reader that never reads', () => {
     await alice!.waitFor((e) => e.type === 'join' && e.user === s.name('slow'), 'join of slow');
     await bob!.expectNext('join', 'join of slow');
     slow!.socket.pause(); // never reads again
-    const rssBefore = srv.rssBytes();
+    const rssBefore = await srv.rssBytes();
     let peak = rssBefore;
     // ~4 KB lines, 100 KB per write. The kernel's socket buffers on loopback absorb several MB
     // before the server's own queue for slow even starts to grow, so alice keeps talking until
@@ -252,7 +252,7 @@ describe('a reader that never reads', () => {
       const data = batch.map((l) => l + '\n').join('');
       sentBytes += data.length;
       await alice!.write(data);
-      peak = Math.max(peak, srv.rssBytes());
+      peak = Math.max(peak, await srv.rssBytes());
       // keep bob (who reads) at most one batch behind, so that on a loaded machine it is never
       // bob who falls a megabyte behind: only slow does
       await bob!.waitCount((e) => e.type === 'chat', lines.length - batch.length, `chats from alice (one batch behind)`, 2 * SOON);
@@ -263,7 +263,7 @@ describe('a reader that never reads', () => {
     const leave = await bob!.waitFor(leaveSlow, 'leave of slow');
     expect(noTs(leave)).toEqual({ type: 'leave', user: s.name('slow'), reason: 'slow' });
     expect((await alice!.waitFor(leaveSlow, 'leave of slow')).reason).toBe('slow');
-    peak = Math.max(peak, srv.rssBytes());
+    peak = Math.max(peak, await srv.rssBytes());
     expect(peak - rssBefore, `server RSS grew from ${rssBefore} to ${peak} bytes while alice sent ${sentBytes} bytes`).toBeLessThan(50 * 1024 * 1024);
     // and the server still answers
     const { users } = await bob!.barrier();

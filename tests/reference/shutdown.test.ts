@@ -29,7 +29,7 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s', (signal) => {
     const clients = [alice!, bob!, greeted, typing];
 
     const sent = Date.now();
-    srv.proc.kill(signal);
+    srv.signal(signal);
     const exit = await within(srv.exited, SOON, `the server to exit after ${signal}`);
     const took = Date.now() - sent;
     for (const c of clients) {
@@ -58,7 +58,7 @@ test.concurrent('shutdown also reaches a client that is not reading, and the pro
   await alice!.write(line.repeat(100));
   await alice!.barrier();
   const sent = Date.now();
-  srv.proc.kill('SIGINT');
+  srv.signal('SIGINT');
   const exit = await within(srv.exited, SOON, 'the server to exit after SIGINT');
   const took = Date.now() - sent;
   expect(exit.code).toBe(0);
