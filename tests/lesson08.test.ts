@@ -197,12 +197,6 @@ console.log('ready');
 `;
 }
 
-// Windows cannot send a signal to another process (kill() there terminates it on the spot).
-// There the suite asks the child, over an IPC channel, to emit the signal itself: that runs
-// the same process.on('SIGINT') listeners a Ctrl+C in its console would.
-const WINDOWS = process.platform === 'win32';
-const SIGNALS_BY_MESSAGE = 'data:text/javascript,' + encodeURIComponent("process.on('message',(s)=>process.emit(s,s));process.channel.unref();");
-
 type OnFinished = (fn: () => void | Promise<void>) => void;
 
 /** Every child process this file starts, so that none outlives it. */
@@ -216,14 +210,10 @@ class Child extends Program {
     readonly name: string,
     args: string[],
   ) {
-    super(args, { nodeArgs: WINDOWS ? ['--import', SIGNALS_BY_MESSAGE] : [], ipc: WINDOWS });
+    // Windows cannot send a signal to another process: there signal() asks the child over
+    // IPC to emit it itself (harness/child-messages.ts), which runs the same listeners.
+    super(args, { ipc: true });
     children.push(this);
-  }
-
-  /** Delivers a signal as `kill -INT` or a terminal's Ctrl+C would. */
-  signal(signal: 'SIGINT' | 'SIGTERM'): void {
-    if (WINDOWS) this.proc.send(signal);
-    else this.proc.kill(signal);
   }
 
   /** Waits until the output matches `pattern`; `expected` says what should have happened instead of an exit. */
