@@ -10,7 +10,7 @@ import type { Joined } from '../starter/client/connect.js';
 import { startChat, type Chat } from './harness/chat.js';
 import { importMine } from './harness/mine.js';
 import { mulberry32, startProxy, type Cutting } from './harness/proxy.js';
-import { failure } from './harness/teach.js';
+import { collapseRows, failure } from './harness/teach.js';
 import { TestClient } from './harness/test-client.js';
 import { escapeText, showBytes } from '../app/wire-text.js';
 import { Transcript } from './harness/transcript.js';
@@ -84,8 +84,7 @@ function showError(err: unknown): string {
 
 /** Every push and its result, one per row; a long run keeps its first and last rows. */
 function showPushes(pushes: Push[], planned: number, title = `new LineDecoder(${LIMIT}), fed ${planned === 1 ? 'one chunk' : `${planned} chunks`}:`): string {
-  const rows = pushes.map((p) => `  push(${showChunk(p.chunk)}) → ${'threw' in p ? `threw ${showError(p.threw)}` : showLines(p.lines ?? [])}`);
-  if (rows.length > 12) rows.splice(8, rows.length - 11, `  … ${rows.length - 11} more pushes …`);
+  const rows = collapseRows(pushes.map((p) => `  push(${showChunk(p.chunk)}) → ${'threw' in p ? `threw ${showError(p.threw)}` : showLines(p.lines ?? [])}`), 'pushes');
   const rest = planned - pushes.length;
   if (rest > 0 && pushes.some((p) => 'threw' in p)) rows.push(`  (the ${rest === 1 ? 'last chunk was' : `other ${rest} chunks were`} never fed: push() threw)`);
   return `${title}\n${rows.join('\n')}`;

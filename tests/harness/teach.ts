@@ -33,6 +33,15 @@ export function failure(parts: {
   return new LessonFailure(lines.join('\n'));
 }
 
+/**
+ * A long list of rows (every call a test made, every chunk it pushed) keeps its first 8 and
+ * last 3, with one row that says how many were left out: the news must stay on the screen.
+ */
+export function collapseRows(rows: string[], what: string): string[] {
+  if (rows.length <= 12) return rows;
+  return [...rows.slice(0, 8), `  … ${rows.length - 11} more ${what} …`, ...rows.slice(-3)];
+}
+
 function firstLines(text: string): string {
   return text.split('\n').slice(0, 4).join('\n    ');
 }
