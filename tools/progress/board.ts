@@ -174,7 +174,7 @@ export function renderBoard({ students, lessons, now, silentAfterMs, where, stat
   if (silent.length > 0) lines.push(cut(`Silent for ${Math.round(silentAfterMs / 60_000)}+ min: ${silent.map((s) => s.student).join(', ')}`, 79));
   lines.push(
     status,
-    `Listening on ${where}. Students run, with one of these addresses:`,
+    `Listening on ${where}. Students send their progress with:`,
     `  npm run progress -- --share ${where.split(' or ')[0]} --name THEIR_NAME --auto`,
     'Ctrl+C stops the board; the reports are kept for its next start.',
   );
