@@ -10,9 +10,11 @@ import { DEFAULT_HOST, parseEvent } from '../protocol.js';
 import { escapeText as visible } from '../wire-text.js';
 import { portFrom } from './flags.js';
 
-const DIM = '\x1b[2m';
-const BOLD = '\x1b[1m';
-const RESET = '\x1b[0m';
+// No colour when piped or with NO_COLOR.
+const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+const DIM = color ? '\x1b[2m' : '';
+const BOLD = color ? '\x1b[1m' : '';
+const RESET = color ? '\x1b[0m' : '';
 
 // The key that ends the input. A Windows console sends Ctrl+Z (then Enter) as a line of
 // its own, \x1a, instead of ending the stream; a lone Ctrl+D line, \x04, is taken too.
