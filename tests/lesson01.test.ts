@@ -8,7 +8,7 @@ import { startChat, type Chat } from './harness/chat.js';
 import { importMine } from './harness/mine.js';
 import { closedPort, startProxy } from './harness/proxy.js';
 import { failure } from './harness/teach.js';
-import { within } from './harness/wait.js';
+import { PATIENCE_MS, within } from './harness/wait.js';
 
 const { joinChat } = await importMine<typeof import('../starter/client/connect.js')>('client/connect.ts');
 
@@ -34,9 +34,9 @@ async function join(chat: Chat, options: JoinOptions): Promise<Joined> {
   } catch (err) {
     throw failure({ problem: `joinChat() threw instead of returning a promise: ${(err as Error).message}`, see: SECTION.events, transcript: chat.transcript });
   }
-  const joined = await within(promise, 2000, () =>
+  const joined = await within(promise, PATIENCE_MS, () =>
     failure({
-      problem: `joinChat(${JSON.stringify(options)}) did not settle within 2000 ms.${diagnoseSilence(chat, options.name)}`,
+      problem: `joinChat(${JSON.stringify(options)}) did not settle within ${PATIENCE_MS} ms.${diagnoseSilence(chat, options.name)}`,
       expected: 'the promise resolves with { socket, welcome } once the welcome arrives',
       see: SECTION.login,
       transcript: chat.transcript,
@@ -98,8 +98,8 @@ describe('lesson 1: joinChat()', () => {
         (joined) => ({ resolved: joined }),
         (err: unknown) => ({ rejected: err }),
       ),
-      2000,
-      () => failure({ problem: `Nothing listens on port ${port}, and joinChat() neither resolved nor rejected within 2000 ms.`, expected: 'an \'error\' listener that rejects the promise', see: SECTION.refused }),
+      PATIENCE_MS,
+      () => failure({ problem: `Nothing listens on port ${port}, and joinChat() neither resolved nor rejected within ${PATIENCE_MS} ms.`, expected: 'an \'error\' listener that rejects the promise', see: SECTION.refused }),
     );
     if ('resolved' in outcome) {
       throw failure({ problem: `Nothing listens on port ${port}, yet joinChat() resolved.`, expected: 'a rejection', see: SECTION.refused });
@@ -118,7 +118,7 @@ describe('lesson 1: joinChat()', () => {
         (joined) => ({ resolved: joined }),
         (err: unknown) => ({ rejected: err }),
       ),
-      2000,
+      PATIENCE_MS,
       () => failure({ problem: 'The name alice was taken; the server answered with an error and closed, but joinChat() never settled.', expected: 'a rejection carrying the error\'s text', see: SECTION.login, transcript: chat.transcript }),
     );
     if ('resolved' in outcome) {

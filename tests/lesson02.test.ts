@@ -8,7 +8,7 @@ import { startChat } from './harness/chat.js';
 import { importMine } from './harness/mine.js';
 import { closedPort } from './harness/proxy.js';
 import { failure } from './harness/teach.js';
-import { within } from './harness/wait.js';
+import { PATIENCE_MS, within } from './harness/wait.js';
 
 const { listen } = await importMine<typeof import('../starter/server/listen.js')>('server/listen.ts');
 
@@ -21,8 +21,8 @@ const SECTION = {
 
 /** Calls the student's listen() directly, with a deadline; closes it when the test ends. */
 async function listenMine(port: number, see: string): Promise<Listening> {
-  const listening = await within(listen({ host: '127.0.0.1', port }, (socket) => socket.end()), 2000, () =>
-    failure({ problem: `listen({ host: '127.0.0.1', port: ${port} }) did not settle within 2000 ms.`, expected: "the promise resolves in the server's 'listening' event", see }),
+  const listening = await within(listen({ host: '127.0.0.1', port }, (socket) => socket.end()), PATIENCE_MS, () =>
+    failure({ problem: `listen({ host: '127.0.0.1', port: ${port} }) did not settle within ${PATIENCE_MS} ms.`, expected: "the promise resolves in the server's 'listening' event", see }),
   );
   onTestFinished(() => listening.close().catch(() => {}));
   return listening;
@@ -77,8 +77,8 @@ describe('lesson 2: listen()', () => {
         (listening) => ({ listening }),
         (err: unknown) => ({ err }),
       ),
-      2000,
-      () => failure({ problem: `Port ${port} was already taken; your listen() neither resolved nor rejected within 2000 ms.`, expected: "an 'error' listener that rejects the promise", see: SECTION.inUse }),
+      PATIENCE_MS,
+      () => failure({ problem: `Port ${port} was already taken; your listen() neither resolved nor rejected within ${PATIENCE_MS} ms.`, expected: "an 'error' listener that rejects the promise", see: SECTION.inUse }),
     );
     if ('listening' in outcome) {
       void outcome.listening.close();
@@ -95,8 +95,8 @@ describe('lesson 2: listen()', () => {
     const listening = await listenMine(port, SECTION.close);
     const closed = await within(
       Promise.resolve(listening.close()).then(() => true),
-      2000,
-      () => failure({ problem: 'close() did not resolve within 2000 ms (no client was connected).', expected: 'close() resolves once server.close() calls back', see: SECTION.close }),
+      PATIENCE_MS,
+      () => failure({ problem: `close() did not resolve within ${PATIENCE_MS} ms (no client was connected).`, expected: 'close() resolves once server.close() calls back', see: SECTION.close }),
     );
     if (closed && (await canConnect(port))) {
       throw failure({ problem: `close() resolved, but 127.0.0.1:${port} still accepts connections.`, expected: 'server.close() stops the server from accepting', see: SECTION.close });

@@ -14,7 +14,7 @@ import { collapseRows, failure } from './harness/teach.js';
 import { TestClient } from './harness/test-client.js';
 import { escapeText, showBytes } from '../app/wire-text.js';
 import { Transcript } from './harness/transcript.js';
-import { within } from './harness/wait.js';
+import { PATIENCE_MS, within } from './harness/wait.js';
 
 const { LineDecoder } = await importMine<typeof import('../starter/server/line-decoder.js')>('server/line-decoder.ts');
 const { joinChat } = await importMine<typeof import('../starter/client/connect.js')>('client/connect.ts');
@@ -396,9 +396,9 @@ async function settle(chat: Chat, name: string, port: number): Promise<{ resolve
   }
   return within(
     promise.then((resolved) => ({ resolved }), (rejected: unknown) => ({ rejected })),
-    2000,
+    PATIENCE_MS,
     () => failure({
-      problem: `joinChat({ name: '${name}' }) did not settle within 2000 ms. ${CUT_NOTE}\n\nDid every chunk go to the same LineDecoder? One that makes a new decoder for each chunk forgets the start of every line, so the whole hello never comes out.`,
+      problem: `joinChat({ name: '${name}' }) did not settle within ${PATIENCE_MS} ms. ${CUT_NOTE}\n\nDid every chunk go to the same LineDecoder? One that makes a new decoder for each chunk forgets the start of every line, so the whole hello never comes out.`,
       expected: 'the promise settles once the whole answer to the name has arrived',
       see: SECTION.luck,
       transcript: chat.transcript,

@@ -10,8 +10,15 @@ import { DEADLINES } from './wait.js';
 
 const answers = `
 process.on('message', (m) => {
-  // A signal's name runs that signal's listeners, as a Ctrl+C in the child's console would.
-  if (m === 'SIGINT' || m === 'SIGTERM') process.emit(m, m);
+  if (m === 'SIGINT' || m === 'SIGTERM') {
+    // A signal's name runs that signal's listeners, as a Ctrl+C in the child's console would.
+    // With none, a real signal would end the process at once: do that, and say why.
+    if (process.listenerCount(m) > 0) process.emit(m, m);
+    else {
+      console.error('(nothing listened for ' + m + ': the signal ended the process at once)');
+      process.exit(m === 'SIGINT' ? 130 : 143);
+    }
+  }
   if (m === 'memory') process.send({ rss: process.memoryUsage().rss });
 });
 process.channel.unref();

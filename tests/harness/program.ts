@@ -61,6 +61,11 @@ export class Program {
     return () => this.changes.off('change', wake);
   }
 
+  /** Types text into its standard input (started with `stdin: true`), exactly as given. */
+  type(text: string): void {
+    this.proc.stdin!.write(text);
+  }
+
   /** Delivers a signal as `kill -INT` or a terminal's Ctrl+C would (needs `ipc` on Windows). */
   signal(signal: 'SIGINT' | 'SIGTERM'): void {
     signalChild(this.proc, signal);
