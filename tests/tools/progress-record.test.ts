@@ -139,3 +139,15 @@ test(
   },
   RUN_MS * 3,
 );
+
+test('when the run ends before the board answers, the detached sender delivers it alone', async () => {
+  const board = await fakeBoard();
+  recordResults({ 1: { passed: 5, total: 5, at: Date.now() } });
+  writeShare({ host: '127.0.0.1', port: board.port, name: 'bob' });
+  const sender = spawn(process.execPath, ['--import', 'tsx', 'tools/progress/auto-share.ts'], { cwd: ROOT, env: { ...process.env, COURSE_PROGRESS_DIR: dir }, stdio: 'ignore' });
+  const code = await new Promise((resolve) => sender.on('close', resolve));
+  await board.close();
+  expect(code).toBe(0);
+  expect(board.reports).toEqual([`progress 1 of ${LESSONS.length} name=bob next=2:0/0`]);
+  expect(readShare()?.last).toMatchObject({ ok: true });
+}, RUN_MS);

@@ -102,7 +102,7 @@ function footer(rerun: boolean): string {
   if (!rerun) lines.push(dim('From your latest test runs. npm run progress -- --rerun runs every suite now.'));
   const share = readShare();
   if (share) {
-    const last = share.last ? ` Last: ${clock(share.last.at)}, ${share.last.ok ? 'sent' : `not sent: ${share.last.message}`}` : '';
+    const last = share.last ? ` Last: ${clock(share.last.at)}, ${share.last.ok ? 'sent.' : `not sent: ${share.last.message}`}` : '';
     lines.push(`Every test run is sent to the board at ${share.host}:${share.port} as ${share.name}.${last}`);
     lines.push(dim('To stop: npm run progress -- --no-auto'));
   }

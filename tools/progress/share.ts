@@ -9,10 +9,15 @@ import { BOARD_GREETING, BOARD_PORT, formatReport, printable, type ProgressRepor
 
 export const SHARE_DEADLINE_MS = 5000;
 
-export function sendReport(host: string, port: number, report: ProgressReport, deadlineMs = SHARE_DEADLINE_MS): Promise<void> {
+/**
+ * Sends `report` to the board at host:port. With `background`, the attempt does not keep the
+ * process alive: a program that ends first simply abandons it.
+ */
+export function sendReport(host: string, port: number, report: ProgressReport, deadlineMs = SHARE_DEADLINE_MS, background = false): Promise<void> {
   const where = `${host}:${port}`;
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
+    if (background) socket.unref();
     const decoder = new LineDecoder();
     let greeted = false;
     const finish = (err?: Error) => {
@@ -22,6 +27,7 @@ export function sendReport(host: string, port: number, report: ProgressReport, d
       else resolve();
     };
     const deadline = setTimeout(() => finish(new FriendlyError(`The board at ${where} did not answer within ${deadlineMs / 1000} s. Is that the address the board printed?`)), deadlineMs);
+    if (background) deadline.unref();
 
     socket.on('error', (err: NodeJS.ErrnoException) =>
       finish(new FriendlyError(err.code === 'ECONNREFUSED' ? `Nothing listens at ${where}. Is the board running (npm run progress -- --board), and is that the address it printed?` : `Could not reach the board at ${where}: ${err.message}`)),
