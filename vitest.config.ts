@@ -5,6 +5,12 @@ import { defineConfig } from 'vitest/config';
 const patience = Number(process.env.COURSE_PATIENCE_MS ?? 2000);
 const testTimeout = Math.max(15_000, patience * 8);
 
+// A student's run (`npm test` grades starter/, as the suites do when COURSE_TREE is unset)
+// shows stack frames only in the student's own files: a frame in tests/ or solutions/
+// would point at the answers. Maintainers (COURSE_TREE=solutions, npm run check) see all.
+const studentRun = (process.env.COURSE_TREE ?? 'starter') === 'starter';
+const inStarter = (file: string) => /[\\/]starter[\\/]/.test(file);
+
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.{ts,tsx}'],
@@ -18,5 +24,6 @@ export default defineConfig({
     testTimeout,
     hookTimeout: testTimeout,
     reporters: ['default'],
+    onStackTrace: studentRun ? (_error, frame) => inStarter(frame.file) : undefined,
   },
 });
