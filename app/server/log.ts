@@ -15,23 +15,21 @@ export function printActivity(line: string): void {
   console.log(`[${two(now.getHours())}:${two(now.getMinutes())}:${two(now.getSeconds())}] ${line}`);
 }
 
-// Frames that say nothing to the person whose code threw: the course's own wiring and
-// tests, the reference pieces (unless those are what runs), libraries and Node itself.
-const NOT_YOURS = ['app', 'tests', 'node_modules', ...(process.env.COURSE_TREE === 'solutions' ? [] : ['solutions'])];
-
 /**
- * A thrown value as one readable message: the error's own line, then where it was thrown
- * in the code being run (relative paths, at most three frames), never a stack through the
- * course's wiring, its tests or the reference solutions.
+ * A thrown value as one readable message: the error's own line, then where it was thrown in
+ * the code under test (`tree`: the student's starter/ unless COURSE_TREE says otherwise), at
+ * most three frames with paths from the project root. Never a stack through the course's
+ * wiring, its tests, the reference solutions or Node itself: those say nothing to the person
+ * whose code threw.
  */
-export function describeThrown(err: unknown): string {
+export function describeThrown(err: unknown, tree = process.env.COURSE_TREE ?? 'starter'): string {
   if (!(err instanceof Error)) return String(err);
   const frames = (err.stack ?? '')
     .split('\n')
     .map((line) => /^\s+at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/.exec(line))
     .filter((m) => m !== null)
     .map(([, fn, where, line, column]) => ({ fn, file: relativeFile(where), line, column }))
-    .filter((f) => !f.file.startsWith('..') && !path.isAbsolute(f.file) && !f.file.startsWith('node:') && !NOT_YOURS.includes(f.file.split('/')[0]))
+    .filter((f) => f.file.split('/')[0] === tree)
     .slice(0, 3);
   // "in" rather than V8's "at": vitest would read "at ..." lines as a stack and print those files.
   return [`${err.name}: ${err.message}`, ...frames.map((f) => `  in ${f.fn ? `${f.fn}, ` : ''}${f.file}:${f.line}:${f.column}`)].join('\n');

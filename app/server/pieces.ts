@@ -51,11 +51,14 @@ export async function importFromTree<T>(tree: string, file: string): Promise<T> 
 function cannotLoad(file: string, err: unknown): string {
   const fromRoot = (f: string) => path.relative(ROOT, path.resolve(ROOT, f)).replace(/\\/g, '/');
   const relative = fromRoot(file);
-  const message = err instanceof Error ? err.message : String(err);
+  const message = (err instanceof Error ? err.message : String(err)).replace(/\x1b\[[0-9;]*m/g, '');
   const advice = '(the file cannot be loaded: fix this first)';
-  // esbuild: "Transform failed with 1 error:\n/abs/file.ts:9:7: ERROR: Unexpected \"clas\""
+  // esbuild (tsx): "Transform failed with 1 error:\n/abs/file.ts:9:7: ERROR: Unexpected \"clas\""
   const esbuild = /^(.+?):(\d+):(\d+): ERROR: (.*)$/m.exec(message);
   if (esbuild) return `${fromRoot(esbuild[1])}:${esbuild[2]}:${esbuild[3]}: ${esbuild[4]} ${advice}`;
+  // oxc (vitest): "[PARSE_ERROR] Expected `,` but found `{`", then a code frame headed "[ file:9:7 ]"
+  const oxc = /\[[A-Z_]+\] *(.+)\n[\s\S]*?\[ (.+?):(\d+):(\d+) \]/.exec(message);
+  if (oxc) return `${fromRoot(oxc[2])}:${oxc[3]}:${oxc[4]}: ${oxc[1]} ${advice}`;
   // Thrown while the file ran (a ReferenceError at the top level...): where, if the stack says.
   const stack = err instanceof Error ? (err.stack ?? '') : '';
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
