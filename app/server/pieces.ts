@@ -83,15 +83,15 @@ export const SERVER_LESSONS = LESSONS.filter((l) => ALL_PIECES.some((name) => l.
 /** What every starter stub throws, e.g. `TODO (lesson 3): Registry.add() is not written yet`. */
 const UNWRITTEN = /TODO \(lesson \d+\)[^\n]*is not written yet/;
 
-/** Of these lessons, those with a server file in `tree` that still holds its starter stub. */
-export function unwrittenLessons(tree: string, numbers: readonly number[]): { lesson: number; files: string[] }[] {
-  return numbers.flatMap((lesson) => {
-    const files = [...new Set(piecesOfLessons([lesson]).map((name) => PIECE_FILES[name]))].filter((file) => {
-      const own = path.resolve(ROOT, tree, file);
-      return existsSync(own) && UNWRITTEN.test(readFileSync(own, 'utf8'));
-    });
-    return files.length > 0 ? [{ lesson, files: files.map((f) => `${tree}/${f}`) }] : [];
-  });
+/** The server files (as under starter/, e.g. 'server/mutex.ts') of a lesson. */
+export function serverFilesOf(lesson: number): string[] {
+  return [...new Set(piecesOfLessons([lesson]).map((name) => PIECE_FILES[name]))];
+}
+
+/** Whether `tree`'s copy of a file still holds a starter stub (a file it lacks comes from solutions/). */
+export function isUnwritten(tree: string, file: string): boolean {
+  const own = path.resolve(ROOT, tree, file);
+  return existsSync(own) && UNWRITTEN.test(readFileSync(own, 'utf8'));
 }
 
 /** The server pieces that the given lessons ask students to write. */

@@ -38,14 +38,30 @@ describe('npm run server -- --mine, on a checkout with TODO pieces', () => {
     const { code, stdout, stderr } = await server(['--mine']);
     expect(stderr).toContain(
       [
-        '[SERVER] Your pieces of lessons 3, 7 are not written yet:',
+        '[SERVER] Your lesson 3 piece is not written yet:',
         `  ${TREE}/server/registry.ts still throws its TODO`,
-        `  ${TREE}/server/mutex.ts still throws its TODO`,
-        'The lessons you have written run with: npm run server -- --mine 2,4,5,6,8,9',
+        'The lessons you have written run with: npm run server -- --mine 2,4,5,6,7,8,9',
       ].join('\n'),
     );
     expect(stdout).not.toContain('Listening');
     expect(code).toBe(1);
+  });
+
+  test.concurrent('--mine 7 with the mutex still TODO: it runs, the banner says the reference takes its place', async () => {
+    const program = new Program(['app/server/main.ts', '--port', '0', '--mine', '7'], { env: { COURSE_TREE: TREE } });
+    try {
+      const banner = await waitUntil(
+        () => (/^={10,}\n[\s\S]*\n={10,}\n/m.exec(program.stdout) ?? undefined)?.[0],
+        (wake) => program.onChange(wake),
+        () => new Error(`The server never printed its whole banner. It printed:\n${program.output}`),
+        PATIENCE_MS * 4,
+      );
+      expect(banner).toContain('Chat server (your lesson 7 pieces from');
+      expect(banner).toContain(`  ${TREE}/server/mutex.ts still throws its TODO: the reference runs in its place\n`);
+      expect(banner).toMatch(/Process ID: \d+\./); // lesson 8 signals this very server by it
+    } finally {
+      await program.stop();
+    }
   });
 
   test.concurrent('--mine 12: one line naming the lessons that exist, exit code 2', async () => {
