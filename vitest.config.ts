@@ -6,6 +6,12 @@ import { DEADLINES } from './tests/harness/wait.js';
 // vitest's bare timeout.
 const testTimeout = DEADLINES.test;
 
+// A student's run (`npm test` grades starter/, as the suites do when COURSE_TREE is unset)
+// shows stack frames only in the student's own files: a frame in tests/ or solutions/
+// would point at the answers. Maintainers (COURSE_TREE=solutions, npm run check) see all.
+const studentRun = (process.env.COURSE_TREE ?? 'starter') === 'starter';
+const inStarter = (file: string) => /[\\/]starter[\\/]/.test(file);
+
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.{ts,tsx}'],
@@ -20,5 +26,6 @@ export default defineConfig({
     hookTimeout: testTimeout,
     // The second records each run's result against starter/ for `npm run progress`.
     reporters: ['default', './tools/progress/recorder.ts'],
+    onStackTrace: studentRun ? (_error, frame) => inStarter(frame.file) : undefined,
   },
 });

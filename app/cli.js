@@ -25,8 +25,10 @@ export function parseFlags(config) {
   try {
     return /** @type {ReturnType<typeof parseArgs<T>>} */ (parseArgs({ strict: true, ...config }));
   } catch (err) {
-    // parseArgs explains at length; its first sentence is the news.
-    throw new UsageError(/** @type {Error} */ (err).message.split('\n')[0]);
+    // parseArgs explains at length; its first line is the news, without its advice on
+    // quoting a positional that starts with '-' (nobody here means one).
+    const first = /** @type {Error} */ (err).message.split('\n')[0];
+    throw new UsageError(first.replace(/\. To specify a positional argument.*$/, '.'));
   }
 }
 

@@ -48,6 +48,15 @@ async function join(chat: Chat, options: JoinOptions): Promise<Joined> {
   if (!joined || !(joined.socket instanceof net.Socket)) {
     throw failure({ problem: `joinChat() resolved with ${JSON.stringify(joined)?.slice(0, 200)}.`, expected: '{ socket, welcome } where socket is the net.Socket you connected', see: SECTION.login, transcript: chat.transcript });
   }
+  if (joined.socket.listenerCount('error') === 0) {
+    joined.socket.destroy();
+    throw failure({
+      problem: "joinChat() resolved with a socket that has no 'error' listener left.",
+      expected: "the 'error' listener stays after the promise settles: a reset after the welcome would otherwise crash the whole program (reject() then does nothing, harmlessly)",
+      see: SECTION.events,
+      transcript: chat.transcript,
+    });
+  }
   joined.socket.on('error', () => {});
   return joined;
 }

@@ -188,19 +188,23 @@ describe('lesson 3: the registry on its own, with fake members', () => {
 
   test('names() lists every name as it was given, sorted', () => {
     const reg = new RegistryUnderTest(SECTION.registry);
-    for (const name of ['zoe', 'carol', 'Alice', 'bob']) reg.add(new FakeMember(name));
+    for (const name of ['zoe', 'carol', 'Alice', 'bob', 'Dave']) reg.add(new FakeMember(name));
     const names = reg.names();
-    const expected = ['Alice', 'bob', 'carol', 'zoe'];
+    // By code unit, as JavaScript's default sort() compares (PROTOCOL.md): capitals first.
+    const expected = ['Alice', 'Dave', 'bob', 'carol', 'zoe'];
     if (JSON.stringify(names) === JSON.stringify(expected)) return;
     const given = Array.isArray(names) && JSON.stringify([...names].sort()) === JSON.stringify(expected);
+    const ignoringCase = JSON.stringify(names) === JSON.stringify(['Alice', 'bob', 'carol', 'Dave', 'zoe']);
     const lowered = Array.isArray(names) && names.includes('alice');
     throw reg.fail(
-      given
-        ? `names() returned ${show(names)}: the right names, not sorted.`
-        : lowered
-          ? `names() returned ${show(names)}: 'Alice' came back as 'alice'.`
-          : `names() returned ${show(names)}.`,
-      `${show(expected)}: every member's name as it was given (the lower-case form is only for finding), sorted`,
+      ignoringCase
+        ? `names() returned ${show(names)}: sorted without regard to case.`
+        : given
+          ? `names() returned ${show(names)}: the right names, not sorted.`
+          : lowered
+            ? `names() returned ${show(names)}: 'Alice' came back as 'alice'.`
+            : `names() returned ${show(names)}.`,
+      `${show(expected)}: every member's name as it was given (the lower-case form is only for finding), sorted by code unit as the default sort() does, so 'Dave' comes before 'bob'`,
     );
   });
 

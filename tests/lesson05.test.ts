@@ -65,7 +65,7 @@ async function expectRefused(chat: Chat, see: string, name: string, code: string
     throw fail(chat, see, `The name ${JSON.stringify(name)} ${why}, but the server answered ${show(answer)}.`, `an error with code ${code}, then the connection closes`);
   }
   if (typeof answer.text !== 'string' || answer.text === '') {
-    throw fail(chat, see, `The error ${code} came without a text: ${show(answer)}.`, 'a text that tells a person what is wrong, e.g. "Username may only contain letters, digits, _ and -."');
+    throw fail(chat, see, `The error ${code} came without a text: ${show(answer)}.`, 'a text that tells a person what is wrong, e.g. "Username may only contain ASCII letters (A-Z, a-z), digits, _ and -."');
   }
   await expectClosed(chat, client, `error ${code}`);
 }

@@ -183,14 +183,18 @@ const server = await startChatServer({ host: '127.0.0.1', port: 0, rateLimit: nu
 console.log('Listening on ' + server.host + ':' + server.port);
 `;
 
-/** Your stopOnSignals() around a stop() that never finishes: the smallest program a signal can stop. */
-function hangingStopProgram(deadlineMs: number): string {
+/**
+ * Your stopOnSignals() around a stop() that never finishes (or that fails): the smallest
+ * program a signal can stop.
+ */
+function hangingStopProgram(deadlineMs: number, stop: 'hangs' | 'fails' = 'hangs'): string {
+  const outcome = stop === 'hangs' ? 'new Promise(() => {}); // a shutdown stuck for ever' : "Promise.reject(new Error('the shutdown failed'));";
   return `
 const { importFromTree } = await import(${url('app/server/pieces.ts')});
 const { stopOnSignals } = await importFromTree(${JSON.stringify(TREE)}, 'server/lifecycle.ts');
 stopOnSignals(() => {
   console.log('stop() was called');
-  return new Promise(() => {}); // a shutdown stuck for ever
+  return ${outcome}
 }, ${deadlineMs});
 setInterval(() => {}, 60_000); // stands in for the server: something that keeps the process running
 console.log('ready');
@@ -330,6 +334,14 @@ const serverForCtrlC = early(startServer('the server (npm run server -- --mine 8
 const serverForResets = early(startServer('the server with your watchEnds()', ['--input-type=module', '-e', SERVER_WITH_YOUR_WATCH_ENDS], SECTION.error));
 const programWithHangingStop = new Child(`the program that calls your stopOnSignals(stop, ${DEADLINE_MS}) with a stop() that never finishes`, ['--input-type=module', '-e', hangingStopProgram(DEADLINE_MS)]);
 const programReady = early(programWithHangingStop.waitFor(/^ready$/m, '"ready"', 'stopOnSignals() attaches its listeners and returns at once; the process runs on until a signal comes', SECTION.signals));
+// Two more, whose deadline is far away: a second signal, and a stop() that fails, must each
+// end the process well before it, with code 1.
+const LONG_DEADLINE_MS = 20_000;
+const programForTwoSignals = new Child(`the program that calls your stopOnSignals(stop, ${LONG_DEADLINE_MS}) with a stop() that never finishes`, ['--input-type=module', '-e', hangingStopProgram(LONG_DEADLINE_MS)]);
+const programWithFailingStop = new Child(`the program that calls your stopOnSignals(stop, ${LONG_DEADLINE_MS}) with a stop() that rejects`, ['--input-type=module', '-e', hangingStopProgram(LONG_DEADLINE_MS, 'fails')]);
+const readyAgain = (program: Child) => early(program.waitFor(/^ready$/m, '"ready"', 'stopOnSignals() attaches its listeners and returns at once; the process runs on until a signal comes', SECTION.signals));
+const twoSignalsReady = readyAgain(programForTwoSignals);
+const failingStopReady = readyAgain(programWithFailingStop);
 
 describe.concurrent('lesson 8: the server as a process', () => {
   test('abrupt resets, mid-handshake and after login, never crash the server, and nobody else loses a message', async ({ onTestFinished }) => {
@@ -452,6 +464,32 @@ describe.concurrent('lesson 8: the server as a process', () => {
     }
     if (!program.output.includes('stop() was called')) {
       throw fail(`After SIGTERM, ${program.name} ${program.ending()} without calling stop().`, 'on the signal, call stop() (it tells every client), then exit');
+    }
+  });
+
+  test('a second Ctrl+C while stopping exits at once, with code 1; so does a stop() that fails', async ({ onTestFinished }) => {
+    onTestFinished(() => programForTwoSignals.stop());
+    onTestFinished(() => programWithFailingStop.stop());
+    await Promise.all([twoSignalsReady, failingStopReady]);
+
+    const twice = programForTwoSignals;
+    twice.signal('SIGINT');
+    await twice.waitFor(/stop\(\) was called/, '"stop() was called"', 'the first SIGINT calls stop()', SECTION.signals);
+    twice.signal('SIGINT');
+    const first = await within(twice.exited, EXIT_BY_MS, () =>
+      twice.explain(failure({ problem: `The test sent SIGINT twice to ${twice.name}; ${EXIT_BY_MS} ms after the second, it was still running.`, expected: 'a second signal while stopping exits at once: if (stopping) process.exit(1)', see: SECTION.signals })),
+    );
+    if (first.code !== 1) {
+      throw twice.explain(failure({ problem: `After a second SIGINT, ${twice.name} ${twice.ending()}.`, expected: 'exit code 1: the person gave up waiting, the shutdown did not finish', see: SECTION.signals }));
+    }
+
+    const failing = programWithFailingStop;
+    failing.signal('SIGTERM');
+    const second = await within(failing.exited, EXIT_BY_MS, () =>
+      failing.explain(failure({ problem: `The test sent SIGTERM to ${failing.name}; ${EXIT_BY_MS} ms later it was still running.`, expected: 'when stop() rejects, say why and exit at once with code 1', see: SECTION.signals })),
+    );
+    if (second.code !== 1) {
+      throw failing.explain(failure({ problem: `stop() rejected, and ${failing.name} ${failing.ending()}.`, expected: 'exit code 1: a shutdown that failed is not a clean exit (stop().then(() => process.exit(0), () => process.exit(1)))', see: SECTION.signals }));
     }
   });
 });

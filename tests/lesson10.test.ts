@@ -110,6 +110,8 @@ describe('lesson 10: renderEvent() and renderOwnLine()', () => {
     expectRendered(wire({ type: 'users', users: ['alice', 'bob'] }), me, '[SYSTEM]: Users online (2): alice, bob', SECTION.render);
     expectRendered(wire({ type: 'welcome', user: 'alice', users: ['alice'], text: TEXTS.welcome('alice') }), me, `[SYSTEM]: ${TEXTS.welcome('alice')}`, SECTION.render);
     expectRendered(wire({ type: 'info', text: 'Nothing to see' }), me, '[SYSTEM]: Nothing to see', SECTION.render);
+    // The server's own words keep their line breaks (the /help list), each line cleaned and indented.
+    expectRendered(wire({ type: 'info', text: 'Available commands:\n  /help\u0007   show this help' }), me, '[SYSTEM]: Available commands:\n      /help   show this help', SECTION.sanitize);
     expectRendered(wire({ type: 'error', code: 'NO_SUCH_USER', text: "User 'zed' not found or offline." }), me, "[SYSTEM]: User 'zed' not found or offline.", SECTION.render);
     expectRendered(wire({ type: 'bye', text: TEXTS.bye }), me, '[SYSTEM]: Goodbye!', SECTION.render);
     expectRendered(wire({ type: 'shutdown', text: TEXTS.shutdown }), me, `[SYSTEM]: ${TEXTS.shutdown}`, SECTION.render);

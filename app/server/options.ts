@@ -2,7 +2,8 @@
 // A mistake in a flag is the user's, so it becomes one clear line, never a stack trace.
 
 import { parseFlags, UsageError } from '../cli.js';
-import { ALL_PIECES, piecesOfLessons, type PieceName } from './pieces.js';
+import { LESSONS } from '../../lessons/index.js';
+import { piecesOfLessons, SERVER_LESSONS, type PieceName } from './pieces.js';
 import { DEFAULT_OPTIONS, type ServerOptions } from './types.js';
 
 export const SERVER_USAGE = `Usage: npm run server -- [flags]
@@ -15,23 +16,30 @@ export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --no-rate-limit               no rate limit (for benchmarks)
   --mine [LESSONS]              run your own pieces from starter/: all of them, or only
                                 those of the lessons listed, e.g. --mine 2 or --mine 2,3
+  --quiet                       print no line per connection, login and leave
+  --slow-name-check-ms N        make each name check take N ms (lesson 7's race demo)
   --help                        show this help`;
 
 export interface ServerFlags extends ServerOptions {
   help: boolean;
-  /** The pieces to take from starter/ instead of solutions/. */
+  /** The lessons whose pieces come from starter/ instead of solutions/ (none: the reference). */
+  mineLessons: number[];
+  /** Those lessons' pieces. */
   mine: PieceName[];
+  /** No activity log (one line per connection, login, leave and refusal). */
+  quiet: boolean;
+  /** How long each name check takes (0: as the name store answers). */
+  slowNameCheckMs: number;
 }
 
 export function parseServerFlags(argv: string[]): ServerFlags {
   // --mine takes an optional list, which parseArgs cannot express: take it out first.
-  let mine: PieceName[] = [];
+  let mineLessons: number[] = [];
   const at = argv.indexOf('--mine');
   if (at !== -1) {
     const list = argv[at + 1];
     const numbered = list !== undefined && /^\d+(,\d+)*$/.test(list);
-    mine = numbered ? piecesOfLessons(list.split(',').map(Number)) : ALL_PIECES;
-    if (numbered && mine.length === 0) throw new UsageError(`--mine ${list}: no server piece is written in lesson(s) ${list}.`);
+    mineLessons = numbered ? mineList(list) : SERVER_LESSONS;
     argv = argv.filter((_, i) => i !== at && !(numbered && i === at + 1));
   }
   const { values } = parseFlags({
@@ -45,6 +53,8 @@ export function parseServerFlags(argv: string[]): ServerFlags {
       'max-queued-bytes': { type: 'string' },
       'rate-limit': { type: 'string' },
       'no-rate-limit': { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      'slow-name-check-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -68,8 +78,25 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     maxLineBytes: DEFAULT_OPTIONS.maxLineBytes,
     rateLimit,
     help: values.help ?? false,
-    mine,
+    mineLessons,
+    mine: piecesOfLessons(mineLessons),
+    quiet: values.quiet ?? false,
+    slowNameCheckMs: integer('--slow-name-check-ms', values['slow-name-check-ms'], 0, 0, 60_000),
   };
+}
+
+/** `--mine 2,3`: lesson numbers, each one that has a server piece. */
+function mineList(list: string): number[] {
+  const numbers = [...new Set(list.split(',').map(Number))].sort((a, b) => a - b);
+  const which = `Lessons with a server piece: ${SERVER_LESSONS.join(', ')}.`;
+  for (const n of numbers) {
+    const lesson = LESSONS.find((l) => l.number === n);
+    if (!lesson) throw new UsageError(`--mine ${list}: there is no lesson ${n}. ${which}`);
+    if (!SERVER_LESSONS.includes(n)) {
+      throw new UsageError(`--mine ${list}: lesson ${n} (${lesson.title}) writes no server piece. ${which}`);
+    }
+  }
+  return numbers;
 }
 
 function integer(flag: string, text: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {

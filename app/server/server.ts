@@ -3,9 +3,10 @@
 // live: accepted → admitted (hello) → lines → handshake → commands and chat → gone (leave).
 
 import type { Socket } from 'node:net';
-import { encodeEvent, LineTooLongError, TEXTS } from '../protocol.js';
+import { encodeEvent, LineTooLongError, TEXTS, type Event } from '../protocol.js';
 import { Connection } from './connection.js';
 import { Flusher } from './flusher.js';
+import { describeThrown, type ActivityLog } from './log.js';
 import { reservedNames } from './name-store.js';
 import { DEFAULT_OPTIONS, type NameStore, type ServerContext, type ServerOptions, type ServerPieces } from './types.js';
 
@@ -24,11 +25,22 @@ export interface StartOptions extends Partial<ServerOptions> {
   names?: NameStore;
   /** Where the server reports a piece that threw (default: stderr). */
   log?: (message: string) => void;
+  /** Where the server tells of each connection, login, leave and refusal (default: nowhere). */
+  activity?: ActivityLog;
+}
+
+/** A connection that remembers the error it was refused with, for the activity log. */
+class Admitted extends Connection {
+  refusal = '';
+  override sendEvent(event: Event): void {
+    if (event.type === 'error' && this.name === '') this.refusal = event.code;
+    super.sendEvent(event);
+  }
 }
 
 
 export async function startChatServer(start: StartOptions, pieces: ServerPieces): Promise<ChatServer> {
-  const { names = reservedNames, log = (m: string) => console.error(m), ...given } = start;
+  const { names = reservedNames, log = (m: string) => console.error(m), activity, ...given } = start;
   const options: ServerOptions = { ...DEFAULT_OPTIONS, ...given };
   const connections = new Set<Connection>();
   const flusher = new Flusher();
@@ -49,13 +61,14 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       serve(socket);
     } catch (err) {
       // A piece that throws costs this one connection, never the server.
-      log(`A server piece threw while accepting a connection: ${(err as Error).stack ?? err}`);
+      log(`A server piece threw while accepting a connection: ${describeThrown(err)}`);
       socket.destroy();
     }
   }
 
   function serve(socket: Socket): void {
-    const client = new Connection(socket, flusher, (s, line) => pieces.writeBounded(s, line, options.maxQueuedBytes), depart);
+    const client = new Admitted(socket, flusher, write, depart);
+    if (activity) activity(`#${client.id} connected from ${socket.remoteAddress}:${socket.remotePort}`);
     const queue: string[] = [];
     let busy = false;
     let idleActions: (() => void)[] = [];
@@ -85,7 +98,9 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       try {
         for (let line = queue.shift(); line !== undefined && !client.closed; line = queue.shift()) {
           if (client.name === '') {
+            if (activity) tried.set(client, line.trim());
             await pieces.handshake(client, line, ctx);
+            if (activity && client.name !== '') activity(`#${client.id} logged in as ${client.name} (${ctx.registry.size} online)`);
           } else if (limiter && !limiter.take()) {
             client.sendEvent({ type: 'error', code: 'RATE_LIMITED', text: 'Slow down: that line was dropped.' });
           } else {
@@ -93,7 +108,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
           }
         }
       } catch (err) {
-        log(`A server piece threw while handling connection ${client.id}: ${(err as Error).stack ?? err}`);
+        log(`A server piece threw while handling connection ${client.id}: ${describeThrown(err)}`);
         client.close();
       } finally {
         busy = false;
@@ -111,7 +126,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
         lines = decoder.push(chunk);
       } catch (err) {
         if (!(err instanceof LineTooLongError)) {
-          log(`The line decoder threw: ${(err as Error).stack ?? err}`);
+          log(`The line decoder threw: ${describeThrown(err)}`);
           return client.close();
         }
         socket.pause(); // nothing after the long line counts
@@ -130,17 +145,40 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     });
   }
 
+  // Lesson 9's writeBounded() queues each client's bytes; one that throws costs that client
+  // its connection (logged), never the server: the flusher calls it outside any handler.
+  function write(socket: Socket, line: string): boolean {
+    try {
+      return pieces.writeBounded(socket, line, options.maxQueuedBytes);
+    } catch (err) {
+      log(`A server piece threw while writing to a connection: ${describeThrown(err)}`);
+      socket.destroy();
+      return true;
+    }
+  }
+
   // A client is gone the moment it quits, is dropped, or hangs up: others hear `leave` at once,
   // even while its socket is still flushing its last bytes.
   function depart(client: Connection): void {
+    if (activity) logDeparture(activity, client as Admitted); // serve() makes every one an Admitted
     try {
       if (client.name !== '' && ctx.registry.find(client.name) === client) {
         ctx.registry.remove(client);
         if (!shuttingDown) ctx.registry.broadcast(encodeEvent({ type: 'leave', user: client.name, reason: client.leaveReason }));
       }
     } catch (err) {
-      log(`A server piece threw while connection ${client.id} was leaving: ${(err as Error).stack ?? err}`);
+      log(`A server piece threw while connection ${client.id} was leaving: ${describeThrown(err)}`);
     }
+  }
+
+  // The name each connection last tried to log in with, for the activity log's refusals.
+  const tried = new WeakMap<Admitted, string>();
+  function logDeparture(activity: ActivityLog, client: Admitted): void {
+    const who = `#${client.id}`;
+    if (client.name !== '') return activity(`${who} ${client.name} left (${shuttingDown ? 'shutdown' : client.leaveReason})`);
+    const name = tried.get(client);
+    const attempt = name === undefined ? '' : ` as ${JSON.stringify(name)}`;
+    activity(client.refusal ? `${who} refused${attempt}: ${client.refusal}` : `${who} closed before logging in${attempt}`);
   }
 
   const listening = await pieces.listen({ host: options.host, port: options.port }, onConnection);

@@ -35,7 +35,7 @@ const MAX_NAME_LENGTH = 20;
 export function checkUsername(name: string): string | undefined {
   if (name.length === 0) return 'Username cannot be empty.';
   if (name.length > MAX_NAME_LENGTH) return `Username must be at most ${MAX_NAME_LENGTH} characters.`;
-  if (!NAME_PATTERN.test(name)) return 'Username may only contain letters, digits, _ and -.';
+  if (!NAME_PATTERN.test(name)) return 'Username may only contain ASCII letters (A-Z, a-z), digits, _ and -.';
   return undefined;
 }
 

@@ -19,4 +19,10 @@ export const mistakes: Mistake[] = [
     change: [{ from: "if (event.type === 'welcome') {", to: 'if (event.type !== undefined) {' }],
     says: 'resolved although the server refused',
   },
+  {
+    name: 'hands the socket over without any listener, the error listener included',
+    file: 'client/connect.ts',
+    change: [{ from: "socket.off('data', onData);", to: 'socket.removeAllListeners();' }],
+    says: "no 'error' listener left",
+  },
 ];

@@ -36,6 +36,12 @@ export const mistakes: Mistake[] = [
     says: 'the right names, not sorted',
   },
   {
+    name: 'names() sorted without regard to case (localeCompare), not by code unit',
+    file: 'server/registry.ts',
+    change: [{ from: '.map((m) => m.name).sort();', to: '.map((m) => m.name).sort((a, b) => a.localeCompare(b));' }],
+    says: 'sorted without regard to case',
+  },
+  {
     name: 'names() lists the lower-case keys instead of the names people typed',
     file: 'server/registry.ts',
     change: [{ from: 'return [...this.members.values()].map((m) => m.name).sort();', to: 'return [...this.members.keys()].sort();' }],
