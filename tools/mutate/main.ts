@@ -59,7 +59,8 @@ async function mutateLesson(lesson: Lesson, concurrency: number, showKilled: boo
   const files = lesson.edits.map((f) => `solutions/${f}`);
   // A suite that runs the code in a child process (tests/harness/program.ts) hides from
   // Stryker which tests reach which mutant; per-test coverage would call those mutants
-  // "not covered". Without it, every mutant runs the whole suite (until its first failure).
+  // "not covered". Without it, every mutant runs the whole suite (until its first failure):
+  // see tools/mutate/child-mutant.ts.
   const inChildren = readFileSync(path.join(ROOT, suite), 'utf8').includes('harness/program');
   console.log(`\nLesson ${lesson.number}: mutating ${files.join(', ')}; each mutant runs ${suite}${inChildren ? ' (whole: it runs code in child processes)' : ''}.`);
 
@@ -67,6 +68,7 @@ async function mutateLesson(lesson: Lesson, concurrency: number, showKilled: boo
   // it, with the mutants in), and tools/mutate/vitest.config.ts runs only this suite.
   process.env.COURSE_TREE = 'solutions';
   process.env.MUTATE_SUITE = suite;
+  process.env.MUTATE_ALL_TESTS = inChildren ? '1' : '0';
   const options: PartialStrykerOptions = {
     testRunner: 'vitest',
     plugins: ['@stryker-mutator/vitest-runner'],
