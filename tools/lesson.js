@@ -31,7 +31,8 @@ runMain('LESSON', async () => {
     options: { section: { type: 'string', short: 's' }, 'no-pager': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) return console.log(USAGE);
-  const [arg, ...words] = positionals;
+  // "lesson 3", as people type it, is lesson 3.
+  const [arg, ...words] = /^lesson$/i.test(positionals[0] ?? '') && positionals.length > 1 ? [positionals[0] + positionals[1], ...positionals.slice(2)] : positionals;
   if (arg === undefined) return console.log(listLessons());
   const lesson = findLesson(arg);
   if (!lesson) throw new FriendlyError(`There is no lesson '${arg}'. ${listHint()}`);
