@@ -10,7 +10,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FriendlyError, parseFlags, runMain, UsageError } from '../app/cli.js';
 import { findLesson, lessonFile, LESSONS } from '../lessons/index.js';
-import { choosePager, page } from './pager.js';
 
 /** @typedef {import('../lessons/index.js').Lesson} Lesson */
 /** @typedef {{ heading: string, markdown: string }} Section */
@@ -43,7 +42,10 @@ runMain('LESSON', async () => {
   const terminal = process.stdout.isTTY === true;
   const colour = terminal && !process.env.NO_COLOR;
   const text = (await rendered(lesson, query, colour)) + '\n' + footer(lesson, query !== undefined) + '\n';
-  await page(text, terminal && !values['no-pager'] ? choosePager() : undefined);
+  if (!terminal || values['no-pager']) return void process.stdout.write(text);
+  // Loaded only for a terminal: a pipe gets its text without paying for the pager's imports.
+  const { choosePager, page } = await import('./pager.js');
+  await page(text, choosePager());
 });
 
 /**
