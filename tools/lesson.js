@@ -10,7 +10,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FriendlyError, parseFlags, runMain, UsageError } from '../app/cli.js';
 import { findLesson, lessonFile, LESSONS } from '../lessons/index.js';
-import { choosePager, page } from './pager.js';
 
 /** @typedef {import('../lessons/index.js').Lesson} Lesson */
 /** @typedef {{ heading: string, markdown: string }} Section */
@@ -31,7 +30,8 @@ runMain('LESSON', async () => {
     options: { section: { type: 'string', short: 's' }, 'no-pager': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) return console.log(USAGE);
-  const [arg, ...words] = positionals;
+  // "lesson 3", as people type it, is lesson 3.
+  const [arg, ...words] = /^lesson$/i.test(positionals[0] ?? '') && positionals.length > 1 ? [positionals[0] + positionals[1], ...positionals.slice(2)] : positionals;
   if (arg === undefined) return console.log(listLessons());
   const lesson = findLesson(arg);
   if (!lesson) throw new FriendlyError(`There is no lesson '${arg}'. ${listHint()}`);
@@ -42,7 +42,10 @@ runMain('LESSON', async () => {
   const terminal = process.stdout.isTTY === true;
   const colour = terminal && !process.env.NO_COLOR;
   const text = (await rendered(lesson, query, colour)) + '\n' + footer(lesson, query !== undefined) + '\n';
-  await page(text, terminal && !values['no-pager'] ? choosePager() : undefined);
+  if (!terminal || values['no-pager']) return void process.stdout.write(text);
+  // Loaded only for a terminal: a pipe gets its text without paying for the pager's imports.
+  const { choosePager, page } = await import('./pager.js');
+  await page(text, choosePager());
 });
 
 /**

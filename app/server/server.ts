@@ -29,8 +29,9 @@ export interface StartOptions extends Partial<ServerOptions> {
   activity?: ActivityLog;
 }
 
-/** A connection that remembers the error it was refused with, for the activity log. */
-class Admitted extends Connection {
+/** A connection, with what the activity log tells of it: the name it tried, the error that refused it. */
+class LoggedConnection extends Connection {
+  triedName: string | undefined;
   refusal = '';
   override sendEvent(event: Event): void {
     if (event.type === 'error' && this.name === '') this.refusal = event.code;
@@ -67,7 +68,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
   }
 
   function serve(socket: Socket): void {
-    const client = new Admitted(socket, flusher, write, depart);
+    const client = new LoggedConnection(socket, flusher, write, depart);
     if (activity) activity(`#${client.id} connected from ${socket.remoteAddress}:${socket.remotePort}`);
     const queue: string[] = [];
     let busy = false;
@@ -98,7 +99,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       try {
         for (let line = queue.shift(); line !== undefined && !client.closed; line = queue.shift()) {
           if (client.name === '') {
-            if (activity) tried.set(client, line.trim());
+            client.triedName = line.trim();
             await pieces.handshake(client, line, ctx);
             if (activity && client.name !== '') activity(`#${client.id} logged in as ${client.name} (${ctx.registry.size} online)`);
           } else if (limiter && !limiter.take()) {
@@ -160,7 +161,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
   // A client is gone the moment it quits, is dropped, or hangs up: others hear `leave` at once,
   // even while its socket is still flushing its last bytes.
   function depart(client: Connection): void {
-    if (activity) logDeparture(activity, client as Admitted); // serve() makes every one an Admitted
+    if (activity) logDeparture(activity, client as LoggedConnection); // serve() makes every one so
     try {
       if (client.name !== '' && ctx.registry.find(client.name) === client) {
         ctx.registry.remove(client);
@@ -171,13 +172,10 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     }
   }
 
-  // The name each connection last tried to log in with, for the activity log's refusals.
-  const tried = new WeakMap<Admitted, string>();
-  function logDeparture(activity: ActivityLog, client: Admitted): void {
+  function logDeparture(activity: ActivityLog, client: LoggedConnection): void {
     const who = `#${client.id}`;
     if (client.name !== '') return activity(`${who} ${client.name} left (${shuttingDown ? 'shutdown' : client.leaveReason})`);
-    const name = tried.get(client);
-    const attempt = name === undefined ? '' : ` as ${JSON.stringify(name)}`;
+    const attempt = client.triedName === undefined ? '' : ` as ${JSON.stringify(client.triedName)}`;
     activity(client.refusal ? `${who} refused${attempt}: ${client.refusal}` : `${who} closed before logging in${attempt}`);
   }
 
