@@ -88,6 +88,16 @@ async function fakeBoard(): Promise<{ port: number; reports: string[]; close(): 
   return { port: (server.address() as net.AddressInfo).port, reports, close: () => new Promise((r) => server.close(() => r())) };
 }
 
+/** A port nobody listens on: one the system just handed out and took back. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** `npm test -- lesson1` as tools/test.js runs it: vitest with the project's config, on starter/. */
 function runLesson1(): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
@@ -128,10 +138,15 @@ test(
 
     const last = await untilShared('the automatic share after the run');
     expect(last).toMatchObject({ ok: true });
-    expect(board.reports).toEqual([`progress ${lesson1.passed === lesson1.total ? '1' : 'none'} of ${LESSONS.length} name=alice next=${lesson1.passed === lesson1.total ? `2:0/0` : `1:${lesson1.passed}/${lesson1.total}`}`]);
+    // Sent once, or twice when the run ended with the first attempt still on its way and the
+    // detached sender repeated it: each report holds the whole progress, so a repeat is harmless.
+    const expected = `progress ${lesson1.passed === lesson1.total ? '1' : 'none'} of ${LESSONS.length} name=alice next=${lesson1.passed === lesson1.total ? `2:0/0` : `1:${lesson1.passed}/${lesson1.total}`}`;
+    expect(board.reports.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(board.reports)).toEqual(new Set([expected]));
 
     await board.close();
-    writeShare({ host: '127.0.0.1', port: board.port, name: 'alice' }); // forget the last outcome
+    // Another closed port: a late note from the first run's sender (for board.port) is dropped.
+    writeShare({ host: '127.0.0.1', port: await closedPort(), name: 'alice' });
     const second = await runLesson1();
     expect(second.code, 'the same run with the board gone ends the same way').toBe(first.code);
     expect(second.output, 'and says nothing about it').not.toMatch(/board|progress|Nothing listens/i);
