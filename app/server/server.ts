@@ -161,7 +161,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     const seen = refusals.get(address);
     if (seen === undefined) {
       refusals.set(address, { loggedAt: now, unlogged: 0 });
-      log(`Refusing connections from ${address}: it holds ${max}, its limit (--max-per-address ${max}).`);
+      log(`Refusing connections from ${address}: it has ${max} open (--max-per-address ${max}).`);
     } else if (now - seen.loggedAt >= 60_000) {
       log(`Still refusing connections from ${address}: ${seen.unlogged + 1} more since the last report (--max-per-address ${max}).`);
       refusals.set(address, { loggedAt: now, unlogged: 0 });

@@ -102,7 +102,7 @@ describe('--max-per-address', () => {
     const s = new Session(server, onTestFinished);
     const idle = await Promise.all(Array.from({ length: 10 }, (_, i) => s.greeted(`idle ${i + 1}`)));
     for (const label of ['11th', '12th']) await refusedPerAddress(await s.connect(label), expect);
-    await logged(server, 'Refusing connections from 127.0.0.1: it holds 10, its limit (--max-per-address 10).');
+    await logged(server, 'Refusing connections from 127.0.0.1: it has 10 open (--max-per-address 10).');
     expect(server.stderr().match(/Refusing connections from/g), 'one log line for an address at its limit, not one per refusal').toHaveLength(1);
 
     if (await secondLoopbackWorks()) {
