@@ -39,6 +39,7 @@ runMain('SERVER', async () => {
   console.log(`  Chat server (${whose})`);
   console.log(`  Listening on ${server.host}:${server.port}`);
   console.log(`  Maximum connections: ${options.maxClients}`);
+  console.log(`  Maximum from one address: ${options.maxPerAddress === 0 ? 'no limit' : options.maxPerAddress}`);
   if (options.slowNameCheckMs > 0) console.log(`  Each name check takes ${options.slowNameCheckMs} ms (--slow-name-check-ms)`);
   if (server.host === '0.0.0.0') {
     // A classroom: say which addresses the students can type.

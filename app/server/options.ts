@@ -10,6 +10,7 @@ export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --host HOST                   address to listen on (default 127.0.0.1; 0.0.0.0 for a classroom)
   --port PORT                   port to listen on (default 5050; 0 picks a free one)
   --max-clients N               most connections at once (default 50)
+  --max-per-address N           most connections from one address (default 10; 0: no limit)
   --handshake-timeout-ms N      time allowed to send a username (default 30000)
   --max-queued-bytes N          bytes queued for one client before it is dropped (default 1048576)
   --rate-limit BURST/PER_SEC    lines a client may send (default 20/10)
@@ -49,6 +50,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
       host: { type: 'string' },
       port: { type: 'string' },
       'max-clients': { type: 'string' },
+      'max-per-address': { type: 'string' },
       'handshake-timeout-ms': { type: 'string' },
       'max-queued-bytes': { type: 'string' },
       'rate-limit': { type: 'string' },
@@ -73,6 +75,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     host: values.host ?? DEFAULT_OPTIONS.host,
     port: integer('--port', values.port, DEFAULT_OPTIONS.port, 0, 65535),
     maxClients: integer('--max-clients', values['max-clients'], DEFAULT_OPTIONS.maxClients, 1),
+    maxPerAddress: integer('--max-per-address', values['max-per-address'], DEFAULT_OPTIONS.maxPerAddress, 0),
     handshakeTimeoutMs: integer('--handshake-timeout-ms', values['handshake-timeout-ms'], DEFAULT_OPTIONS.handshakeTimeoutMs, 1),
     maxQueuedBytes: integer('--max-queued-bytes', values['max-queued-bytes'], DEFAULT_OPTIONS.maxQueuedBytes, 1),
     maxLineBytes: DEFAULT_OPTIONS.maxLineBytes,

@@ -44,6 +44,10 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
   const { names = reservedNames, log = (m: string) => console.error(m), activity, ...given } = start;
   const options: ServerOptions = { ...DEFAULT_OPTIONS, ...given };
   const connections = new Set<Connection>();
+  /** How many of the open connections come from each remote address (maxPerAddress). */
+  const perAddress = new Map<string, number>();
+  /** Addresses refused at their limit: when that was last logged, and how often since. */
+  const refusals = new Map<string, { loggedAt: number; unlogged: number }>();
   const flusher = new Flusher();
   const ctx: ServerContext = {
     options,
@@ -53,6 +57,9 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     pieces,
     get connectionCount() {
       return connections.size;
+    },
+    connectionsFrom(address) {
+      return perAddress.get(address) ?? 0;
     },
   };
   let shuttingDown = false;
@@ -83,11 +90,16 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     pieces.watchEnds(socket, client, whenIdle);
     if (shuttingDown) return client.close();
     connections.add(client);
-    socket.on('close', () => connections.delete(client));
+    countFrom(client.address, +1);
+    // 'close' comes however a connection ends (quit, error, timeout, hang-up, reset): the counts stay true.
+    socket.on('close', () => {
+      connections.delete(client);
+      countFrom(client.address, -1);
+    });
 
     // Lesson 5: `hello` and the handshake timeout, or SERVER_FULL if we hold too many already.
     pieces.admit(client, ctx);
-    if (client.closed) return;
+    if (client.closed) return noteRefused(client.address);
 
     const decoder = new pieces.LineDecoder(options.maxLineBytes);
     const limiter = options.rateLimit && new pieces.RateLimiter(options.rateLimit.burst, options.rateLimit.perSecond);
@@ -155,6 +167,34 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       log(`A server piece threw while writing to a connection: ${describeThrown(err)}`);
       socket.destroy();
       return true;
+    }
+  }
+
+  function countFrom(address: string, change: 1 | -1): void {
+    const count = (perAddress.get(address) ?? 0) + change;
+    if (count > 0) {
+      perAddress.set(address, count);
+    } else {
+      perAddress.delete(address);
+      refusals.delete(address);
+    }
+  }
+
+  // One machine trying to take every slot (lesson 9) shows in the log. An attacker may try
+  // thousands of times, so each address's refusals are logged once a minute at most.
+  function noteRefused(address: string): void {
+    const max = options.maxPerAddress;
+    if (max === 0 || ctx.connectionsFrom(address) <= max) return; // refused for another reason
+    const now = Date.now();
+    const seen = refusals.get(address);
+    if (seen === undefined) {
+      refusals.set(address, { loggedAt: now, unlogged: 0 });
+      log(`Refusing connections from ${address}: it has ${max} open (--max-per-address ${max}).`);
+    } else if (now - seen.loggedAt >= 60_000) {
+      log(`Still refusing connections from ${address}: ${seen.unlogged + 1} more since the last report (--max-per-address ${max}).`);
+      refusals.set(address, { loggedAt: now, unlogged: 0 });
+    } else {
+      seen.unlogged++;
     }
   }
 

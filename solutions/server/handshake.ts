@@ -18,6 +18,12 @@ export function admit(client: Client, ctx: ServerContext): void {
   if (ctx.connectionCount > ctx.options.maxClients) {
     return refuse(client, 'SERVER_FULL', `Server is full (${ctx.options.maxClients} connections). Try again later.`);
   }
+  // One machine may not take every slot. Its count works like the total: logged in or not,
+  // this connection included, lowered by the wiring however a connection ends. 0: no limit.
+  const perAddress = ctx.options.maxPerAddress;
+  if (perAddress > 0 && ctx.connectionsFrom(client.address) > perAddress) {
+    return refuse(client, 'SERVER_FULL', `Too many connections from your address (at most ${perAddress} per address). Close one and try again.`);
+  }
   client.sendEvent({ type: 'hello', proto: PROTOCOL_VERSION, text: TEXTS.hello });
   // A connection that never sends a name would hold a slot forever.
   const timer = setTimeout(() => {

@@ -26,7 +26,7 @@ export function failure(parts: {
   const lines = [parts.problem];
   if (parts.expected) lines.push('', `Expected: ${parts.expected}`);
   if (parts.logs && parts.logs.length > 0) {
-    lines.push('', 'Your code threw (as the server logged it):', ...parts.logs.slice(-3).map((l) => '  ' + firstLines(l)));
+    lines.push('', 'The server logged (a piece that threw shows here):', ...parts.logs.slice(-3).map((l) => '  ' + firstLines(l)));
   }
   if (parts.transcript) lines.push('', 'What crossed the wire:', parts.transcript.format());
   lines.push('', `Read again: lesson ${parts.see}`);

@@ -193,6 +193,8 @@ export interface ClientOptions {
   label: string;
   /** Events for which this returns false are kept in `all` but never queued for the test. */
   relevant?: (e: Ev) => boolean;
+  /** The local address to connect from (e.g. a second loopback address, 127.0.0.2). */
+  localAddress?: string;
 }
 
 /** A plain TCP client that buffers the server's NDJSON lines and queues the parsed events. */
@@ -234,7 +236,7 @@ export class Client {
 
   static connect(port: number, options: ClientOptions, host = '127.0.0.1'): Promise<Client> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ port, host });
+      const socket = net.connect({ port, host, localAddress: options.localAddress });
       socket.setNoDelay(true);
       const client = new Client(socket, options.label, options.relevant ?? (() => true));
       const timer = setTimeout(() => {
@@ -485,8 +487,8 @@ export class Session {
     }
   };
 
-  async connect(label: string): Promise<Client> {
-    const c = await Client.connect(this.server.port, { label, relevant: this.relevant }, this.server.host);
+  async connect(label: string, localAddress?: string): Promise<Client> {
+    const c = await Client.connect(this.server.port, { label, relevant: this.relevant, localAddress }, this.server.host);
     this.clients.push(c);
     return c;
   }

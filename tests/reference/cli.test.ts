@@ -33,6 +33,7 @@ test.concurrent.for<[string[], RegExp]>([
   [['--port', 'abc'], /--port.*abc|abc.*--port/],
   [['--bogus'], /--bogus/],
   [['--max-clients', '0'], /--max-clients/],
+  [['--max-per-address', 'ten'], /--max-per-address/],
   [['--rate-limit', 'fast'], /--rate-limit/],
 ])('bad flags %j: non-zero exit, one clear line on stderr, no stack trace', async ([args, mentions], { expect, onTestFinished }) => {
   const { code, stdout, stderr } = await run(args, onTestFinished);
@@ -61,5 +62,5 @@ test.concurrent('a port in use: non-zero exit, a clear message mentioning "in us
 test.concurrent('--help prints every flag and exits 0', async ({ expect, onTestFinished }) => {
   const { code, stdout } = await run(['--help'], onTestFinished);
   expect(code).toBe(0);
-  for (const flag of ['--host', '--port', '--max-clients', '--handshake-timeout-ms', '--max-queued-bytes', '--rate-limit', '--no-rate-limit']) expect(stdout).toContain(flag);
+  for (const flag of ['--host', '--port', '--max-clients', '--max-per-address', '--handshake-timeout-ms', '--max-queued-bytes', '--rate-limit', '--no-rate-limit']) expect(stdout).toContain(flag);
 });

@@ -4,7 +4,9 @@
 import { describe, expect, test } from 'vitest';
 import { noTs, serverForFile, Session, settle } from './blackbox.js';
 
-const server = serverForFile(['--no-rate-limit']);
+// Every client here comes from 127.0.0.1: the tests' connections, closing and opening, must not
+// meet the per-address limit (tests/reference/limits.test.ts checks it).
+const server = serverForFile(['--no-rate-limit', '--max-per-address', '0']);
 
 describe('line framing', () => {
   test('\\r\\n line endings are accepted for the name, commands and chat; the \\r is dropped', async () => {

@@ -7,8 +7,9 @@
 //   npm run bench -- --quick                        small sizes, one run (a smoke test)
 //
 // The server is started as a child process with --port 0 --no-rate-limit --max-clients 20000
-// added to its command; its CPU and memory are read from /proc (Linux only; elsewhere n/a).
-// The default command adds --quiet: the benchmark measures serving, not the activity log.
+// --max-per-address 0 added to its command (every load client comes from 127.0.0.1); its CPU
+// and memory are read from /proc (Linux only; elsewhere n/a). The default command adds
+// --quiet: the benchmark measures serving, not the activity log.
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,7 @@ import { connect, fanout, idle, latency, slowReader, type Figures } from './scen
 import { startServer, type ServerProcess } from './server-process.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SERVER_FLAGS = ['--port', '0', '--no-rate-limit', '--max-clients', '20000'];
+const SERVER_FLAGS = ['--port', '0', '--no-rate-limit', '--max-clients', '20000', '--max-per-address', '0'];
 
 interface Case {
   scenario: string;
