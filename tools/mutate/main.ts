@@ -51,9 +51,14 @@ runMain('MUTATE', async () => {
   if (Number(process.versions.node.split('.')[0]) < 22) {
     throw new FriendlyError(`Mutation testing needs Node 22 or later (StrykerJS 10); this is Node ${process.versions.node}.`);
   }
-  const scores: Score[] = [];
-  for (const lesson of lessons) scores.push(await mutateLesson(lesson, concurrency, values['all-mutants'] === true));
+  const scores: (Score | { lesson: Lesson; failed: string })[] = [];
+  for (const lesson of lessons) {
+    // One lesson that cannot run (its suite fails on solutions/, say) must not cost the others.
+    scores.push(await mutateLesson(lesson, concurrency, values['all-mutants'] === true).catch((err: Error) => ({ lesson, failed: err.message })));
+  }
   if (scores.length > 1) printTable(scores);
+  const failed = scores.filter((s) => 'failed' in s);
+  if (failed.length > 0) throw new FriendlyError(failed.map((s) => s.failed).join('\n'));
 });
 
 async function mutateLesson(lesson: Lesson, concurrency: number, showKilled: boolean): Promise<Score> {
@@ -81,7 +86,8 @@ async function mutateLesson(lesson: Lesson, concurrency: number, showKilled: boo
     coverageAnalysis: inChildren ? 'off' : 'perTest',
     concurrency,
     reporters: [process.stdout.isTTY ? 'progress' : 'dots'],
-    logLevel: 'warn' as PartialStrykerOptions['logLevel'], // a const enum in Stryker's types
+    // MUTATE_LOG=debug shows what Stryker does. (The type is a const enum in Stryker's types.)
+    logLevel: (process.env.MUTATE_LOG ?? 'warn') as PartialStrykerOptions['logLevel'],
     // Suites wait up to COURSE_PATIENCE_MS for what never comes; a mutant gets that and more.
     timeoutMS: 10_000,
     tempDirName: '.stryker-tmp',
@@ -172,10 +178,14 @@ function squeeze(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-function printTable(scores: Score[]): void {
+function printTable(scores: (Score | { lesson: Lesson; failed: string })[]): void {
   console.log('\n| lesson | mutants | killed | survived | explained | score | without the explained | time |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const s of scores) {
+    if ('failed' in s) {
+      console.log(`| ${s.lesson.number} | did not run: ${s.failed.split('\n')[0]} |||||||`);
+      continue;
+    }
     const pct = (whole: number) => (whole === 0 ? 'n/a' : `${((100 * s.killed) / whole).toFixed(1)}%`);
     console.log(`| ${s.lesson.number} | ${s.total} | ${s.killed} | ${s.survivors} | ${s.explained} | ${pct(s.total)} | ${pct(s.total - s.explained)} | ${s.seconds.toFixed(0)} s |`);
   }
