@@ -1,9 +1,10 @@
 // `npm run mutate -- lessonN [lessonM ...]`: mutation testing of a lesson's suite. StrykerJS
 // changes the lesson's solutions/ file(s) one small edit at a time (a mutant: `===` made
-// `!==`, a line removed, a string emptied), runs that lesson's suite against each, and
-// this prints what survived, as a diff, and the score. A survivor is either equivalent
-// (listed with the reason in equivalent.ts) or a bug a student could write that the suite
-// misses.
+// `!==`, a line removed, a string emptied), runs that lesson's suite against each (with the
+// suite of any other lesson that edits the same file), and this prints what survived, as a
+// diff, and the score. A survivor is either explained in equivalent.ts (it changes nothing a
+// suite could see, or cannot be provoked portably) or a bug a student could write that the
+// suite misses.
 
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -24,7 +25,8 @@ interface Score {
   total: number;
   killed: number;
   survivors: number;
-  equivalent: number;
+  /** Survivors listed in equivalent.ts. */
+  explained: number;
   seconds: number;
 }
 
@@ -49,25 +51,32 @@ runMain('MUTATE', async () => {
   if (Number(process.versions.node.split('.')[0]) < 22) {
     throw new FriendlyError(`Mutation testing needs Node 22 or later (StrykerJS 10); this is Node ${process.versions.node}.`);
   }
-  const scores: Score[] = [];
-  for (const lesson of lessons) scores.push(await mutateLesson(lesson, concurrency, values['all-mutants'] === true));
+  const scores: (Score | { lesson: Lesson; failed: string })[] = [];
+  for (const lesson of lessons) {
+    // One lesson that cannot run (its suite fails on solutions/, say) must not cost the others.
+    scores.push(await mutateLesson(lesson, concurrency, values['all-mutants'] === true).catch((err: Error) => ({ lesson, failed: err.message })));
+  }
   if (scores.length > 1) printTable(scores);
+  const failed = scores.filter((s) => 'failed' in s);
+  if (failed.length > 0) throw new FriendlyError(failed.map((s) => s.failed).join('\n'));
 });
 
 async function mutateLesson(lesson: Lesson, concurrency: number, showKilled: boolean): Promise<Score> {
-  const suite = suiteFile(lesson);
   const files = lesson.edits.map((f) => `solutions/${f}`);
+  // A file two lessons edit (client/connect.ts: lessons 1 and 4) is graded by both suites: a
+  // mutant either of them kills is caught.
+  const suites = LESSONS.filter((l) => l.edits.some((f) => lesson.edits.includes(f))).map(suiteFile);
   // A suite that runs the code in a child process (tests/harness/program.ts) hides from
   // Stryker which tests reach which mutant; per-test coverage would call those mutants
   // "not covered". Without it, every mutant runs the whole suite (until its first failure):
   // see tools/mutate/child-mutant.ts.
-  const inChildren = readFileSync(path.join(ROOT, suite), 'utf8').includes('harness/program');
-  console.log(`\nLesson ${lesson.number}: mutating ${files.join(', ')}; each mutant runs ${suite}${inChildren ? ' (whole: it runs code in child processes)' : ''}.`);
+  const inChildren = suites.some((suite) => readFileSync(path.join(ROOT, suite), 'utf8').includes('harness/program'));
+  console.log(`\nLesson ${lesson.number}: mutating ${files.join(', ')}; each mutant runs ${suites.join(' and ')}${inChildren ? ' (whole: it runs code in child processes)' : ''}.`);
 
   // Stryker's workers inherit these: the suites grade solutions/ (Stryker's sandbox copy of
   // it, with the mutants in), and tools/mutate/vitest.config.ts runs only this suite.
   process.env.COURSE_TREE = 'solutions';
-  process.env.MUTATE_SUITE = suite;
+  process.env.MUTATE_SUITES = suites.join(',');
   process.env.MUTATE_ALL_TESTS = inChildren ? '1' : '0';
   const options: PartialStrykerOptions = {
     testRunner: 'vitest',
@@ -77,7 +86,8 @@ async function mutateLesson(lesson: Lesson, concurrency: number, showKilled: boo
     coverageAnalysis: inChildren ? 'off' : 'perTest',
     concurrency,
     reporters: [process.stdout.isTTY ? 'progress' : 'dots'],
-    logLevel: 'warn' as PartialStrykerOptions['logLevel'], // a const enum in Stryker's types
+    // MUTATE_LOG=debug shows what Stryker does. (The type is a const enum in Stryker's types.)
+    logLevel: (process.env.MUTATE_LOG ?? 'warn') as PartialStrykerOptions['logLevel'],
     // Suites wait up to COURSE_PATIENCE_MS for what never comes; a mutant gets that and more.
     timeoutMS: 10_000,
     tempDirName: '.stryker-tmp',
@@ -105,22 +115,22 @@ function report(lesson: Lesson, results: MutantResult[], seconds: number, showKi
 
   const source = new Map<string, string>();
   const textOf = (file: string) => source.get(file) ?? (source.set(file, readFileSync(file, 'utf8')), source.get(file)!);
-  let equivalent = 0;
+  let explained = 0;
   console.log('');
   for (const r of showKilled ? [...killed, ...survivors] : survivors) {
     const file = path.relative(ROOT, r.fileName).replace(/\\/g, '/');
     const match = isKilled(r) ? undefined : findEquivalent(lesson, file, r, textOf(r.fileName));
-    if (match) equivalent++;
-    const mark = isKilled(r) ? '✓ killed' : match ? '≈ equivalent' : `✗ ${r.status === 'NoCoverage' ? 'not covered' : r.status === 'Survived' ? 'survived' : r.status}`;
+    if (match) explained++;
+    const mark = isKilled(r) ? '✓ killed' : match ? `≈ ${match.kind}` : `✗ ${r.status === 'NoCoverage' ? 'not covered' : r.status === 'Survived' ? 'survived' : r.status}`;
     console.log(`${mark}: ${file}:${r.location.start.line} ${r.mutatorName}${isKilled(r) && r.killedBy?.length ? ` (by "${r.killedBy[0]}")` : ''}`);
     console.log(diff(textOf(r.fileName), r));
-    if (match) console.log(`    why equivalent: ${match.why}\n`);
+    if (match) console.log(`    why: ${match.why}`);
   }
   const pct = (part: number, whole: number) => (whole === 0 ? 'n/a' : `${((100 * part) / whole).toFixed(1)}%`);
   const statuses = [...byStatus].map(([s, n]) => `${n} ${s}`).join(', ');
   console.log(`Lesson ${lesson.number}: ${counted.length} mutants (${statuses}) in ${seconds.toFixed(0)} s.`);
-  console.log(`Score: ${pct(killed.length, counted.length)} killed; ${pct(killed.length, counted.length - equivalent)} with the ${equivalent} equivalent mutants left out. Unexplained survivors: ${survivors.length - equivalent}.`);
-  return { lesson, total: counted.length, killed: killed.length, survivors: survivors.length, equivalent, seconds };
+  console.log(`Score: ${pct(killed.length, counted.length)} killed; ${pct(killed.length, counted.length - explained)} with the ${explained} explained survivors left out. Unexplained survivors: ${survivors.length - explained}.`);
+  return { lesson, total: counted.length, killed: killed.length, survivors: survivors.length, explained, seconds };
 }
 
 /** The listed equivalent mutant this survivor is, if any. */
@@ -133,7 +143,8 @@ function findEquivalent(lesson: Lesson, file: string, r: MutantResult, text: str
       e.mutator === r.mutatorName &&
       squeeze(e.original) === original &&
       squeeze(e.replacement) === squeeze(r.replacement ?? '') &&
-      (e.line === undefined || lineOf(text, r).includes(e.line)),
+      (e.line === undefined || lineOf(text, r).includes(e.line)) &&
+      (e.after === undefined || text.slice(0, offset(text, r.location.start)).endsWith(e.after)),
   );
 }
 
@@ -167,11 +178,15 @@ function squeeze(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-function printTable(scores: Score[]): void {
-  console.log('\n| lesson | mutants | killed | survived | equivalent | score | without equivalents | time |');
+function printTable(scores: (Score | { lesson: Lesson; failed: string })[]): void {
+  console.log('\n| lesson | mutants | killed | survived | explained | score | without the explained | time |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const s of scores) {
+    if ('failed' in s) {
+      console.log(`| ${s.lesson.number} | did not run: ${s.failed.split('\n')[0]} |||||||`);
+      continue;
+    }
     const pct = (whole: number) => (whole === 0 ? 'n/a' : `${((100 * s.killed) / whole).toFixed(1)}%`);
-    console.log(`| ${s.lesson.number} | ${s.total} | ${s.killed} | ${s.survivors} | ${s.equivalent} | ${pct(s.total)} | ${pct(s.total - s.equivalent)} | ${s.seconds.toFixed(0)} s |`);
+    console.log(`| ${s.lesson.number} | ${s.total} | ${s.killed} | ${s.survivors} | ${s.explained} | ${pct(s.total)} | ${pct(s.total - s.explained)} | ${s.seconds.toFixed(0)} s |`);
   }
 }
