@@ -8,6 +8,7 @@
 // the last frame (or the last state) until what it waits for shows, with a deadline.
 
 import chalk from 'chalk';
+import stringWidth from 'string-width';
 import { Text } from 'ink';
 import { render } from 'ink-testing-library';
 import net from 'node:net';
@@ -43,9 +44,17 @@ const SECTION = {
   size: lesson('Fitting the terminal: size and resizing'),
   keys: lesson('Keys: Enter, history and Tab completion'),
   leaving: lesson('Leaving cleanly: /quit and Ctrl+C'),
+  early: lesson('Typing before the welcome: a queue'),
+  together: lesson('Keys that arrive together: the input is a reducer'),
+  columns: lesson('Columns, not characters: emoji and wide text'),
+  wrapped: lesson('Long messages: rows are cut, never squeezed'),
+  narrow: lesson('A narrow window'),
 };
 
-const KEY = { enter: '\r', up: '\u001b[A', down: '\u001b[B', tab: '\t', ctrlC: '\u0003' } as const;
+const KEY = {
+  enter: '\r', up: '\u001b[A', down: '\u001b[B', left: '\u001b[D', right: '\u001b[C', tab: '\t', backspace: '\u007f',
+  ctrlA: '\u0001', ctrlC: '\u0003', ctrlE: '\u0005', ctrlL: '\u000c', ctrlU: '\u0015', ctrlW: '\u0017',
+} as const;
 
 // Colours show in a frame only when chalk (which Ink draws with) believes the terminal has
 // them: basic colours for this file, as a real terminal would.
@@ -68,9 +77,9 @@ function plain(frame: string): string {
   return frame.replace(SGR, '');
 }
 
-/** Code points, which is what a terminal cell holds for the characters these tests use. */
+/** Columns, as a terminal draws them: by grapheme, a wide character or an emoji as two. */
 function widthOf(line: string): number {
-  return [...plain(line)].length;
+  return stringWidth(plain(line));
 }
 
 /** A frame for a failure message: no colour, every other control character escaped. */
@@ -164,6 +173,8 @@ interface Screen {
   /** Types text, waits until the input line shows it, and remembers that line. */
   type(text: string, see: string): Promise<void>;
   press(key: keyof typeof KEY): Promise<void>;
+  /** Writes each chunk to the terminal's input at once, in one tick, as a paste or tmux does. */
+  write(...chunks: string[]): Promise<void>;
   /** The frame line that shows what is being typed. */
   inputLine(): string;
   resize(columns: number, rows: number): Promise<void>;
@@ -172,7 +183,7 @@ interface Screen {
   fail(problem: string, expected: string, see: string): Error;
 }
 
-async function openScreen(chat: Chat, name: string, port?: number): Promise<Screen> {
+async function openScreen(chat: Chat, name: string, port?: number, size = { columns: 80, rows: 24 }): Promise<Screen> {
   const target = port ?? (await startProxy({ targetPort: chat.port, transcript: chat.transcript, clientLabel: `your screen (${name})`, serverLabel: 'server' })).port;
   let exited = false;
   function App() {
@@ -180,8 +191,7 @@ async function openScreen(chat: Chat, name: string, port?: number): Promise<Scre
     useEffect(() => () => void (exited = true), []);
     return h(ChatScreen, { chat: state });
   }
-  // A terminal of 80×24 from the first frame on (ink-testing-library's has 100 columns, no rows).
-  const size = { columns: 80, rows: 24 };
+  // A terminal of 80×24 (unless told) from the first frame on (ink-testing-library's has 100 columns, no rows).
   const ink = render(h(Text, null, ''));
   Object.defineProperty(ink.stdout, 'columns', { get: () => size.columns, configurable: true });
   Object.defineProperty(ink.stdout, 'rows', { get: () => size.rows, configurable: true });
@@ -209,13 +219,18 @@ async function openScreen(chat: Chat, name: string, port?: number): Promise<Scre
       const shown = await screen.waitFor(
         `"${text}" in the input line after the suite typed it`,
         (t) => t.includes(text),
-        'what you type shows in the input line: an ink-text-input <TextInput value={...} onChange={...} />',
+        'what you type shows in the input line: <LineView line={state.line} ... /> in your InputLine',
         see,
       );
       inputRow = lastIndexWhere(shown.split('\n'), (line) => line.includes(text));
     },
     async press(key) {
       await inAct(() => ink.stdin.write(KEY[key]));
+    },
+    async write(...chunks) {
+      await inAct(() => {
+        for (const chunk of chunks) ink.stdin.write(chunk);
+      });
     },
     inputLine: () => plain(frame()).split('\n')[inputRow] ?? '',
     async resize(columns, rows) {
@@ -383,6 +398,50 @@ async function hostileServer(transcript: Transcript, events: Record<string, unkn
   return (server.address() as net.AddressInfo).port;
 }
 
+// ── A server that holds its welcome back ─────────────────────────────────────
+
+interface GatedServer {
+  port: number;
+  /** Every line the client sent, the name first. */
+  lines: string[];
+  /** Sends the welcome: until then the client is connected but not logged in. */
+  release(): void;
+}
+
+/** A fake server that reads the name and then waits to be told before it welcomes anyone. */
+async function gatedServer(transcript: Transcript): Promise<GatedServer> {
+  const lines: string[] = [];
+  const sockets = new Set<net.Socket>();
+  let welcome = () => {};
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    const send = (event: Record<string, unknown>) => {
+      const line = JSON.stringify({ ...event, ts: Date.now() }) + '\n';
+      transcript.record('slow server', 'your hook', line);
+      socket.write(line);
+    };
+    let pending = '';
+    socket.on('data', (chunk) => {
+      transcript.record('your hook', 'slow server', chunk);
+      pending += chunk.toString('utf8');
+      const parts = pending.split('\n');
+      pending = parts.pop()!;
+      for (const line of parts) {
+        lines.push(line);
+        if (lines.length === 1) welcome = () => send({ type: 'welcome', user: line, users: [line], text: `Welcome, ${line}! Type /help for available commands.` });
+      }
+    });
+    send({ type: 'hello', proto: 1, text: 'Enter your username:' });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => {
+    for (const s of sockets) s.destroy();
+    server.close();
+  });
+  return { port: (server.address() as net.AddressInfo).port, lines, release: () => welcome() };
+}
+
 // ── The hook ─────────────────────────────────────────────────────────────────
 
 describe('lesson 11: useChat(), the state of the chat', () => {
@@ -543,6 +602,33 @@ describe('lesson 11: useChat(), the state of the chat', () => {
     if (!status.reason.includes('already taken') || !status.failed) {
       throw refused.fail(`The name was refused; your hook's status is ${showStatus(status)}.`, "reason: \"Username 'BOB' is already taken.\" (the error's text) and failed: true", SECTION.reconnect);
     }
+  });
+
+  test('a line typed before the welcome waits, and goes out once logged in', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.early });
+    const gate = await gatedServer(chat.transcript);
+    const probe = await probeHook(chat, { name: 'alice', port: gate.port });
+    await poll(
+      () => (gate.lines.length > 0 ? true : undefined),
+      () => probe.fail('The server said hello, and your hook did not send the name.', 'the name, as the first line, once hello arrives', SECTION.effects),
+    );
+    // Typed in the second between connecting and the welcome: a slow server, or a fast typist.
+    probe.latest()!.send('early bird');
+    probe.latest()!.send('second in line');
+    await probe.until('a render after send() (the server has not welcomed alice yet)', (c) => c, 'the hook to draw', SECTION.early);
+    if (gate.lines.length > 1) {
+      throw probe.fail(`Before any welcome, your hook sent ${JSON.stringify(gate.lines.slice(1))} after the name. A server reads the lines before its welcome as the login: on a server that asks for a password, that line would be taken for one.`, 'nothing but the name until the welcome has arrived: lines typed earlier wait in a queue', SECTION.early);
+    }
+    gate.release();
+    await untilConnected(probe, 'the status connected after the welcome', SECTION.early);
+    await poll(
+      () => (gate.lines.length >= 3 ? true : undefined),
+      () => probe.fail(`Two lines were typed before the welcome; after it, the server got ${gate.lines.length > 1 ? JSON.stringify(gate.lines.slice(1)) : 'nothing'} from your hook.`, 'the lines typed before the welcome sent once it arrives, in order: "early bird", then "second in line"', SECTION.early),
+    );
+    if (gate.lines[1] !== 'early bird' || gate.lines[2] !== 'second in line') {
+      throw probe.fail(`After the welcome your hook sent ${JSON.stringify(gate.lines.slice(1))}.`, 'the waiting lines in the order they were typed: "early bird", then "second in line"', SECTION.early);
+    }
+    await probe.until('"early bird" as your own message', (c) => findMessage(c, (m) => m.kind === 'own' && m.text === 'early bird'), "{ kind: 'own', text: 'early bird' } once it has been sent", SECTION.early);
   });
 
   test('a refused first connection closes with "Connection refused. Is the server running?"', async () => {
@@ -765,6 +851,127 @@ describe('lesson 11: ChatScreen, the screen', () => {
       () => (second.exited() ? true : undefined),
       () => second.fail('After Ctrl+C and the server\'s bye, the app is still running.', "when chat.status.state becomes 'closed', call useApp().exit()", SECTION.leaving),
     );
+  });
+
+  test('text and Enter in one read, and keys faster than a redraw: each line sent once, whole', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.together });
+    const [bob] = await everyone(chat, 'bob');
+    const screen = await openScreen(chat, 'alice');
+    const sent: string[] = [];
+    const expect = async (how: string, ...texts: string[]) => {
+      for (const text of texts) {
+        sent.push(text);
+        await bob!.next({ type: 'chat', from: 'alice', text }, `"${text}" from alice`).catch(() => {
+          const got = bob!.events.flatMap((e) => (e.type === 'chat' && e.from === 'alice' ? [JSON.stringify(e.text)] : []));
+          throw screen.fail(`The suite ${how}. bob got these chat lines from alice: ${got.join(', ') || '(none)'}; the lines typed were ${sent.map((t) => JSON.stringify(t)).join(', ')}.`, 'each line typed sent once, whole: every key applied to the state the key before it left (a reducer), never to the value of the last render', SECTION.together);
+        });
+      }
+    };
+    await screen.write('hello\r');
+    await expect("wrote 'hello\\r' as one read (a paste, tmux's send-keys hello Enter)", 'hello');
+    await screen.write('a', 'b', '\r');
+    await expect("wrote 'a', 'b' and '\\r' in one tick, before the screen could draw again", 'ab');
+    await screen.write('one\rtwo\r\nthree\n');
+    await expect("pasted three lines in one read ('one\\rtwo\\r\\nthree\\n')", 'one', 'two', 'three');
+    const burst = Array.from({ length: 12 }, (_, i) => `burst ${i + 1}`);
+    await screen.write(...burst.map((line) => `${line}\r`));
+    await expect('wrote twelve lines, each with its Enter, in one tick', ...burst);
+    const extra = (await bob!.sync()).flatMap((e) => (e.type === 'chat' ? [JSON.stringify(e.text)] : []));
+    if (extra.length > 0) {
+      throw screen.fail(`After those lines bob also got ${extra.join(', ')}.`, 'nothing but the lines typed, each once', SECTION.together);
+    }
+    await screen.waitFor('an empty input line after the last Enter', () => !screen.inputLine().includes('burst'), 'the input emptied by Enter', SECTION.together);
+  });
+
+  test('the readline keys edit the line: Ctrl+U, Ctrl+W, Ctrl+A, Ctrl+E, the arrows, Backspace', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.together });
+    const [bob] = await everyone(chat, 'bob');
+    const screen = await openScreen(chat, 'alice');
+    // Each case: text typed and shown first, then keys written in one tick, the last an Enter.
+    const cases: [string, string, string[], string][] = [
+      ['Ctrl+U deletes the line before the cursor', 'this goes away', [KEY.ctrlU, 'kept\r'], 'kept'],
+      ['Ctrl+W deletes the word before the cursor', 'hello wrong word', [KEY.ctrlW, 'world\r'], 'hello wrong world'],
+      ['Ctrl+A goes to the start, Ctrl+E to the end', 'bc', [KEY.ctrlA, 'a', KEY.ctrlE, 'd\r'], 'abcd'],
+      ['← and → move the cursor, Backspace deletes before it', 'ac', [KEY.left, 'b', KEY.right, 'd', KEY.backspace, 'e\r'], 'abce'],
+      ['Ctrl+L redraws the screen and types nothing', 'f', [KEY.ctrlL, 'g\r'], 'fg'],
+    ];
+    for (const [what, typed, keys, expected] of cases) {
+      await screen.type(typed, SECTION.together);
+      await screen.write(...keys);
+      const got = await bob!.next({ type: 'chat', from: 'alice' }, `the line typed to check that ${what}`);
+      const text = got.type === 'chat' ? got.text : '';
+      if (text !== expected) {
+        throw screen.fail(`${what}: the suite typed ${JSON.stringify(typed)}, then ${keys.map((k) => JSON.stringify(k)).join(' ')}, and alice sent ${JSON.stringify(text)}.`, `"${expected}": Ctrl+U is '\\x15', Ctrl+W '\\x17' (Ink's useInput reports key.ctrl and the letter); they edit the line, they never type a letter`, SECTION.together);
+      }
+    }
+  });
+
+  test('joined and wide emoji take the columns a terminal gives them: the borders stay in line', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.columns });
+    const [bob] = await everyone(chat, 'bob');
+    const screen = await openScreen(chat, 'alice');
+    const family = '\u{1F468}\u200d\u{1F469}\u200d\u{1F467}'; // 👨‍👩‍👧: three people joined, one grapheme
+    const thumb = '\u{1F44D}\u{1F3FD}'; // 👍🏽: a thumb and a skin tone, one grapheme
+    const line = `family ${family} thumbs ${thumb} wide 漢字 ${thumb.repeat(30)} ${family.repeat(25)} café end`;
+    bob!.send(line);
+    const text = await screen.waitFor("bob's line of emoji", (t) => t.includes('café end'), 'the whole line in the message list', SECTION.columns);
+    const lines = text.split('\n');
+    const boxes = lines.slice(0, -1); // every line but the status bar is frames from edge to edge
+    const off = boxes.findIndex((l) => widthOf(l) !== screen.size.columns);
+    if (off !== -1) {
+      throw screen.fail(`Frame line ${off + 1} is ${widthOf(lines[off]!)} columns wide, in an ${screen.size.columns}-column terminal: its right border is out of line. A terminal draws ${family} and ${thumb} in two columns each, and 漢 too.`, 'every row of the frames exactly as wide as the terminal: widths counted by grapheme (textWidth), long words cut between graphemes (wrapText), never inside one', SECTION.columns);
+    }
+    if (count(text, family) !== 26 || count(text, thumb) !== 31) {
+      throw screen.fail(`bob sent ${family} 26 times and ${thumb} 31 times; the frame shows them ${count(text, family)} and ${count(text, thumb)} times whole: the others were cut in two at the end of a row.`, 'each emoji whole: wrap by grapheme (wrapText), not by code point', SECTION.columns);
+    }
+  });
+
+  test('a message that wraps keeps all its rows; the oldest rows are cut, none drawn over another', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.wrapped });
+    const [bob] = await everyone(chat, 'bob');
+    const screen = await openScreen(chat, 'alice');
+    for (let i = 1; i <= 20; i++) bob!.send(`filler line ${i}`);
+    const words = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango omega'.split(' ');
+    bob!.send(words.join(' '));
+    bob!.send('after one');
+    bob!.send('after two');
+    const text = await screen.waitFor('the last of bob\'s lines', (t) => t.includes('after two'), 'every message in the list, the newest at the bottom', SECTION.wrapped);
+    const lines = text.split('\n');
+    const row = (needle: string) => lastIndexWhere(lines, (l) => new RegExp(`\\b${needle}\\b`).test(l));
+    const order = [...words, 'filler line 20'].map(row);
+    const missing = [...words].filter((w) => row(w) === -1);
+    const where = words.map(row);
+    const inOrder = where.every((r, i) => i === 0 || r >= where[i - 1]!) && where.at(-1)! < row('after one') && row('after one') < row('after two') && row('filler line 20') < where[0]!;
+    if (missing.length > 0 || order.includes(-1) || !inOrder) {
+      throw screen.fail(`bob sent 20 short lines, one of ${words.length} words that wraps onto several rows, and two more short ones. ${missing.length > 0 ? `The words ${missing.map((w) => JSON.stringify(w)).join(', ')} are missing: rows were drawn over them.` : 'Its rows are out of order with the lines around it.'} Ink squeezes a box's children when they do not fit (flexShrink), and a squeezed message still draws all its text, over its neighbours.`, 'every row of the newest messages, in order; only the oldest cut off at the top: each message row with flexShrink={0}, in a list with overflow="hidden"', SECTION.wrapped);
+    }
+  });
+
+  test('a narrow window (50×12): the layout gives way, nothing garbled', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.narrow });
+    const [bob] = await everyone(chat, 'bob', 'Carol');
+    const screen = await openScreen(chat, 'alice', undefined, { columns: 50, rows: 12 });
+    bob!.send('hello in a small window');
+    const text = await screen.waitFor("bob's line", (t) => t.includes('hello in a small window'), 'the line in the message list', SECTION.narrow);
+    const lines = text.split('\n');
+    const status = lines.at(-1)!;
+    const wide = lines.findIndex((l) => widthOf(l) > 50);
+    if (lines.length > 12 || wide !== -1) {
+      throw screen.fail(`In a 50×12 terminal your screen is ${lines.length} lines tall${wide === -1 ? '' : `, and line ${wide + 1} is ${widthOf(lines[wide]!)} columns wide`}.`, 'at most 50 columns and 12 rows', SECTION.narrow);
+    }
+    if (!/\bconnected\b/.test(status) || !status.includes('alice')) {
+      throw screen.fail(`The status bar is not one line at the bottom: the last line is ${JSON.stringify(status.trim())}.`, 'the status bar on the last line, cut to fit: "● connected  alice @ 127.0.0.1:PORT"; the key hints go first when there is no room', SECTION.narrow);
+    }
+    const stray = lines.slice(0, -1).find((l) => /Ctrl\+C|history|completes/.test(l));
+    if (stray) throw screen.fail(`Part of the status bar landed on another line: ${JSON.stringify(stray.trim())}.`, 'a status bar of one line: what does not fit is left out, never wrapped', SECTION.narrow);
+    const heading = lines.find((l) => l.includes('Online'));
+    if (heading && !/Online \(\d+\)/.test(heading)) {
+      throw screen.fail(`The user list's heading is cut: ${JSON.stringify(heading.trim())}.`, `below ${60} columns, no user list (the status bar can say how many are online); above, the heading whole`, SECTION.narrow);
+    }
+    const boxes = lines.slice(0, -1).findIndex((l) => widthOf(l) !== 50);
+    if (boxes !== -1) {
+      throw screen.fail(`Frame line ${boxes + 1} is ${widthOf(lines[boxes]!)} columns wide in a 50-column terminal: the frames are out of line.`, 'every frame as wide as the terminal', SECTION.narrow);
+    }
   });
 
   test('fits an 80×24 terminal, and draws again when the terminal is resized', async () => {
