@@ -31,6 +31,18 @@ const { useChat } = await importMine<HookModule>('client/tui/use-chat.ts');
 const { ChatScreen } = await importMine<ScreenModule>('client/tui/chat-screen.tsx');
 // The screen is drawn on top of the reference hook, so that only the screen is graded there.
 const reference = await importFromTree<HookModule>('solutions', 'client/tui/use-chat.ts');
+// The hook reads lines with the student's own lesson 4 decoder: a hook failure says so when that is still the TODO.
+const { LineDecoder } = await importMine<typeof import('../starter/server/line-decoder.js')>('server/line-decoder.ts');
+const decoderMissing = (() => {
+  try {
+    new LineDecoder().push(Buffer.from('x\n'));
+    return false;
+  } catch (err) {
+    return /TODO \(lesson 4\)/.test((err as Error).message);
+  }
+})();
+/** What to do when lesson 4's decoder is still the TODO: catch-up copies the pieces of the lessons before the one named. */
+const DECODER_CATCH_UP = 'Do lesson 4 first, or copy its reference piece in: npm run catch-up -- 5 (it takes the reference pieces of lessons 1 to 4 that your code does not pass yet, and backs yours up first).';
 
 const lesson = (heading: string) => `11 (npm run lesson 11), section "${heading}"`;
 const SECTION = {
@@ -183,7 +195,7 @@ interface Screen {
   fail(problem: string, expected: string, see: string): Error;
 }
 
-async function openScreen(chat: Chat, name: string, port?: number, size = { columns: 80, rows: 24 }): Promise<Screen> {
+async function openScreen(chat: Chat, name: string, port?: number): Promise<Screen> {
   const target = port ?? (await startProxy({ targetPort: chat.port, transcript: chat.transcript, clientLabel: `your screen (${name})`, serverLabel: 'server' })).port;
   let exited = false;
   function App() {
@@ -191,7 +203,8 @@ async function openScreen(chat: Chat, name: string, port?: number, size = { colu
     useEffect(() => () => void (exited = true), []);
     return h(ChatScreen, { chat: state });
   }
-  // A terminal of 80×24 (unless told) from the first frame on (ink-testing-library's has 100 columns, no rows).
+  // A terminal of 80×24 from the first frame on (ink-testing-library's has 100 columns, no rows).
+  const size = { columns: 80, rows: 24 };
   const ink = render(h(Text, null, ''));
   Object.defineProperty(ink.stdout, 'columns', { get: () => size.columns, configurable: true });
   Object.defineProperty(ink.stdout, 'rows', { get: () => size.rows, configurable: true });
@@ -319,7 +332,8 @@ async function probeHook(chat: Chat | undefined, options: Partial<ChatOptions> &
     fail(problem, expected, see) {
       const frame = ink.lastFrame() ?? '';
       const drawn = frame.startsWith('status:') ? '' : `\n\nThe probe component could not draw; Ink showed:\n${picture(frame)}`;
-      return failure({ problem: `${problem}${drawn}\n\nThe statuses your hook went through: ${statuses.length > 12 ? `(${statuses.length - 12} earlier) … ` : ''}${statuses.slice(-12).map(showStatus).join(' → ') || '(none)'}\nIts messages: ${showMessages(latest?.messages)}`, expected, see, transcript: chat?.transcript });
+      const decoder = decoderMissing ? `\n\nYour hook reads lines with your LineDecoder from lesson 4 (starter/server/line-decoder.ts), and that is not written yet: it throws on every chunk. ${DECODER_CATCH_UP}` : '';
+      return failure({ problem: `${problem}${drawn}${decoder}\n\nThe statuses your hook went through: ${statuses.length > 12 ? `(${statuses.length - 12} earlier) … ` : ''}${statuses.slice(-12).map(showStatus).join(' → ') || '(none)'}\nIts messages: ${showMessages(latest?.messages)}`, expected, see, transcript: chat?.transcript });
     },
     until(what, check, expected, see, ms = PATIENCE_MS) {
       return poll(
@@ -623,7 +637,7 @@ describe('lesson 11: useChat(), the state of the chat', () => {
     await untilConnected(probe, 'the status connected after the welcome', SECTION.early);
     await poll(
       () => (gate.lines.length >= 3 ? true : undefined),
-      () => probe.fail(`Two lines were typed before the welcome; after it, the server got ${gate.lines.length > 1 ? JSON.stringify(gate.lines.slice(1)) : 'nothing'} from your hook.`, 'the lines typed before the welcome sent once it arrives, in order: "early bird", then "second in line"', SECTION.early),
+      () => probe.fail(`Two lines were typed before the welcome; after it, the server got ${gate.lines.length > 1 ? JSON.stringify(gate.lines.slice(1)) : 'nothing'} from your hook.`, 'lines typed before the welcome wait in a queue, and go out once it arrives, in order: "early bird", then "second in line"', SECTION.early),
     );
     if (gate.lines[1] !== 'early bird' || gate.lines[2] !== 'second in line') {
       throw probe.fail(`After the welcome your hook sent ${JSON.stringify(gate.lines.slice(1))}.`, 'the waiting lines in the order they were typed: "early bird", then "second in line"', SECTION.early);
@@ -779,7 +793,7 @@ describe('lesson 11: ChatScreen, the screen', () => {
     await screen.waitFor(
       '"psst" at the end of the line, after the name Tab completed',
       () => screen.inputLine().includes('/whisper Carol psst'),
-      "'/whisper Carol psst': after Tab the cursor must be at the end. TextInput keeps its cursor where it was when the text is replaced: give it a new key",
+      "'/whisper Carol psst': after Tab the cursor must be at the end of the line (lineOf(completed)), so that what you type next goes after the name",
       SECTION.keys,
     );
     await screen.press('enter');
@@ -950,9 +964,11 @@ describe('lesson 11: ChatScreen, the screen', () => {
   test('a narrow window (50×12): the layout gives way, nothing garbled', async () => {
     const chat = await startChat({ mine: [], see: SECTION.narrow });
     const [bob] = await everyone(chat, 'bob', 'Carol');
-    const screen = await openScreen(chat, 'alice', undefined, { columns: 50, rows: 12 });
+    const screen = await openScreen(chat, 'alice');
+    await screen.resize(50, 12);
     bob!.send('hello in a small window');
-    const text = await screen.waitFor("bob's line", (t) => t.includes('hello in a small window'), 'the line in the message list', SECTION.narrow);
+    // Its last word is enough to know it arrived: whether it fits on one row is checked below.
+    const text = await screen.waitFor("bob's line", (t) => /\bwindow\b/.test(t), 'the line in the message list', SECTION.narrow);
     const lines = text.split('\n');
     const status = lines.at(-1)!;
     const wide = lines.findIndex((l) => widthOf(l) > 50);
@@ -964,6 +980,9 @@ describe('lesson 11: ChatScreen, the screen', () => {
     }
     const stray = lines.slice(0, -1).find((l) => /Ctrl\+C|history|completes/.test(l));
     if (stray) throw screen.fail(`Part of the status bar landed on another line: ${JSON.stringify(stray.trim())}.`, 'a status bar of one line: what does not fit is left out, never wrapped', SECTION.narrow);
+    if (!lines.some((l) => l.includes('bob: hello in a small window'))) {
+      throw screen.fail("In a 50-column window bob's short line does not fit on one row: the messages have too little room.", `below ${60} columns, no user list: the messages take the whole width (the status bar can say how many are online)`, SECTION.narrow);
+    }
     const heading = lines.find((l) => l.includes('Online'));
     if (heading && !/Online \(\d+\)/.test(heading)) {
       throw screen.fail(`The user list's heading is cut: ${JSON.stringify(heading.trim())}.`, `below ${60} columns, no user list (the status bar can say how many are online); above, the heading whole`, SECTION.narrow);
