@@ -56,6 +56,12 @@ export const mistakes: Mistake[] = [
     says: 'wait in a queue',
   },
   {
+    name: 'writes a line typed before the welcome straight to the socket, where the server takes it for the login',
+    file: 'client/tui/use-chat.ts',
+    change: [{ from: '    if (!socket || !loggedIn) {\n', to: '    if (!socket) {\n' }],
+    says: 'nothing but the name until the welcome',
+  },
+  {
     name: 'lets message rows shrink: a wrapped message is squeezed and drawn over its neighbours',
     file: 'client/tui/chat-screen.tsx',
     change: [{ from: '  return (\n    <Box flexShrink={0}>\n      <Box width={CLOCK_COLUMNS}', to: '  return (\n    <Box>\n      <Box width={CLOCK_COLUMNS}' }],
