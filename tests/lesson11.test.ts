@@ -622,9 +622,14 @@ describe('lesson 11: useChat(), the state of the chat', () => {
     const chat = await startChat({ mine: [], see: SECTION.early });
     const gate = await gatedServer(chat.transcript);
     const probe = await probeHook(chat, { name: 'alice', port: gate.port });
-    await poll(
-      () => (gate.lines.length > 0 ? true : undefined),
-      () => probe.fail('The server said hello, and your hook did not send the name.', 'the name, as the first line, once hello arrives', SECTION.effects),
+    await probe.until(
+      'sending its name',
+      (c) => {
+        if (c.status?.state === 'closed') throw probe.fail(`Your hook gave up before the welcome: its status is closed (${JSON.stringify(c.status.reason)}).`, 'the name sent on hello, then status connecting until the welcome', SECTION.early);
+        return gate.lines.length > 0 ? true : undefined;
+      },
+      'the name, as the first line, once hello arrives',
+      SECTION.effects,
     );
     // Typed in the second between connecting and the welcome: a slow server, or a fast typist.
     probe.latest()!.send('early bird');
