@@ -785,7 +785,7 @@ describe('lesson 11: ChatScreen, the screen', () => {
 
   test('Tab completes a name after /whisper, without regard to case', async () => {
     const chat = await startChat({ mine: [], see: SECTION.keys });
-    const [, carol] = await everyone(chat, 'bob', 'Carol');
+    const [bob, carol] = await everyone(chat, 'bob', 'Carol');
     const screen = await openScreen(chat, 'alice');
     await screen.waitFor('Carol in the user list', (t) => t.includes('Carol'), 'Carol in the user list', SECTION.ink);
     await screen.type('/whisper ca', SECTION.keys);
@@ -805,6 +805,16 @@ describe('lesson 11: ChatScreen, the screen', () => {
     );
     await screen.press('enter');
     await carol!.next({ type: 'whisper', from: 'alice', to: 'Carol', text: 'psst' }, 'the whisper completed with Tab');
+    // Typed fast, or over ssh: the Tab arrives in one read with the text around it.
+    await screen.write('/whisper ca\tfast\r');
+    await carol!.next({ type: 'whisper', from: 'alice', to: 'Carol', text: 'fast' }, "the whisper typed as one read, '/whisper ca\\tfast\\r': a Tab inside a read completes too").catch(() => {
+      throw screen.fail("The suite wrote '/whisper ca\\tfast\\r' in one read, and Carol got no whisper \"fast\".", "the tab completes the name there too (keysOf gives { type: 'tab', pasted: true }); only a tab that completes nothing is a space", SECTION.keys);
+    });
+    await screen.write('col1\tcol2\r');
+    const pasted = await bob!.next({ type: 'chat', from: 'alice' }, "the pasted line 'col1\\tcol2'");
+    if (pasted.type !== 'chat' || pasted.text !== 'col1 col2') {
+      throw screen.fail(`The suite pasted 'col1\\tcol2\\r' and alice sent ${JSON.stringify(pasted.type === 'chat' ? pasted.text : pasted)}.`, '"col1 col2": a pasted tab that completes nothing is a space (key.pasted), so that words do not run together', SECTION.keys);
+    }
   });
 
   test('↑ brings back the lines sent before, newest first', async () => {

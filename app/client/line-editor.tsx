@@ -24,8 +24,12 @@ export type EditKey =
   | { type: 'insert'; text: string }
   | { type: 'left' | 'right' | 'home' | 'end' | 'backspace' | 'delete' | 'kill-start' | 'kill-end' | 'kill-word' };
 
-/** A key for the input line: an edit, or one of the keys the input line itself decides. */
-export type LineKey = EditKey | { type: 'enter' | 'tab' | 'up' | 'down' };
+/**
+ * A key for the input line: an edit, or one of the keys the input line itself decides.
+ * A tab that came in one read with other text (`pasted`) may be a paste's tab, or a Tab
+ * typed fast after a name: it completes if it can, and is a space otherwise.
+ */
+export type LineKey = EditKey | { type: 'enter' | 'up' | 'down' } | { type: 'tab'; pasted?: boolean };
 
 export const EMPTY_LINE: EditedLine = { text: '', cursor: 0 };
 
@@ -74,8 +78,11 @@ function keysInText(input: string): LineKey[] {
   };
   for (let i = 0; i < input.length; i++) {
     const c = input[i]!;
-    if (c === '\t') text += ' '; // a pasted tab: Tab completes only when pressed alone
-    else if (!CONTROL.test(c)) text += c;
+    if (!CONTROL.test(c)) text += c;
+    else if (c === '\t') {
+      flush();
+      keys.push({ type: 'tab', pasted: true });
+    }
     else if (IN_TEXT[c]) {
       flush();
       keys.push({ type: IN_TEXT[c] } as LineKey);

@@ -46,7 +46,7 @@ export const mistakes: Mistake[] = [
   {
     name: 'puts the completed name in, but leaves the cursor where it was',
     file: 'client/tui/input-line.tsx',
-    change: [{ from: 'return completed === line.text ? state : { ...state, line: lineOf(completed) };', to: 'return completed === line.text ? state : { ...state, line: { text: completed, cursor: line.cursor } };' }],
+    change: [{ from: 'if (completed !== line.text) return { ...state, line: lineOf(completed) };', to: 'if (completed !== line.text) return { ...state, line: { text: completed, cursor: line.cursor } };' }],
     says: 'after Tab the cursor must be at the end',
   },
   {

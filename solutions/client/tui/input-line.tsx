@@ -59,7 +59,8 @@ export function inputReducer(state: InputState, action: InputAction): InputState
     }
     case 'tab': {
       const completed = completeName(line.text, names);
-      return completed === line.text ? state : { ...state, line: lineOf(completed) };
+      if (completed !== line.text) return { ...state, line: lineOf(completed) };
+      return key.pasted ? { ...state, line: editLine(line, { type: 'insert', text: ' ' }) } : state;
     }
     default:
       return { ...state, line: editLine(line, key) };

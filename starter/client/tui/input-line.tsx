@@ -60,6 +60,8 @@ export function inputReducer(state: InputState, action: InputAction): InputState
     case 'tab':
       // TODO (lesson 11): the line as completeName(line.text, action.names) makes it, with
       // the cursor at its end (lineOf), so that what you type next goes after the name.
+      // A tab that completes nothing: ignored, or a space when it came with other text
+      // (key.pasted): editLine(line, { type: 'insert', text: ' ' }).
       return state;
     default:
       return { ...state, line: editLine(line, key) };
