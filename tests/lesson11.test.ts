@@ -338,9 +338,11 @@ async function probeHook(chat: Chat | undefined, options: Partial<ChatOptions> &
     until(what, check, expected, see, ms = PATIENCE_MS) {
       return poll(
         () => {
-          // A hook that connects on every render never settles: say so at once.
-          if (renders > 300 && latest?.status?.state !== 'connected') {
-            throw probe.fail(`Your hook made its component draw ${renders} times while waiting for ${what}: it starts over on every render.`, 'the socket opened once, in useEffect(..., [host, port, name, ...]), not in the body of the hook or in an effect without dependencies', SECTION.effects);
+          // A hook that connects on every render never settles: say so at once. It draws
+          // without end, or (on a busy machine, fewer draws) goes back to connecting again and again.
+          const restarts = statuses.filter((st) => st?.state === 'connecting').length;
+          if ((renders > 300 && latest?.status?.state !== 'connected') || restarts > 5) {
+            throw probe.fail(`Your hook made its component draw ${renders} times, and went back to connecting ${restarts} times, while waiting for ${what}: it starts over on every render.`, 'the socket opened once, in useEffect(..., [host, port, name, ...]), not in the body of the hook or in an effect without dependencies', SECTION.effects);
           }
           return latest ? check(latest) : undefined;
         },
