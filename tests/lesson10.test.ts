@@ -33,6 +33,9 @@ const SECTION = {
   turn: '10, section "Your turn"',
 };
 
+/** What to do when lesson 4's decoder is still the TODO: catch-up copies the pieces of the lessons before the one named. */
+const DECODER_CATCH_UP = 'Do lesson 4 first, or copy its reference piece in: npm run catch-up -- 5 (it takes the reference pieces of lessons 1 to 4 that your code does not pass yet, and backs yours up first).';
+
 /** Starting a program costs tsx half a second of CPU: several seconds on a busy machine. */
 const BOOT_MS = DEADLINES.cliBoot;
 /** Anything the program should do at once, seen from outside the process. */
@@ -283,7 +286,7 @@ class CliProcess extends Program {
     const everything = this.stdout + this.stderr;
     if (/TODO \(lesson 10\)/.test(everything)) hints.push({ text: 'Your runCli() or renderEvent() is still the TODO stub.', see: SECTION.turn });
     if (/TODO \(lesson 4\)/.test(everything)) {
-      hints.push({ text: 'Your client reads lines with your LineDecoder from lesson 4 (starter/server/line-decoder.ts), and that is not written yet: do lesson 4 first.', see: SECTION.framing });
+      hints.push({ text: `Your client reads lines with your LineDecoder from lesson 4 (starter/server/line-decoder.ts), and that is not written yet. ${DECODER_CATCH_UP}`, see: SECTION.framing });
     }
     if (lines.some((l) => isKnownEventJson(l.trim()))) {
       hints.push({ text: 'Your client printed the raw JSON line instead of rendering it: parseEvent(line), then print renderEvent(event, me).', see: SECTION.render });
