@@ -18,6 +18,7 @@ export default defineConfig({
     experimental: { fsModuleCache: true },
     testTimeout,
     hookTimeout: testTimeout,
-    reporters: ['default'],
+    // The second records each run's result against starter/ for `npm run progress`.
+    reporters: ['default', './tools/progress/recorder.ts'],
   },
 });
