@@ -335,13 +335,18 @@ const serverForResets = early(startServer('the server with your watchEnds()', ['
 const programWithHangingStop = new Child(`the program that calls your stopOnSignals(stop, ${DEADLINE_MS}) with a stop() that never finishes`, ['--input-type=module', '-e', hangingStopProgram(DEADLINE_MS)]);
 const programReady = early(programWithHangingStop.waitFor(/^ready$/m, '"ready"', 'stopOnSignals() attaches its listeners and returns at once; the process runs on until a signal comes', SECTION.signals));
 // Two more, whose deadline is far away: a second signal, and a stop() that fails, must each
-// end the process well before it, with code 1.
+// end the process well before it, with code 1. They start once the three above are up: five
+// compilations at once are too many for a busy two-core machine.
 const LONG_DEADLINE_MS = 20_000;
-const programForTwoSignals = new Child(`the program that calls your stopOnSignals(stop, ${LONG_DEADLINE_MS}) with a stop() that never finishes`, ['--input-type=module', '-e', hangingStopProgram(LONG_DEADLINE_MS)]);
-const programWithFailingStop = new Child(`the program that calls your stopOnSignals(stop, ${LONG_DEADLINE_MS}) with a stop() that rejects`, ['--input-type=module', '-e', hangingStopProgram(LONG_DEADLINE_MS, 'fails')]);
-const readyAgain = (program: Child) => early(program.waitFor(/^ready$/m, '"ready"', 'stopOnSignals() attaches its listeners and returns at once; the process runs on until a signal comes', SECTION.signals));
-const twoSignalsReady = readyAgain(programForTwoSignals);
-const failingStopReady = readyAgain(programWithFailingStop);
+const readyToo = (program: Child) => program.waitFor(/^ready$/m, '"ready"', 'stopOnSignals() attaches its listeners and returns at once; the process runs on until a signal comes', SECTION.signals);
+const laterPrograms = early(
+  Promise.allSettled([serverForCtrlC, serverForResets, programReady]).then(async () => {
+    const twice = new Child(`the program that calls your stopOnSignals(stop, ${LONG_DEADLINE_MS}) with a stop() that never finishes`, ['--input-type=module', '-e', hangingStopProgram(LONG_DEADLINE_MS)]);
+    const failing = new Child(`the program that calls your stopOnSignals(stop, ${LONG_DEADLINE_MS}) with a stop() that rejects`, ['--input-type=module', '-e', hangingStopProgram(LONG_DEADLINE_MS, 'fails')]);
+    await Promise.all([readyToo(twice), readyToo(failing)]);
+    return { twice, failing };
+  }),
+);
 
 describe.concurrent('lesson 8: the server as a process', () => {
   test('abrupt resets, mid-handshake and after login, never crash the server, and nobody else loses a message', async ({ onTestFinished }) => {
@@ -468,11 +473,10 @@ describe.concurrent('lesson 8: the server as a process', () => {
   });
 
   test('a second Ctrl+C while stopping exits at once, with code 1; so does a stop() that fails', async ({ onTestFinished }) => {
-    onTestFinished(() => programForTwoSignals.stop());
-    onTestFinished(() => programWithFailingStop.stop());
-    await Promise.all([twoSignalsReady, failingStopReady]);
+    const { twice, failing } = await laterPrograms;
+    onTestFinished(() => twice.stop());
+    onTestFinished(() => failing.stop());
 
-    const twice = programForTwoSignals;
     twice.signal('SIGINT');
     await twice.waitFor(/stop\(\) was called/, '"stop() was called"', 'the first SIGINT calls stop()', SECTION.signals);
     twice.signal('SIGINT');
@@ -483,7 +487,6 @@ describe.concurrent('lesson 8: the server as a process', () => {
       throw twice.explain(failure({ problem: `After a second SIGINT, ${twice.name} ${twice.ending()}.`, expected: 'exit code 1: the person gave up waiting, the shutdown did not finish', see: SECTION.signals }));
     }
 
-    const failing = programWithFailingStop;
     failing.signal('SIGTERM');
     const second = await within(failing.exited, EXIT_BY_MS, () =>
       failing.explain(failure({ problem: `The test sent SIGTERM to ${failing.name}; ${EXIT_BY_MS} ms later it was still running.`, expected: 'when stop() rejects, say why and exit at once with code 1', see: SECTION.signals })),

@@ -3,17 +3,17 @@
 // is one line with file:line:column; flag mistakes are one line; the activity log shows
 // connections, logins, refusals and leaves, and `--quiet` silences it.
 
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FriendlyError, UsageError } from '../../app/cli.js';
+import { describeThrown } from '../../app/server/log.js';
 import { parseServerFlags } from '../../app/server/options.js';
 import { importFromTree, ROOT } from '../../app/server/pieces.js';
 import { Program } from '../harness/program.js';
 import { TestClient, type ClientContext } from '../harness/test-client.js';
 import { Transcript } from '../harness/transcript.js';
 import { PATIENCE_MS, waitUntil } from '../harness/wait.js';
-import { describeThrown } from '../../app/server/log.js';
 import { runCommand, STACK_LINE } from './run-command.js';
 
 // A tree like a student's: the reference pieces, with lesson 3's and lesson 7's mutex still
@@ -27,7 +27,6 @@ beforeAll(() => {
   writeFileSync(path.join(dir, 'server/registry.ts'), `export class Registry {\n  add(): void {\n    ${stub(3, 'Registry.add()')}\n  }\n}\n`);
   writeFileSync(path.join(dir, 'server/mutex.ts'), `export class Mutex {\n  runExclusive(): never {\n    ${stub(7, 'Mutex.runExclusive()')}\n  }\n}\n`);
   writeFileSync(path.join(dir, 'server/handshake.ts'), `export function admit() {}\n\nexport function handshake(client {\n}\n`);
-  mkdirSync(path.join(dir, 'client'), { recursive: true });
 });
 afterAll(() => rmSync(path.join(ROOT, TREE), { recursive: true, force: true }));
 
