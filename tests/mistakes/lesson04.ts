@@ -61,4 +61,16 @@ export const mistakes: Mistake[] = [
     change: [{ from: 'lines = decoder.push(chunk);', to: 'lines = new LineDecoder().push(chunk);' }],
     says: 'makes a new decoder for each chunk',
   },
+  {
+    name: 'joinChat resolves with the welcome alone: the lines glued after it are lost',
+    file: 'client/connect.ts',
+    change: [{ from: 'after: lines.slice(i + 1).map(parseEvent), decoder', to: 'decoder' }],
+    says: "so bob's line was lost",
+  },
+  {
+    name: 'joinChat hands over a fresh decoder, not the one holding the unfinished line',
+    file: 'client/connect.ts',
+    change: [{ from: 'after: lines.slice(i + 1).map(parseEvent), decoder }', to: 'after: lines.slice(i + 1).map(parseEvent), decoder: new LineDecoder() }' }],
+    says: "no longer held the line's first half",
+  },
 ];
