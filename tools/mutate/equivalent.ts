@@ -23,6 +23,7 @@ export interface Equivalent {
 
 const EACCES = 'EACCES needs a port below 1024 and no right to it: CI runs as root, where every port is allowed, and macOS lets anyone listen on them.';
 const OTHER_LISTEN_ERROR = "Any other listen error (a host name DNS cannot resolve, for one) cannot be provoked quickly and offline on every system; the message is then Node's own, with the host and port.";
+const BELT_AND_BRACES = "The handshake timer is disarmed twice over: handshake() cancels it on welcome, and when it fires it refuses only a client still without a name. Either alone keeps a user safe (a refused or departed client is closed, and a closed client's sendEvent and close do nothing); without the first, an unref()'d timer fires later and does nothing, which no client can see.";
 const SINGLE_RELEASE = "Only runExclusive's finally calls release(), exactly once; lock() is no part of MutexLike (the lesson only allows it), so nobody can release twice and the guard never fires.";
 
 export const EQUIVALENT: Equivalent[] = [
@@ -41,4 +42,11 @@ export const EQUIVALENT: Equivalent[] = [
   },
   { lesson: 7, kind: 'equivalent', file: 'server/mutex.ts', mutator: 'ConditionalExpression', original: 'released', replacement: 'false', why: SINGLE_RELEASE },
   { lesson: 7, kind: 'equivalent', file: 'server/mutex.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', line: 'released = true', why: SINGLE_RELEASE },
+  {
+    lesson: 5, kind: 'equivalent', file: 'server/handshake.ts', mutator: 'StringLiteral', original: "'gone'", replacement: '""',
+    why: "The switch over claimName's outcome has no default: an outcome no case names, like 'gone', sends nothing, which is what case 'gone' does. (tsc would refuse \"\", which is no ClaimOutcome.)",
+  },
+  { lesson: 5, kind: 'equivalent', file: 'server/handshake.ts', mutator: 'ConditionalExpression', original: "client.name === ''", replacement: 'true', line: "refuse(client, 'TIMEOUT'", why: BELT_AND_BRACES },
+  { lesson: 5, kind: 'equivalent', file: 'server/handshake.ts', mutator: 'CallExpression', original: 'clearTimeout(timeouts.get(client));', replacement: ';', why: BELT_AND_BRACES },
+  { lesson: 5, kind: 'equivalent', file: 'server/handshake.ts', mutator: 'CallExpression', original: 'timeouts.set(client, timer);', replacement: ';', why: BELT_AND_BRACES },
 ];
