@@ -28,6 +28,7 @@ const WHISPER_NO_MATCH = "The whisper's regular expression fails only when no me
 const WHISPER_ARGS = "args comes from parseCommand with the spaces after the command name taken off, so it starts with a non-space: the first match is at 0 with or without ^; .+ under the s flag runs to the end with or without $; and white space beyond the first goes into the message, which is trimmed.";
 const COMMAND_LINE = "parseCommand only sees a line that starts with /, and every other part of its expression may match nothing: it always matches, at 0 with or without ^, to the end with or without $ (.* under the s flag), so the defaults are never used.";
 const SERVER_LOG = "The server's own log lines are for the person who started it, and the lesson leaves their wording free: it asks only that a failed shutdown print why, which the suite checks.";
+const EMPTY_PIECE = "When a chunk ends with its '\\n', what is left of it is empty: keeping an empty piece adds no bytes to the pending count, and the next line's concat gives the same bytes; the piece is dropped with the rest when that line completes.";
 const SINGLE_RELEASE = "Only runExclusive's finally calls release(), exactly once; lock() is no part of MutexLike (the lesson only allows it), so nobody can release twice and the guard never fires.";
 
 export const EQUIVALENT: Equivalent[] = [
@@ -69,4 +70,7 @@ export const EQUIVALENT: Equivalent[] = [
   { lesson: 6, kind: 'equivalent', file: 'server/commands.ts', mutator: 'Regex', original: '/^\\/(\\S*)\\s*(.*)$/s', replacement: '/^\\/(\\S*)\\s*(.*)/s', why: COMMAND_LINE },
   { lesson: 8, kind: 'equivalent', file: 'server/lifecycle.ts', mutator: 'StringLiteral', original: '`\\n[SERVER] ${signal}: telling every client and shutting down...`', replacement: '``', why: SERVER_LOG },
   { lesson: 8, kind: 'equivalent', file: 'server/lifecycle.ts', mutator: 'StringLiteral', original: "'[SERVER] Stopped.'", replacement: '""', why: SERVER_LOG },
+  { lesson: 4, kind: 'equivalent', file: 'server/line-decoder.ts', mutator: 'ConditionalExpression', original: 'start < chunk.length', replacement: 'true', why: EMPTY_PIECE },
+  { lesson: 4, kind: 'equivalent', file: 'server/line-decoder.ts', mutator: 'EqualityOperator', original: 'start < chunk.length', replacement: 'start <= chunk.length', why: EMPTY_PIECE },
+  { lesson: 4, kind: 'equivalent', file: 'server/line-decoder.ts', mutator: 'ConditionalExpression', original: 'this.pendingBytes === 0', replacement: 'false', why: 'A shortcut only: with nothing pending, Buffer.concat([...this.pending, tail]) holds the same bytes as tail (a copy instead of a view).' },
 ];
