@@ -30,6 +30,7 @@ const SECTION = {
   early: '4 (npm run lesson 4), section "Too long: give up early"',
   luck: '4 (npm run lesson 4), section "Lesson 1 worked by luck"',
   glued: '4 (npm run lesson 4), section "What comes glued to the welcome"',
+  fixing: '4 (npm run lesson 4), section "Fixing joinChat()"',
 };
 
 // ── Feeding the student's decoder, and showing what it did ────────────────────
@@ -433,6 +434,46 @@ describe('lesson 4: your joinChat() reads lines, not chunks', () => {
     if (!message.includes('already taken')) {
       throw failure({ problem: `joinChat() rejected with: ${explainRejection(outcome.rejected)}`, expected: 'the text of the server\'s error event: "Username \'alice\' is already taken."', see: SECTION.luck, transcript: chat.transcript });
     }
+  });
+
+  test('a server that sends an endless line: joinChat() rejects with the LineTooLongError and closes its connection', async () => {
+    // No chat server: one that answers a connection with more than the limit and no newline.
+    const sent = LIMIT + 100;
+    const sockets: net.Socket[] = [];
+    let closedByClient!: () => void;
+    const closed = new Promise<void>((done) => (closedByClient = done));
+    const server = net.createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+      socket.on('close', closedByClient);
+      socket.write('x'.repeat(sent));
+    });
+    onTestFinished(() => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    });
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const { port } = server.address() as net.AddressInfo;
+    const said = `A server answered joinChat() with ${sent} bytes of "x" and no newline.`;
+
+    let promise: Promise<Joined>;
+    try {
+      promise = joinChat({ host: '127.0.0.1', port, name: 'alice' });
+    } catch (err) {
+      throw failure({ problem: `joinChat() threw instead of returning a promise: ${showError(err)}`, see: SECTION.fixing });
+    }
+    const outcome = await within(promise.then((resolved) => ({ resolved }), (rejected: unknown) => ({ rejected })), PATIENCE_MS, () =>
+      failure({ problem: `${said} joinChat() did not settle within ${PATIENCE_MS} ms.`, expected: "decoder.push() throws a LineTooLongError: catch it in your 'data' listener, destroy the socket and reject with it (an error thrown inside an event listener reaches no caller, and crashes the program)", see: SECTION.fixing }),
+    );
+    const tooLong = new LineTooLongError(LIMIT).message;
+    if ('resolved' in outcome || !(outcome.rejected instanceof Error) || outcome.rejected.message !== tooLong) {
+      if ('resolved' in outcome) outcome.resolved.socket?.destroy();
+      const how = 'resolved' in outcome ? 'resolved' : `rejected with: ${showError(outcome.rejected)}`;
+      throw failure({ problem: `${said} joinChat() ${how}.`, expected: `a rejection with the LineTooLongError that decoder.push() threw ("${tooLong}")`, see: SECTION.fixing });
+    }
+    await within(closed, PATIENCE_MS, () =>
+      failure({ problem: `${said} joinChat() rejected, but the server never saw the connection close (${PATIENCE_MS} ms).`, expected: 'socket.destroy() before rejecting: the caller gets no socket from a rejection, so nobody else can close it', see: SECTION.fixing }),
+    );
   });
 });
 

@@ -73,4 +73,16 @@ export const mistakes: Mistake[] = [
     change: [{ from: 'after: lines.slice(i + 1).map(parseEvent), decoder }', to: 'after: lines.slice(i + 1).map(parseEvent), decoder: new LineDecoder() }' }],
     says: "no longer held the line's first half",
   },
+  {
+    name: "feeds the decoder outside a try, so a server's endless line throws inside the 'data' listener",
+    file: 'client/connect.ts',
+    change: [{ from: '      let lines: string[];\n      try {\n        lines = decoder.push(chunk);\n      } catch (err) {\n        socket.destroy();\n        return reject(err);\n      }\n', to: '      const lines = decoder.push(chunk);\n' }],
+    says: "catch it in your 'data' listener",
+  },
+  {
+    name: 'rejects on a line too long but leaves the socket open',
+    file: 'client/connect.ts',
+    change: [{ from: '      } catch (err) {\n        socket.destroy();\n        return reject(err);', to: '      } catch (err) {\n        return reject(err);' }],
+    says: 'socket.destroy() before rejecting',
+  },
 ];
