@@ -25,6 +25,9 @@ const EACCES = 'EACCES needs a port below 1024 and no right to it: CI runs as ro
 const OTHER_LISTEN_ERROR = "Any other listen error (a host name DNS cannot resolve, for one) cannot be provoked quickly and offline on every system; the message is then Node's own, with the host and port.";
 const SINGLE_RELEASE = "Only runExclusive's finally calls release(), exactly once; lock() is no part of MutexLike (the lesson only allows it), so nobody can release twice and the guard never fires.";
 
+const OTHER_CONNECT_ERROR = "A failure to connect other than ECONNREFUSED (a host that does not answer, a name DNS cannot resolve) cannot be provoked quickly and offline on every system; the suite checks the refused case.";
+const COMMAND_ANSWERED = "Every command gets an answer from the server (a reply, an error, a whisper's confirmation), and showing it draws the prompt again: redrawing it at once for a command only matters while that answer is on its way.";
+
 export const EQUIVALENT: Equivalent[] = [
   {
     lesson: 2, kind: 'untestable', file: 'server/listen.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', after: 'noDelay: ',
@@ -41,4 +44,31 @@ export const EQUIVALENT: Equivalent[] = [
   },
   { lesson: 7, kind: 'equivalent', file: 'server/mutex.ts', mutator: 'ConditionalExpression', original: 'released', replacement: 'false', why: SINGLE_RELEASE },
   { lesson: 7, kind: 'equivalent', file: 'server/mutex.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', line: 'released = true', why: SINGLE_RELEASE },
+  {
+    lesson: 10, kind: 'equivalent', file: 'client/cli.ts', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', line: "let me = ''",
+    why: "Your name is only compared with a whisper's from, and whispers reach only a logged-in user: the welcome has set it by then.",
+  },
+  {
+    lesson: 10, kind: 'equivalent', file: 'client/cli.ts', mutator: 'StringLiteral', original: "'bye'", replacement: '""',
+    why: "A bye only ever answers your own /quit, so quitting is already true: the ending is 'Disconnected.' and exit code 0 with or without it.",
+  },
+  {
+    lesson: 10, kind: 'untestable', file: 'client/cli.ts', mutator: 'CallExpression', original: 'socket.end()', replacement: '',
+    why: "Without end(), the grace timer hangs up 2 seconds later: the same FIN, only later, and telling the two apart needs a timing assertion.",
+  },
+  {
+    lesson: 10, kind: 'equivalent', file: 'client/cli.ts', mutator: 'CallExpression', original: 'keyboard.close()', replacement: '', after: 'finished = true;\n      ',
+    why: "npm run cli lets go of the keyboard itself once runCli() resolves (cli-main.ts destroys stdin), and Node gives a terminal its mode back as it exits.",
+  },
+  { lesson: 10, kind: 'untestable', file: 'client/cli.ts', mutator: 'ConditionalExpression', original: "lastError?.code === 'ECONNREFUSED'", replacement: 'true', why: OTHER_CONNECT_ERROR },
+  {
+    lesson: 10, kind: 'equivalent', file: 'client/cli.ts', mutator: 'OptionalChaining', original: 'lastError?.code', replacement: 'lastError.code',
+    why: "A socket that closes before 'connect' has always emitted 'error' first, so lastError is set.",
+  },
+  { lesson: 10, kind: 'untestable', file: 'client/cli.ts', mutator: 'StringLiteral', original: "`[CLIENT] Could not reach ${host}:${port}: ${lastError?.message ?? 'no answer'}`", replacement: '``', why: OTHER_CONNECT_ERROR },
+  { lesson: 10, kind: 'untestable', file: 'client/cli.ts', mutator: 'LogicalOperator', original: "lastError?.message ?? 'no answer'", replacement: "lastError?.message && 'no answer'", why: OTHER_CONNECT_ERROR },
+  { lesson: 10, kind: 'untestable', file: 'client/cli.ts', mutator: 'OptionalChaining', original: 'lastError?.message', replacement: 'lastError.message', why: OTHER_CONNECT_ERROR },
+  { lesson: 10, kind: 'untestable', file: 'client/cli.ts', mutator: 'StringLiteral', original: "'no answer'", replacement: '""', why: OTHER_CONNECT_ERROR },
+  { lesson: 10, kind: 'equivalent', file: 'client/cli.ts', mutator: 'ConditionalExpression', original: 'keyboard.terminal', replacement: 'false', line: 'if (keyboard.terminal) keyboard.prompt();', why: COMMAND_ANSWERED },
+  { lesson: 10, kind: 'equivalent', file: 'client/cli.ts', mutator: 'CallExpression', original: 'keyboard.prompt()', replacement: '', line: 'if (keyboard.terminal) keyboard.prompt();', why: COMMAND_ANSWERED },
 ];
