@@ -891,7 +891,9 @@ class TerminalCli implements Watched {
       ...rows.map((r, i) => `  ${r === this.terminal.cursorRow() && i === rows.lastIndexOf(r) ? '>' : ' '} | ${escapeText(r)}`),
       this.threw ? `  runCli() threw: ${this.threw.message}` : this.exit ? `  runCli() resolved with ${this.exit.code}` : '  runCli() is still running',
     ].join('\n');
-    return failure({ problem: `${problem}\n\n${screen}`, expected, see, transcript: this.transcript });
+    // A stub that throws is the lesson's TODO (or lesson 4's decoder, which the client reads with).
+    const todo = this.threw?.message.includes('TODO (lesson 4)') ? SECTION.framing : this.threw?.message.includes('TODO (lesson 10)') ? SECTION.turn : undefined;
+    return failure({ problem: `${problem}\n\n${screen}`, expected, see: todo ?? see, transcript: this.transcript });
   }
 }
 
