@@ -28,6 +28,13 @@ const SINGLE_RELEASE = "Only runExclusive's finally calls release(), exactly onc
 const OTHER_CONNECT_ERROR = "A failure to connect other than ECONNREFUSED (a host that does not answer, a name DNS cannot resolve) cannot be provoked quickly and offline on every system; the suite checks the refused case.";
 const COMMAND_ANSWERED = "Every command gets an answer from the server (a reply, an error, a whisper's confirmation), and showing it draws the prompt again: redrawing it at once for a command only matters while that answer is on its way.";
 
+const UNREACHABLE_DEFAULT = "parseEvent() turns every type it does not know into 'unknown', which renderEvent() handles first: the default case is there for TypeScript (the never check), and no event reaches it.";
+const DEFAULT_BRANCH = `default: {
+      // Every type has its case above, so TypeScript knows \`event\` cannot be anything here.
+      // Add a type to app/protocol.ts and this line stops compiling until it gets a case.
+      const unhandled: never = event;
+      return sanitize(JSON.stringify(unhandled));
+    }`;
 export const EQUIVALENT: Equivalent[] = [
   {
     lesson: 2, kind: 'untestable', file: 'server/listen.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', after: 'noDelay: ',
@@ -71,4 +78,6 @@ export const EQUIVALENT: Equivalent[] = [
   { lesson: 10, kind: 'untestable', file: 'client/cli.ts', mutator: 'StringLiteral', original: "'no answer'", replacement: '""', why: OTHER_CONNECT_ERROR },
   { lesson: 10, kind: 'equivalent', file: 'client/cli.ts', mutator: 'ConditionalExpression', original: 'keyboard.terminal', replacement: 'false', line: 'if (keyboard.terminal) keyboard.prompt();', why: COMMAND_ANSWERED },
   { lesson: 10, kind: 'equivalent', file: 'client/cli.ts', mutator: 'CallExpression', original: 'keyboard.prompt()', replacement: '', line: 'if (keyboard.terminal) keyboard.prompt();', why: COMMAND_ANSWERED },
+  { lesson: 10, kind: 'equivalent', file: 'client/render-event.ts', mutator: 'ConditionalExpression', original: DEFAULT_BRANCH, replacement: 'default:', why: UNREACHABLE_DEFAULT },
+  { lesson: 10, kind: 'equivalent', file: 'client/render-event.ts', mutator: 'BlockStatement', original: DEFAULT_BRANCH.slice('default: '.length), replacement: '{}', why: UNREACHABLE_DEFAULT },
 ];
