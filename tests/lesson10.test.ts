@@ -7,6 +7,7 @@
 
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
+import { PassThrough, Writable } from 'node:stream';
 import { describe, test } from 'vitest';
 import { encodeEvent, parseEvent, TEXTS, type Event, type UnknownEvent, type WireEvent } from '../app/protocol.js';
 import { startChatServer, type ChatServer } from '../app/server/server.js';
@@ -20,9 +21,11 @@ import { Transcript } from './harness/transcript.js';
 import { DEADLINES, waitUntil } from './harness/wait.js';
 
 const { renderEvent, renderOwnLine } = await importMine<typeof import('../starter/client/render-event.js')>('client/render-event.ts');
+const { runCli } = await importMine<typeof import('../starter/client/cli.js')>('client/cli.ts');
 
 const SECTION = {
   readline: '10 (npm run lesson 10), section "readline: lines from the keyboard"',
+  printing: '10, section "Printing while someone types"',
   framing: '10, section "Framing again: your lesson 4 decoder"',
   render: '10, section "Rendering events: a switch on type"',
   time: '10, section "The time: ts, in local time"',
@@ -46,6 +49,13 @@ const CLIENT_TZ = 'Asia/Kolkata';
 
 type OnFinished = (fn: () => void | Promise<void>) => void;
 type Received = WireEvent | UnknownEvent;
+
+/** A client under test, as a program or in this process: what the fake server needs to wait on it and explain. */
+interface Watched {
+  readonly exit: unknown;
+  onChange(wake: () => void): () => void;
+  fail(problem: string, expected: string, see: string): LessonFailure;
+}
 
 // ── Rendering, called directly ────────────────────────────────────────────────
 
@@ -110,6 +120,7 @@ describe('lesson 10: renderEvent() and renderOwnLine()', () => {
     expectRendered(wire({ type: 'leave', user: 'carol', reason: 'disconnect' }), me, '*** carol has left the chat. ***', SECTION.render);
     expectRendered(wire({ type: 'leave', user: 'carol', reason: 'slow' }), me, '*** carol has left the chat (too slow). ***', SECTION.render);
     expectRendered(wire({ type: 'leave', user: 'carol', reason: 'timeout' }), me, '*** carol has left the chat (timed out). ***', SECTION.render);
+    expectRendered(wire({ type: 'leave', user: 'carol', reason: 'kicked' }), me, '*** carol has left the chat (kicked). ***', SECTION.render);
     expectRendered(wire({ type: 'users', users: ['alice', 'bob'] }), me, '[SYSTEM]: Users online (2): alice, bob', SECTION.render);
     expectRendered(wire({ type: 'welcome', user: 'alice', users: ['alice'], text: TEXTS.welcome('alice') }), me, `[SYSTEM]: ${TEXTS.welcome('alice')}`, SECTION.render);
     expectRendered(wire({ type: 'info', text: 'Nothing to see' }), me, '[SYSTEM]: Nothing to see', SECTION.render);
@@ -125,6 +136,9 @@ describe('lesson 10: renderEvent() and renderOwnLine()', () => {
     for (const ts of [TS, new Date(2024, 11, 31, 23, 59, 59).getTime(), new Date(2025, 6, 4, 0, 0, 0).getTime()]) {
       expectRendered(wire({ type: 'chat', from: 'bob', text: 'tick' }, ts), 'alice', `${localClock(ts)} bob: tick`, SECTION.time);
     }
+    // A server that leaves ts out: the time it arrived is the best there is, not [NaN:NaN:NaN].
+    const untimed = { type: 'chat', from: 'bob', text: 'no ts' } as unknown as Received;
+    expectRendered(untimed, 'alice', `${localClock(NOW)} bob: no ts`, SECTION.time);
   });
 
   test('control characters from the server never reach the terminal: not in names, not in texts', () => {
@@ -147,10 +161,12 @@ describe('lesson 10: renderEvent() and renderOwnLine()', () => {
         });
       }
     }
-    const got = render(cases[0]!, 'alice', SECTION.sanitize);
-    if (!/mal.*lory: .*gotcha/.test(got)) {
-      throw failure({ problem: `renderEvent(${JSON.stringify(cases[0])}, "alice", now) returned\n  ${JSON.stringify(got)}`, expected: 'the chat line with only the control characters taken out: [09:05:07] mal[31mlory: [2J]0;pwnedgotcha1m', see: SECTION.sanitize });
-    }
+    // Removed, not replaced: the rest of each string stays as it came.
+    expectRendered(cases[0]!, 'alice', '[09:05:07] mal[31mlory: [2J]0;pwnedgotcha1m', SECTION.sanitize);
+    // A field the server left out shows as nothing, not as "undefined"; a user list that is no list, as nobody.
+    expectRendered(wire({ type: 'chat', from: 'bob' } as unknown as Event), 'alice', '[09:05:07] bob: ', SECTION.sanitize);
+    expectRendered(wire({ type: 'info' } as unknown as Event), 'alice', '[SYSTEM]: ', SECTION.sanitize);
+    expectRendered(wire({ type: 'users', users: 'alice' } as unknown as Event), 'alice', '[SYSTEM]: Users online (0): ', SECTION.sanitize);
   });
 
   test('a message\'s kind comes from its type, never from its text; a type this client does not know is shown as plain text', () => {
@@ -248,6 +264,29 @@ class CliProcess extends Program {
     );
     if (this.crashed()) throw this.fail(`Your client crashed after ${what}.`, 'no exception: every failure of the connection is expected, and told in one [CLIENT] line', see);
     return this.exit!.code;
+  }
+
+  /** Once the program has ended: each text was printed as a line of its own, and nothing else went wrong on the way. */
+  expectLines(texts: string[], see: string): void {
+    const lines = this.stdout.split('\n').map((l) => l.replace(/\r$/, ''));
+    for (const text of texts) {
+      if (!lines.includes(text)) {
+        throw this.fail(`Your client printed ${JSON.stringify(text)}, but not as a line of its own: something was printed before or after it on the same line.`, `${JSON.stringify(text)} alone on its line: write each line with '\\n' at its end, and no prompt in a pipe`, see);
+      }
+    }
+    if (lines.includes('undefined')) {
+      throw this.fail('Your client printed "undefined": it showed renderOwnLine()\'s answer for a line that is not chat.', 'nothing printed for a command or a blank line (renderOwnLine() gives undefined)', SECTION.own);
+    }
+    if (lines.filter((l) => l === '[CLIENT] Disconnecting...').length > 1) {
+      throw this.fail('Your client printed "[CLIENT] Disconnecting..." twice: it left twice (closing readline emits \'close\', whose handler quits again).', 'one /quit, one "Disconnecting...": once quitting, quitting again does nothing', SECTION.ends);
+    }
+  }
+
+  /** The session ended without the user leaving: nothing may say it was the user's doing. */
+  expectNoQuit(see: string): void {
+    if (this.stdout.includes('[CLIENT] Disconnecting...')) {
+      throw this.fail('Nobody typed /quit or pressed Ctrl+D, yet your client printed "[CLIENT] Disconnecting...": when the session ended, closing readline emitted \'close\', and its handler quit.', 'after the connection has closed, the end of the input changes nothing (the session is already finished)', see);
+    }
   }
 
   fail(problem: string, expected: string, see: string): LessonFailure {
@@ -430,7 +469,7 @@ class FakePeer {
   }
 
   /** Waits for the next line from the client. */
-  nextLine(what: string, cli: CliProcess, see: string): Promise<string> {
+  nextLine(what: string, cli: Watched, see: string): Promise<string> {
     return waitUntil(
       () => {
         const next = this.lines.shift();
@@ -442,6 +481,23 @@ class FakePeer {
         return () => this.changes.off('change', wake);
       },
       () => cli.fail(`The server waited ${STEP_MS} ms for ${what} from your client; it never came.`, `${what}, as one line ending in '\\n'`, see),
+      STEP_MS,
+    );
+  }
+
+  /** Waits for the client's FIN, with no line before it. */
+  finWithoutLine(what: string, cli: Watched, see: string): Promise<true> {
+    return waitUntil(
+      () => {
+        const sent = this.lines[0];
+        if (sent !== undefined) throw cli.fail(`${what}, your client sent ${JSON.stringify(sent)}: the server takes the first line for the username.`, 'no line at all: with no name yet there is nobody to say /quit for; socket.end() hangs up', see);
+        return this.ended || undefined;
+      },
+      (wake) => {
+        this.changes.on('change', wake);
+        return () => this.changes.off('change', wake);
+      },
+      () => cli.fail(`${what}, the server waited ${STEP_MS} ms for your client to close its side (FIN); it never did.`, 'socket.end(): hang up at once', see),
       STEP_MS,
     );
   }
@@ -460,7 +516,7 @@ class FakePeer {
 }
 
 /** A TCP server written here; `accepted()` hands over the client's connection. */
-async function startFakeServer(onFinished: OnFinished): Promise<{ port: number; transcript: Transcript; accepted(cli: CliProcess): Promise<FakePeer> }> {
+async function startFakeServer(onFinished: OnFinished): Promise<{ port: number; transcript: Transcript; accepted(cli: Watched): Promise<FakePeer> }> {
   const transcript = new Transcript();
   const peers: FakePeer[] = [];
   const arrivals = new EventEmitter();
@@ -552,6 +608,62 @@ describe.concurrent('lesson 10: runCli(), run as `npm run cli -- --mine`', { tim
     await cli.waitFor(literal('[CLIENT] Disconnected.'), '"[CLIENT] Disconnected." once the server has closed the connection', SECTION.ends);
     const code = await cli.waitExit('the server closed the connection after /quit', SECTION.exit);
     if (code !== 0) throw cli.fail(`After /quit and the server's goodbye, your client exited with code ${code}.`, 'exit code 0: the user asked to leave, and did', SECTION.exit);
+    if (/ You: alice$/m.test(cli.stdout)) throw cli.fail('Your client showed the username it sent as a chat line of yours ("You: alice").', 'nothing printed for the first line typed: it is the username, not chat', SECTION.own);
+    cli.expectLines([`[CLIENT] Connected to 127.0.0.1:${port}.`, TEXTS.hello, '*** carol has joined the chat! ***', '[SYSTEM]: Users online (2): alice, bob', '[CLIENT] Disconnecting...', '[CLIENT] Disconnected.'], SECTION.printing);
+  });
+
+  test('a name the server refuses: its error\'s text, then "[CLIENT] Disconnected.", exit code 1', async ({ onTestFinished }) => {
+    const { port, ctx, login } = await startReference(onTestFinished, SECTION.ends);
+    await login('bob');
+    const cli = new CliProcess(port, onTestFinished, ctx.transcript);
+    await cli.waitFor(QUESTION, 'the question for a username (the hello\'s text: "... Enter your username:")', SECTION.readline, BOOT_MS);
+    cli.type('BOB');
+    await cli.waitFor(literal("[SYSTEM]: Username 'BOB' is already taken."), 'the refusal\'s text: "[SYSTEM]: Username \'BOB\' is already taken." (bob is online; names are unique in any case)', SECTION.render);
+    await cli.waitFor(literal('[CLIENT] Disconnected.'), '"[CLIENT] Disconnected.": the server refused the name and closed on purpose (NAME_TAKEN is one of the CLOSING_ERRORS), so this is no lost connection', SECTION.ends);
+    const code = await cli.waitExit('the server refused the name and closed', SECTION.exit);
+    if (code !== 1) throw cli.fail(`After the server refused the name, your client exited with code ${code}.`, 'exit code 1: the session failed, and a script must be able to tell', SECTION.exit);
+  });
+
+  test('Ctrl+D at the username question hangs up (FIN) without sending a line; "[CLIENT] Disconnected.", exit code 0', async ({ onTestFinished }) => {
+    const fake = await startFakeServer(onTestFinished);
+    const cli = new CliProcess(fake.port, onTestFinished, fake.transcript);
+    const peer = await fake.accepted(cli);
+    await peer.send(line({ type: 'hello', proto: 1, text: TEXTS.hello }));
+    await cli.waitFor(QUESTION, 'the question for a username (the hello\'s text: "... Enter your username:")', SECTION.readline);
+    cli.endInput();
+    await cli.waitFor(literal('[CLIENT] Disconnecting...'), '"[CLIENT] Disconnecting..." when the input ends (Ctrl+D: readline emits \'close\')', SECTION.ends);
+    await peer.finWithoutLine('When the input ended before any name', cli, SECTION.ends);
+    peer.end();
+    await cli.waitFor(literal('[CLIENT] Disconnected.'), '"[CLIENT] Disconnected." once the server has closed too', SECTION.ends);
+    const code = await cli.waitExit('the user hung up before giving a name', SECTION.exit);
+    if (code !== 0) throw cli.fail(`After Ctrl+D at the question, your client exited with code ${code}.`, 'exit code 0: the user chose to leave', SECTION.exit);
+  });
+
+  test('"/quit" inside a chat line is chat; " /QUIT now" leaves; a server that never closes after it is hung up on: "[CLIENT] Disconnected.", exit code 0', async ({ onTestFinished }) => {
+    const { cli, peer } = await fakeSession(onTestFinished);
+    await peer.send(line({ type: 'welcome', user: 'alice', users: ['alice'], text: TEXTS.welcome('alice') }));
+    await cli.waitFor(literal('[SYSTEM]: Welcome, alice!'), 'the welcome', SECTION.render);
+    cli.type('type /quit to leave');
+    const chat = await peer.nextLine('the chat line "type /quit to leave"', cli, SECTION.ends);
+    if (chat !== 'type /quit to leave') throw cli.fail(`For the chat line "type /quit to leave", your client sent ${JSON.stringify(chat)}.`, '"type /quit to leave": only a line that starts with /quit is the command', SECTION.ends);
+    await cli.waitFor(timed('You: type /quit to leave'), 'your own line: "[HH:MM:SS] You: type /quit to leave": it is chat, since only a line that starts with /quit is the command', SECTION.own);
+    cli.type(' /QUIT now');
+    await cli.waitFor(literal('[CLIENT] Disconnecting...'), '"[CLIENT] Disconnecting..." after " /QUIT now": a command is the line\'s first word, in any case, once the line is trimmed, and words may follow it', SECTION.ends);
+    const quit = await peer.nextLine('the /quit command', cli, SECTION.ends);
+    if (quit.trim().toLowerCase() !== '/quit now') throw cli.fail(`For " /QUIT now", your client sent ${JSON.stringify(quit)}.`, 'the line as typed, "/QUIT now" (spaces around it do not matter)', SECTION.ends);
+    // This server never answers and never closes: the client must hang up by itself.
+    await cli.waitFor(literal('[CLIENT] Disconnected.'), '"[CLIENT] Disconnected." after the grace period: a server that never closes after /quit is hung up on (setTimeout(() => socket.destroy(), 2000).unref())', SECTION.ends, STEP_MS + 2000);
+    const code = await cli.waitExit('the client hung up after /quit', SECTION.exit);
+    if (code !== 0) throw cli.fail(`After /quit and hanging up, your client exited with code ${code}.`, 'exit code 0: the user asked to leave, and did', SECTION.exit);
+  });
+
+  test('a line longer than 4096 bytes: a [CLIENT] line that says so, then "Connection to the server was lost.", exit code 1, no crash', async ({ onTestFinished }) => {
+    const { cli, peer } = await fakeSession(onTestFinished);
+    await peer.send('x'.repeat(5000));
+    await cli.waitFor(/\[CLIENT\] .*4096/, 'a [CLIENT] line that says why it hangs up (the decoder\'s error names the limit: 4096 bytes)', SECTION.framing);
+    await cli.waitFor(literal('[CLIENT] Connection to the server was lost.'), '"[CLIENT] Connection to the server was lost." once it has hung up', SECTION.ends);
+    const code = await cli.waitExit('it hung up on a line too long', SECTION.exit);
+    if (code !== 1) throw cli.fail(`After hanging up on a line too long, your client exited with code ${code}.`, 'exit code 1', SECTION.exit);
   });
 
   test('the server shuts down: its shutdown text, then "[CLIENT] Disconnected.", exit code 0', async ({ onTestFinished }) => {
@@ -624,10 +736,14 @@ describe.concurrent('lesson 10: runCli(), run as `npm run cli -- --mine`', { tim
         'renderEvent() removes every control character from each string the server sent, names included', SECTION.sanitize);
     }
 
+    // An error that does not close the connection is no goodbye either.
+    await peer.send(line({ type: 'error', code: 'NO_SUCH_USER', text: "User 'zed' not found or offline." }));
+    await cli.waitFor(literal("[SYSTEM]: User 'zed' not found or offline."), 'the error\'s text', SECTION.render);
     peer.end();
-    await cli.waitFor(literal('[CLIENT] Connection to the server was lost.'), '"[CLIENT] Connection to the server was lost." (the server closed without a bye or a shutdown)', SECTION.ends);
+    await cli.waitFor(literal('[CLIENT] Connection to the server was lost.'), '"[CLIENT] Connection to the server was lost." (the server closed without a bye or a shutdown; its last error, NO_SUCH_USER, does not close a connection)', SECTION.ends);
     const code = await cli.waitExit('the connection was lost', SECTION.exit);
     if (code !== 1) throw cli.fail(`After losing the connection, your client exited with code ${code}.`, 'exit code 1: the session failed; a script calling your client must be able to tell', SECTION.exit);
+    cli.expectNoQuit(SECTION.ends);
   });
 
   test('the server resets the connection mid-chat (ECONNRESET): "Connection to the server was lost.", exit code 1, no crash', async ({ onTestFinished }) => {
@@ -638,5 +754,201 @@ describe.concurrent('lesson 10: runCli(), run as `npm run cli -- --mine`', { tim
     await cli.waitFor(literal('[CLIENT] Connection to the server was lost.'), '"[CLIENT] Connection to the server was lost." after the reset', SECTION.ends);
     const code = await cli.waitExit('the connection was reset', SECTION.exit);
     if (code !== 1) throw cli.fail(`After the reset, your client exited with code ${code}.`, 'exit code 1', SECTION.exit);
+    cli.expectNoQuit(SECTION.ends);
   });
 });
+
+// ── The client on a terminal, run in this process ─────────────────────────────
+
+/**
+ * A terminal, as readline sees one (isTTY, columns), that keeps what its screen shows: it plays
+ * the text and the cursor moves it is sent (carriage return, newline, ESC [ ... G, A, B, C, D,
+ * K, J), so a test reads rows, as a user would, instead of escape codes.
+ */
+class FakeTerminal extends Writable {
+  readonly isTTY = true;
+  readonly columns = 120;
+  readonly rows = 40;
+  readonly changes = new EventEmitter();
+  private screen: string[] = [''];
+  private row = 0;
+  private col = 0;
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.play(chunk.toString('utf8'));
+    this.changes.emit('change');
+    done();
+  }
+
+  /** Every row, trailing blanks trimmed. */
+  lines(): string[] {
+    return this.screen.map((r) => r.trimEnd());
+  }
+
+  /** The row the cursor is on: where the user types. */
+  cursorRow(): string {
+    return (this.screen[this.row] ?? '').trimEnd();
+  }
+
+  /** The row above the cursor's. */
+  rowAbove(): string {
+    return (this.screen[this.row - 1] ?? '').trimEnd();
+  }
+
+  private play(text: string): void {
+    for (let i = 0; i < text.length; i++) {
+      const csi = /^\x1b\[(\d*)([A-Za-z])/.exec(text.slice(i, i + 12));
+      if (csi) {
+        this.move(csi[2]!, csi[1] === '' ? undefined : Number(csi[1]));
+        i += csi[0].length - 1;
+      } else if (text[i] === '\r') this.col = 0;
+      else if (text[i] === '\n') this.goTo(this.row + 1, 0);
+      else {
+        const current = this.screen[this.row]!.padEnd(this.col);
+        this.screen[this.row] = current.slice(0, this.col) + text[i] + current.slice(this.col + 1);
+        this.col++;
+      }
+    }
+  }
+
+  private move(command: string, n: number | undefined): void {
+    const line = this.screen[this.row]!;
+    switch (command) {
+      case 'G': return void (this.col = (n ?? 1) - 1);
+      case 'A': return this.goTo(Math.max(0, this.row - (n ?? 1)), this.col);
+      case 'B': return this.goTo(this.row + (n ?? 1), this.col);
+      case 'C': return void (this.col += n ?? 1);
+      case 'D': return void (this.col = Math.max(0, this.col - (n ?? 1)));
+      case 'K': // 0: to the end of the row, 1: to its start, 2: all of it
+        this.screen[this.row] = n === 2 ? '' : n === 1 ? ' '.repeat(this.col) + line.slice(this.col) : line.slice(0, this.col);
+        return;
+      case 'J': // from the cursor to the end of the screen
+        this.screen[this.row] = line.slice(0, this.col);
+        this.screen.length = this.row + 1;
+        return;
+    }
+  }
+
+  private goTo(row: number, col: number): void {
+    while (this.screen.length <= row) this.screen.push('');
+    this.row = row;
+    this.col = col;
+  }
+}
+
+/** The student's runCli() in this process, its output a FakeTerminal: readline works in terminal mode. */
+class TerminalCli implements Watched {
+  readonly terminal = new FakeTerminal();
+  private readonly keyboard = new PassThrough();
+  private readonly typed: string[] = [];
+  exit: { code: number } | undefined;
+  private threw: Error | undefined;
+
+  constructor(
+    readonly port: number,
+    private readonly transcript: Transcript,
+    onFinished: OnFinished,
+  ) {
+    new Promise<number>((resolve) => resolve(runCli({ host: '127.0.0.1', port, input: this.keyboard, output: this.terminal })))
+      .then(
+        (code) => void (this.exit = { code }),
+        (err: Error) => {
+          this.threw = err;
+          this.exit = { code: NaN };
+        },
+      )
+      .finally(() => this.terminal.changes.emit('change'));
+    onFinished(() => void this.keyboard.end());
+  }
+
+  /** Presses keys: `keys` as the terminal sends them, `shown` as the failure tells them. */
+  press(keys: string, shown: string): void {
+    this.typed.push(shown);
+    this.keyboard.write(keys);
+  }
+
+  onChange(wake: () => void): () => void {
+    this.terminal.changes.on('change', wake);
+    return () => this.terminal.changes.off('change', wake);
+  }
+
+  /** Waits until the screen shows what `check` looks for. */
+  until(check: () => boolean, what: string, expected: string, see: string): Promise<true> {
+    return waitUntil(
+      () => check() || undefined,
+      (wake) => this.onChange(wake),
+      () => this.fail(`Within ${STEP_MS} ms, your client's screen did not show ${what}.`, expected, see),
+      STEP_MS,
+    );
+  }
+
+  fail(problem: string, expected: string, see: string): LessonFailure {
+    const rows = this.terminal.lines();
+    const screen = [
+      `Your client's runCli(), on a terminal (readline in terminal mode, keyboard.terminal true):`,
+      `  keys pressed: ${this.typed.length === 0 ? '(none)' : this.typed.join('  ')}`,
+      '  the screen (> marks the row of the cursor):',
+      ...rows.map((r, i) => `  ${r === this.terminal.cursorRow() && i === rows.lastIndexOf(r) ? '>' : ' '} | ${escapeText(r)}`),
+      this.threw ? `  runCli() threw: ${this.threw.message}` : this.exit ? `  runCli() resolved with ${this.exit.code}` : '  runCli() is still running',
+    ].join('\n');
+    // A stub that throws is the lesson's TODO (or lesson 4's decoder, which the client reads with).
+    const todo = this.threw?.message.includes('TODO (lesson 4)') ? SECTION.framing : this.threw?.message.includes('TODO (lesson 10)') ? SECTION.turn : undefined;
+    return failure({ problem: `${problem}\n\n${screen}`, expected, see: todo ?? see, transcript: this.transcript });
+  }
+}
+
+describe('lesson 10: runCli() on a terminal', { timeout: DEADLINES.longTest }, () => {
+  test('the question is a prompt; a message that arrives while you type prints above your half-typed line; your own line replaces its echo', async ({ onTestFinished }) => {
+    const fake = await startFakeServer(onTestFinished);
+    const cli = new TerminalCli(fake.port, fake.transcript, onTestFinished);
+    const peer = await fake.accepted(cli);
+    await peer.send(line({ type: 'hello', proto: 1, text: TEXTS.hello }));
+    await cli.until(() => cli.terminal.lines().some((r) => r.startsWith(TEXTS.hello)), 'the question for a username', `the hello's text as the prompt: "${TEXTS.hello} "`, SECTION.readline);
+    cli.press('alice\r', 'alice⏎');
+    await peer.nextLine('the username', cli, SECTION.readline);
+    const asked = new RegExp(`^${literal(TEXTS.hello).source} alice$`);
+    await cli.until(() => cli.terminal.lines().some((r) => asked.test(r)), 'the name typed on the question\'s row', `"${TEXTS.hello} alice": on a terminal the question is readline's prompt (keyboard.setPrompt(question + ' '), keyboard.prompt()), so the name is typed on its row`, SECTION.readline);
+
+    await peer.send(line({ type: 'welcome', user: 'alice', users: ['alice', 'bob'], text: TEXTS.welcome('alice') }));
+    await cli.until(() => cli.terminal.cursorRow() === '>', 'the prompt "> " under the welcome', 'the prompt "> " on the last row: after the name, keyboard.setPrompt(\'> \'), and show() draws it again after each line (keyboard.prompt(true))', SECTION.printing);
+    // Longer than bob's message will be: a row not cleared first would show its end.
+    const half = 'see you at the usual place, at fi';
+    cli.press(half, half);
+    await cli.until(() => cli.terminal.cursorRow() === `> ${half}`, 'what was typed', `"> ${half}" on the last row`, SECTION.readline);
+
+    await peer.send(line({ type: 'chat', from: 'bob', text: 'lunch?' }));
+    const lunch = timedRow('bob: lunch?');
+    await cli.until(
+      () => lunch.test(cli.terminal.rowAbove()) && cli.terminal.cursorRow() === `> ${half}`,
+      'bob\'s message above the half-typed line',
+      `"[HH:MM:SS] bob: lunch?" on a row of its own, and under it "> ${half}" drawn again: go to the start of the row (readline.cursorTo), clear it (readline.clearLine), write the message, then keyboard.prompt(true)`,
+      SECTION.printing,
+    );
+    // One key per write, as a person types them: readline puts a chunk of several at the end of the line.
+    cli.press('v', 'v');
+    cli.press('e\r', 'e⏎');
+    const sent = await peer.nextLine('the line typed', cli, SECTION.printing);
+    if (sent !== `${half}ve`) throw cli.fail(`After bob's message, typing "ve" and Enter sent ${JSON.stringify(sent)}.`, `"${half}ve": keyboard.prompt(true) keeps the cursor where it was; prompt() without true moves it to the start of the line`, SECTION.printing);
+    const own = timedRow(`You: ${half}ve`);
+    await cli.until(
+      () => cli.terminal.lines().some((r) => own.test(r)) && !cli.terminal.lines().includes(`> ${half}ve`) && lunch.test(cli.terminal.lines()[cli.terminal.lines().findIndex((r) => own.test(r)) - 1] ?? ''),
+      'your own line in place of its echo',
+      `"[HH:MM:SS] You: ${half}ve" right under bob's message, where readline echoed "> ${half}ve": readline.moveCursor(output, 0, -1), then show() it`,
+      SECTION.own,
+    );
+
+    cli.press('/quit\r', '/quit⏎');
+    await peer.nextLine('/quit', cli, SECTION.ends);
+    await peer.send(line({ type: 'bye', text: TEXTS.bye }));
+    peer.end();
+    await cli.until(() => cli.exit !== undefined, 'the end of the session', 'runCli() resolves once the server has said bye and closed', SECTION.exit);
+    const rows = cli.terminal.lines().filter((r) => r !== '');
+    if (rows.at(-1) !== '[CLIENT] Disconnected.') throw cli.fail(`After /quit, the bye and the close, the last row of the screen is ${JSON.stringify(rows.at(-1))}.`, '"[CLIENT] Disconnected." last, with no prompt drawn after it: /quit closes readline (keyboard.close()), and once the input is closed, show() only writes', SECTION.printing);
+    if (cli.exit?.code !== 0) throw cli.fail(`After /quit and the server's bye, runCli() resolved with ${cli.exit?.code}.`, '0', SECTION.exit);
+  });
+});
+
+/** A whole row that is `text` after its time. */
+function timedRow(text: string): RegExp {
+  return new RegExp(`^${timed(text).source}$`);
+}

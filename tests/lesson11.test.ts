@@ -583,6 +583,7 @@ describe('lesson 11: useChat(), the state of the chat', () => {
     await untilConnected(probe, 'connected again', SECTION.reconnect);
 
     // Now the server is gone for good: every try fails, and the waits grow.
+    const before = probe.statuses.length;
     await chat.server.shutdown();
     const waits = await probe.until(
       'four attempts at reconnecting',
@@ -593,6 +594,13 @@ describe('lesson 11: useChat(), the state of the chat', () => {
       'status reconnecting again after each failed try, with attempt counting up and retryInMs growing',
       SECTION.reconnect,
     );
+    const first = probe.statuses.slice(before).find((s) => s.state === 'reconnecting');
+    if (first?.state === 'reconnecting' && (first.attempt !== 1 || first.retryInMs !== 10)) {
+      throw probe.fail(`After a welcome and then the shutdown, your hook's first status was ${showStatus(first)}.`, 'attempt 1, retryInMs 10: a welcome resets attempt to 0, so each new loss starts the waits again from retryMs', SECTION.reconnect);
+    }
+    if (first?.state === 'reconnecting' && (typeof first.reason !== 'string' || first.reason.trim() === '')) {
+      throw probe.fail(`The server shut down; your hook's status is ${showStatus(first)}, with no reason.`, 'a reason the screen can show (the status carries the reason and the wait), e.g. "The server shut down."', SECTION.reconnect);
+    }
     const grows = waits.every((w, i) => i === 0 || w >= waits[i - 1]!) && waits[2]! >= 2 * waits[0]! && waits.every((w) => w <= 40);
     if (!grows) {
       throw probe.fail(`While the server was down, your hook waited ${waits.join(', ')} ms between tries (retryMs 10, maxRetryMs 40).`, 'waits that double from retryMs and stop growing at maxRetryMs: 10, 20, 40, 40', SECTION.reconnect);

@@ -61,4 +61,34 @@ export const mistakes: Mistake[] = [
     change: [{ from: 'return `[SYSTEM]: ${sanitizeLines(event.text)}`;', to: 'return `[SYSTEM]: ${sanitize(event.text)}`;' }],
     says: 'Available commands:\\n      /help',
   },
+  {
+    name: 'prints a message over the half-typed line, without clearing it first',
+    file: 'client/cli.ts',
+    change: [{ from: '        readline.cursorTo(output, 0);\n        readline.clearLine(output, 0);\n', to: '' }],
+    says: 'go to the start of the row (readline.cursorTo)',
+  },
+  {
+    name: 'redraws the prompt with prompt(), which puts the cursor back at the start of the line',
+    file: 'client/cli.ts',
+    change: [{ from: 'if (keyboard.terminal && inputOpen) keyboard.prompt(true);', to: 'if (keyboard.terminal && inputOpen) keyboard.prompt();' }],
+    says: 'keyboard.prompt(true) keeps the cursor where it was',
+  },
+  {
+    name: 'takes a refused name for a lost connection',
+    file: 'client/cli.ts',
+    change: [{ from: '          if (CLOSING_ERRORS.has(event.code)) farewell = 1;\n', to: '' }],
+    says: 'NAME_TAKEN is one of the CLOSING_ERRORS',
+  },
+  {
+    name: 'quits on /quit anywhere in a line',
+    file: 'client/cli.ts',
+    change: [{ from: "if (/^\\/quit(\\s|$)/i.test(line.trim())) return quit(line);", to: "if (line.includes('/quit')) return quit(line);" }],
+    says: 'only a line that starts with /quit is the command',
+  },
+  {
+    name: 'waits for ever for a server that does not close after /quit',
+    file: 'client/cli.ts',
+    change: [{ from: '      setTimeout(() => socket.destroy(), QUIT_GRACE_MS).unref();\n', to: '' }],
+    says: 'a server that never closes after /quit is hung up on',
+  },
 ];

@@ -85,4 +85,10 @@ export const mistakes: Mistake[] = [
     change: [{ from: "status.state === 'connected' && room >= textWidth(hint) + 2 && ", to: "status.state === 'connected' && " }],
     says: 'cut to fit',
   },
+  {
+    name: 'never resets the attempt count after a welcome, so each later loss starts with a long wait',
+    file: 'client/tui/use-chat.ts',
+    change: [{ from: '          attempt = 0;\n', to: '' }],
+    says: 'a welcome resets attempt to 0',
+  },
 ];
