@@ -24,6 +24,7 @@ runMain('SERVER', async () => {
   console.log(`  Chat server (${whose})`);
   console.log(`  Listening on ${server.host}:${server.port}`);
   console.log(`  Maximum connections: ${options.maxClients}`);
+  console.log(`  Extensions: ${options.features.length > 0 ? options.features.join(', ') : 'none (version 1 only)'}`);
   if (server.host === '0.0.0.0') {
     // A classroom: say which addresses the students can type.
     const addresses = Object.values(os.networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal);

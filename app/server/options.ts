@@ -2,6 +2,7 @@
 // A mistake in a flag is the user's, so it becomes one clear line, never a stack trace.
 
 import { parseFlags, UsageError } from '../cli.js';
+import { FEATURES, type Feature } from '../protocol.js';
 import { ALL_PIECES, piecesOfLessons, type PieceName } from './pieces.js';
 import { DEFAULT_OPTIONS, type ServerOptions } from './types.js';
 
@@ -13,6 +14,9 @@ export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --max-queued-bytes N          bytes queued for one client before it is dropped (default 1048576)
   --rate-limit BURST/PER_SEC    lines a client may send (default 20/10)
   --no-rate-limit               no rate limit (for benchmarks)
+  --features LIST|none          the extensions to run, e.g. rooms or rooms,status
+                                (default: all of them, ${FEATURES.join(',')}; none: version 1)
+  --presence-limit N            rooms: no join/leave in a room larger than this (default 500)
   --mine [LESSONS]              run your own pieces from starter/: all of them, or only
                                 those of the lessons listed, e.g. --mine 2 or --mine 2,3
   --help                        show this help`;
@@ -45,6 +49,8 @@ export function parseServerFlags(argv: string[]): ServerFlags {
       'max-queued-bytes': { type: 'string' },
       'rate-limit': { type: 'string' },
       'no-rate-limit': { type: 'boolean' },
+      features: { type: 'string' },
+      'presence-limit': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -67,9 +73,22 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     maxQueuedBytes: integer('--max-queued-bytes', values['max-queued-bytes'], DEFAULT_OPTIONS.maxQueuedBytes, 1),
     maxLineBytes: DEFAULT_OPTIONS.maxLineBytes,
     rateLimit,
+    features: values.features === undefined ? DEFAULT_OPTIONS.features : parseFeatures(values.features),
+    presenceLimit: integer('--presence-limit', values['presence-limit'], DEFAULT_OPTIONS.presenceLimit, 1),
     help: values.help ?? false,
     mine,
   };
+}
+
+/** 'rooms,status' → ['rooms', 'status']; 'none' → []. */
+function parseFeatures(text: string): Feature[] {
+  if (text.trim() === 'none') return [];
+  const asked = text.split(',').map((f) => f.trim());
+  const unknown = asked.filter((f) => !(FEATURES as readonly string[]).includes(f));
+  if (unknown.length > 0 || asked.length === 0) {
+    throw new UsageError(`--features wants a comma-separated list of ${FEATURES.join(', ')}, or none; got '${text}'.`);
+  }
+  return FEATURES.filter((f) => asked.includes(f)); // in a fixed order, each once
 }
 
 function integer(flag: string, text: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {

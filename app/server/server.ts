@@ -3,8 +3,9 @@
 // live: accepted → admitted (hello) → lines → handshake → commands and chat → gone (leave).
 
 import type { Socket } from 'node:net';
-import { encodeEvent, LineTooLongError, TEXTS } from '../protocol.js';
+import { LineTooLongError } from '../protocol.js';
 import { Connection } from './connection.js';
+import { Extensions } from './extensions.js';
 import { Flusher } from './flusher.js';
 import { reservedNames } from './name-store.js';
 import { DEFAULT_OPTIONS, type NameStore, type ServerContext, type ServerOptions, type ServerPieces } from './types.js';
@@ -42,6 +43,8 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       return connections.size;
     },
   };
+  // Rooms and away/busy (lessons 12, 13), when they run: see extensions.ts.
+  const extensions = new Extensions(ctx, pieces);
   let shuttingDown = false;
 
   function onConnection(socket: Socket): void {
@@ -70,9 +73,10 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     if (shuttingDown) return client.close();
     connections.add(client);
     socket.on('close', () => connections.delete(client));
+    const clientCtx = extensions.contextFor(client); // the registry as this client's room sees it
 
     // Lesson 5: `hello` and the handshake timeout, or SERVER_FULL if we hold too many already.
-    pieces.admit(client, ctx);
+    pieces.admit(client, clientCtx);
     if (client.closed) return;
 
     const decoder = new pieces.LineDecoder(options.maxLineBytes);
@@ -85,11 +89,11 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       try {
         for (let line = queue.shift(); line !== undefined && !client.closed; line = queue.shift()) {
           if (client.name === '') {
-            await pieces.handshake(client, line, ctx);
+            await pieces.handshake(client, line, clientCtx);
           } else if (limiter && !limiter.take()) {
             client.sendEvent({ type: 'error', code: 'RATE_LIMITED', text: 'Slow down: that line was dropped.' });
-          } else {
-            pieces.handleLine(client, line, ctx);
+          } else if (!extensions.command(client, line, clientCtx)) {
+            extensions.answer(client, line, clientCtx, () => pieces.handleLine(client, line, clientCtx));
           }
         }
       } catch (err) {
@@ -136,7 +140,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     try {
       if (client.name !== '' && ctx.registry.find(client.name) === client) {
         ctx.registry.remove(client);
-        if (!shuttingDown) ctx.registry.broadcast(encodeEvent({ type: 'leave', user: client.name, reason: client.leaveReason }));
+        extensions.depart(client, !shuttingDown); // its room (or everyone) hears `leave`
       }
     } catch (err) {
       log(`A server piece threw while connection ${client.id} was leaving: ${(err as Error).stack ?? err}`);
