@@ -158,14 +158,15 @@ describe('lesson 13: away and busy', () => {
     const chat = await statusChat(SECTION.field);
     const [alice, bob] = await together(chat, ['alice', 'bob']);
     await after(alice!, '/away gone fishing', [bob!]);
+    await after(bob!, '/busy', [alice!]);
     alice!.send('/quit');
     await alice!.waitClosed('after /quit');
     const again = await chat.login('ALICE');
     const welcome = again.events.find((e) => e.type === 'welcome')!;
-    if (!matches(welcome, { statuses: {} })) {
+    if (!matches(welcome, { statuses: { bob: { status: 'busy' } } })) {
       throw fail(chat, {
-        problem: `alice went away, then quit; someone logged in as ALICE and got ${show([welcome])}.`,
-        expected: 'statuses: {}: a new login starts online. Keep statuses by connection (a WeakMap<Client, ...>), not by name',
+        problem: `alice went away, bob got busy, alice quit; someone logged in as ALICE and got ${show([welcome])}.`,
+        expected: 'statuses: {"bob":{"status":"busy"}}, and nothing for ALICE: a new login starts online. Keep statuses by connection (a WeakMap<Client, ...>), not by name',
         see: SECTION.field,
       });
     }
