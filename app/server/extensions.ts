@@ -42,39 +42,8 @@ export class Extensions {
 
   /** The context one client's pieces see: its registry is the client's room. */
   contextFor(client: Connection): ServerContext {
-    client.extend = (event) => this.extend(client, event);
-    const rooms = this.rooms;
-    if (!rooms) return this.ctx;
-    const registry = this.ctx.registry;
-    const view: RegistryLike<Client> = {
-      add(member) {
-        registry.add(member);
-        rooms.enter(member);
-      },
-      remove: (member) => registry.remove(member), // departures go through depart() below
-      find: (name) => registry.find(name),
-      names: () => rooms.listing(rooms.roomOf(client)).users,
-      get size() {
-        return registry.size;
-      },
-      broadcast(line, except) {
-        const room = rooms.roomOf(client);
-        const { ts: _, ...event } = JSON.parse(line) as Event & { ts?: number }; // tell() stamps it again
-        if (event.type === 'join' || event.type === 'chat') event.room = room;
-        rooms.tell(room, event, except);
-      },
-    };
-    const base = this.ctx;
-    return {
-      options: base.options,
-      registry: view,
-      names: base.names,
-      loginLock: base.loginLock,
-      pieces: base.pieces,
-      get connectionCount() {
-        return base.connectionCount;
-      },
-    };
+    client.extensions = this;
+    return this.rooms ? new RoomContext(this.ctx, new RoomView(this.ctx.registry, this.rooms, client)) : this.ctx;
   }
 
   /** Runs an extension command and returns true, or false for a line that is not one. */
@@ -123,7 +92,7 @@ export class Extensions {
   }
 
   /** What an event sent to `client` gains from the extensions that run. */
-  private extend(client: Client, event: Event): Event {
+  extend(client: Client, event: Event): Event {
     switch (event.type) {
       case 'hello':
         return { ...event, features: this.features };
@@ -147,5 +116,66 @@ export class Extensions {
 
   private statusesField(users: readonly string[]): { statuses?: ReturnType<StatusesLike['statusesOf']> } {
     return this.statuses ? { statuses: this.statuses.statusesOf(users, this.ctx) } : {};
+  }
+}
+
+/** The registry as one client's pieces see it: its room. Small, since every connection has one. */
+class RoomView implements RegistryLike<Client> {
+  constructor(
+    private readonly registry: RegistryLike<Client>,
+    private readonly rooms: RoomsLike,
+    private readonly client: Client,
+  ) {}
+
+  add(member: Client): void {
+    this.registry.add(member);
+    this.rooms.enter(member);
+  }
+
+  remove(member: Client): void {
+    this.registry.remove(member); // the room is left in Extensions.depart()
+  }
+
+  /** Everyone, in any room: a whisper crosses rooms. */
+  find(name: string): Client | undefined {
+    return this.registry.find(name);
+  }
+
+  names(): string[] {
+    return this.rooms.listing(this.rooms.roomOf(this.client)).users;
+  }
+
+  get size(): number {
+    return this.registry.size;
+  }
+
+  broadcast(line: string, except?: Client): void {
+    const room = this.rooms.roomOf(this.client);
+    const { ts: _, ...event } = JSON.parse(line) as Event & { ts?: number }; // tell() stamps it again
+    if (event.type === 'join' || event.type === 'chat') event.room = room;
+    this.rooms.tell(room, event, except);
+  }
+}
+
+/** The server's context with the registry swapped for a room's view. */
+class RoomContext implements ServerContext {
+  constructor(
+    private readonly base: ServerContext,
+    readonly registry: RegistryLike<Client>,
+  ) {}
+  get options() {
+    return this.base.options;
+  }
+  get names() {
+    return this.base.names;
+  }
+  get loginLock() {
+    return this.base.loginLock;
+  }
+  get pieces() {
+    return this.base.pieces;
+  }
+  get connectionCount() {
+    return this.base.connectionCount;
   }
 }
