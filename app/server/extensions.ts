@@ -62,11 +62,11 @@ export class Extensions {
     const statuses = this.statuses;
     if (!statuses) return handleLine();
     const whisperedTo: string[] = [];
+    // Only the replies to this one line pass here (chat never comes back to its sender),
+    // so reading each costs little.
     client.onReply = (reply) => {
-      if (reply.startsWith('{"type":"whisper"')) {
-        const event = JSON.parse(reply) as Event;
-        if (event.type === 'whisper' && event.from === client.name) whisperedTo.push(event.to);
-      }
+      const event = JSON.parse(reply) as Event;
+      if (event.type === 'whisper' && event.from === client.name) whisperedTo.push(event.to);
     };
     try {
       handleLine();
