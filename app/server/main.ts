@@ -25,6 +25,7 @@ runMain('SERVER', async () => {
   console.log(`  Listening on ${server.host}:${server.port}`);
   console.log(`  Maximum connections: ${options.maxClients}`);
   console.log(`  Extensions: ${options.features.length > 0 ? options.features.join(', ') : 'none (version 1 only)'}`);
+  if (options.features.length === 0 && options.mine.length > 0) console.log('  (after lessons 12 and 13: --features rooms,status)');
   if (server.host === '0.0.0.0') {
     // A classroom: say which addresses the students can type.
     const addresses = Object.values(os.networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal);

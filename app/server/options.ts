@@ -15,7 +15,8 @@ export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --rate-limit BURST/PER_SEC    lines a client may send (default 20/10)
   --no-rate-limit               no rate limit (for benchmarks)
   --features LIST|none          the extensions to run, e.g. rooms or rooms,status
-                                (default: all of them, ${FEATURES.join(',')}; none: version 1)
+                                (default: all of them, ${FEATURES.join(',')}, but none
+                                with --mine and no list; none: version 1)
   --presence-limit N            rooms: no join/leave in a room larger than this (default 500)
   --mine [LESSONS]              run your own pieces from starter/: all of them, or only
                                 those of the lessons listed, e.g. --mine 2 or --mine 2,3
@@ -73,7 +74,9 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     maxQueuedBytes: integer('--max-queued-bytes', values['max-queued-bytes'], DEFAULT_OPTIONS.maxQueuedBytes, 1),
     maxLineBytes: DEFAULT_OPTIONS.maxLineBytes,
     rateLimit,
-    features: values.features === undefined ? DEFAULT_OPTIONS.features : parseFeatures(values.features),
+    // Your whole server (--mine, no list) starts as version 1: the extensions' pieces are
+    // lessons 12 and 13, still TODO for most of the course. --features turns them on.
+    features: values.features !== undefined ? parseFeatures(values.features) : mine === ALL_PIECES ? [] : DEFAULT_OPTIONS.features,
     presenceLimit: integer('--presence-limit', values['presence-limit'], DEFAULT_OPTIONS.presenceLimit, 1),
     help: values.help ?? false,
     mine,
