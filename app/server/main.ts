@@ -41,6 +41,7 @@ runMain('SERVER', async () => {
   console.log(`  Maximum connections: ${options.maxClients}`);
   console.log(`  Maximum from one address: ${options.maxPerAddress === 0 ? 'no limit' : options.maxPerAddress}`);
   if (options.slowNameCheckMs > 0) console.log(`  Each name check takes ${options.slowNameCheckMs} ms (--slow-name-check-ms)`);
+  console.log(`  Extensions: ${options.features.length > 0 ? options.features.join(', ') : 'none (version 1 only)'}`);
   if (server.host === '0.0.0.0') {
     // A classroom: say which addresses the students can type.
     const addresses = Object.values(os.networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal);

@@ -3,6 +3,7 @@
 
 import { parseFlags, UsageError } from '../cli.js';
 import { LESSONS } from '../../lessons/index.js';
+import { FEATURES, type Feature } from '../protocol.js';
 import { piecesOfLessons, SERVER_LESSONS, type PieceName } from './pieces.js';
 import { DEFAULT_OPTIONS, type ServerOptions } from './types.js';
 
@@ -15,6 +16,9 @@ export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --max-queued-bytes N          bytes queued for one client before it is dropped (default 1048576)
   --rate-limit BURST/PER_SEC    lines a client may send (default 20/10)
   --no-rate-limit               no rate limit (for benchmarks)
+  --features LIST|none          the extensions to run, e.g. rooms or rooms,status
+                                (default: all of them, ${FEATURES.join(',')}; none: version 1)
+  --presence-limit N            rooms: no join/leave in a room larger than this (default 500)
   --mine [LESSONS]              run your own pieces from starter/: all of them, or only
                                 those of the lessons listed, e.g. --mine 2 or --mine 2,3
   --quiet                       print no line per connection, login and leave
@@ -57,6 +61,8 @@ export function parseServerFlags(argv: string[]): ServerFlags {
       'no-rate-limit': { type: 'boolean' },
       quiet: { type: 'boolean' },
       'slow-name-check-ms': { type: 'string' },
+      features: { type: 'string' },
+      'presence-limit': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -80,12 +86,25 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     maxQueuedBytes: integer('--max-queued-bytes', values['max-queued-bytes'], DEFAULT_OPTIONS.maxQueuedBytes, 1),
     maxLineBytes: DEFAULT_OPTIONS.maxLineBytes,
     rateLimit,
+    features: values.features === undefined ? DEFAULT_OPTIONS.features : parseFeatures(values.features),
+    presenceLimit: integer('--presence-limit', values['presence-limit'], DEFAULT_OPTIONS.presenceLimit, 1),
     help: values.help ?? false,
     mineLessons,
     mine: piecesOfLessons(mineLessons),
     quiet: values.quiet ?? false,
     slowNameCheckMs: integer('--slow-name-check-ms', values['slow-name-check-ms'], 0, 0, 60_000),
   };
+}
+
+/** 'rooms,status' → ['rooms', 'status']; 'none' → []. */
+function parseFeatures(text: string): Feature[] {
+  if (text.trim() === 'none') return [];
+  const asked = text.split(',').map((f) => f.trim());
+  const unknown = asked.filter((f) => !(FEATURES as readonly string[]).includes(f));
+  if (unknown.length > 0 || asked.length === 0) {
+    throw new UsageError(`--features wants a comma-separated list of ${FEATURES.join(', ')}, or none; got '${text}'.`);
+  }
+  return FEATURES.filter((f) => asked.includes(f)); // in a fixed order, each once
 }
 
 /** `--mine 2,3`: lesson numbers, each one that has a server piece. */

@@ -29,6 +29,8 @@ export const PIECE_FILES: { [K in PieceName]: string } = {
   writeBounded: 'server/write-bounded.ts',
   RateLimiter: 'server/rate-limiter.ts',
   stripControl: 'server/strip-control.ts',
+  Rooms: 'server/rooms.ts',
+  Statuses: 'server/statuses.ts',
 };
 
 export const ALL_PIECES = Object.keys(PIECE_FILES) as PieceName[];

@@ -3,8 +3,9 @@
 // live: accepted → admitted (hello) → lines → handshake → commands and chat → gone (leave).
 
 import type { Socket } from 'node:net';
-import { encodeEvent, LineTooLongError, TEXTS, type Event } from '../protocol.js';
+import { LineTooLongError, type Event } from '../protocol.js';
 import { Connection } from './connection.js';
+import { Extensions } from './extensions.js';
 import { Flusher } from './flusher.js';
 import { describeThrown, type ActivityLog } from './log.js';
 import { reservedNames } from './name-store.js';
@@ -62,6 +63,8 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       return perAddress.get(address) ?? 0;
     },
   };
+  // Rooms and away/busy (lessons 12, 13), when they run: see extensions.ts.
+  const extensions = new Extensions(ctx, pieces);
   let shuttingDown = false;
 
   function onConnection(socket: Socket): void {
@@ -98,7 +101,8 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     });
 
     // Lesson 5: `hello` and the handshake timeout, or SERVER_FULL if we hold too many already.
-    pieces.admit(client, ctx);
+    const clientCtx = extensions.contextFor(client); // the registry as this client's room sees it
+    pieces.admit(client, clientCtx);
     if (client.closed) return noteRefused(client.address);
 
     const decoder = new pieces.LineDecoder(options.maxLineBytes);
@@ -112,12 +116,12 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
         for (let line = queue.shift(); line !== undefined && !client.closed; line = queue.shift()) {
           if (client.name === '') {
             client.triedName = line.trim();
-            await pieces.handshake(client, line, ctx);
+            await pieces.handshake(client, line, clientCtx);
             if (activity && client.name !== '') activity(`#${client.id} logged in as ${client.name} (${ctx.registry.size} online)`);
           } else if (limiter && !limiter.take()) {
             client.sendEvent({ type: 'error', code: 'RATE_LIMITED', text: 'Slow down: that line was dropped.' });
-          } else {
-            pieces.handleLine(client, line, ctx);
+          } else if (!extensions.command(client, line, clientCtx)) {
+            extensions.answer(client, line, clientCtx, () => pieces.handleLine(client, line, clientCtx));
           }
         }
       } catch (err) {
@@ -205,7 +209,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     try {
       if (client.name !== '' && ctx.registry.find(client.name) === client) {
         ctx.registry.remove(client);
-        if (!shuttingDown) ctx.registry.broadcast(encodeEvent({ type: 'leave', user: client.name, reason: client.leaveReason }));
+        extensions.depart(client, !shuttingDown); // its room (or everyone) hears `leave`
       }
     } catch (err) {
       log(`A server piece threw while connection ${client.id} was leaving: ${describeThrown(err)}`);

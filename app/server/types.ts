@@ -4,7 +4,7 @@
 // so a suite can combine one student's piece with the reference for the rest.
 
 import type { Socket } from 'node:net';
-import type { Event, LeaveReason } from '../protocol.js';
+import type { Event, Feature, LeaveReason, StatusEntry } from '../protocol.js';
 
 export interface ServerOptions {
   host: string;
@@ -18,6 +18,10 @@ export interface ServerOptions {
   maxQueuedBytes: number;
   /** `null` switches rate limiting off (for benchmarks). */
   rateLimit: { burst: number; perSecond: number } | null;
+  /** The extensions this server runs (hello.features); [] is plain version 1. */
+  features: Feature[];
+  /** rooms: a room larger than this sends no join/leave and cuts its member lists. */
+  presenceLimit: number;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -29,6 +33,8 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   handshakeTimeoutMs: 30_000,
   maxQueuedBytes: 1024 * 1024,
   rateLimit: { burst: 20, perSecond: 10 },
+  features: ['rooms', 'status'],
+  presenceLimit: 500,
 };
 
 // ── Lesson 2: listening ───────────────────────────────────────────────────────
@@ -118,6 +124,36 @@ export interface ServerContext {
   connectionsFrom(address: string): number;
 }
 
+// ── Lesson 12: rooms (an extension) ──────────────────────────────────────────
+/** A room's members as events list them: sorted, cut at the presence limit, `count` only when cut. */
+export interface Listing {
+  users: string[];
+  count?: number;
+}
+export interface RoomsLike {
+  /** The room a logged-in client is in. */
+  roomOf(client: Client): string;
+  /** A client that has just logged in: into the lobby. */
+  enter(client: Client): void;
+  /** A client that is gone: out of its room (which vanishes once empty, unless it is the lobby). Returns that room. */
+  exit(client: Client): string;
+  /** Sends `event` to the members of `room` but `except`; a join or leave only while the room is within the presence limit. */
+  tell(room: string, event: Event, except?: Client): void;
+  listing(room: string): Listing;
+  /** Runs /join or /rooms (`name` in lower case) and returns true; false for any other command. */
+  command(client: Client, name: string, args: string, ctx: ServerContext): boolean;
+}
+
+// ── Lesson 13: away and busy (an extension) ──────────────────────────────────
+export interface StatusesLike {
+  /** Runs /away, /busy or /back (`name` in lower case) and returns true; false for any other command. */
+  command(client: Client, name: string, args: string, ctx: ServerContext): boolean;
+  /** The `statuses` field for a list of names: an entry for each one who is not online. */
+  statusesOf(names: readonly string[], ctx: ServerContext): Record<string, StatusEntry>;
+  /** What the sender of a whisper to `to` is told besides ("bob is away: lunch"), or undefined. */
+  whisperNotice(to: Client): string | undefined;
+}
+
 /** What claiming a name came to; 'gone' means the client left while we checked. */
 export type ClaimOutcome = 'ok' | 'taken' | 'reserved' | 'gone';
 
@@ -137,4 +173,6 @@ export interface ServerPieces {
   writeBounded: (socket: Socket, line: string, maxQueuedBytes: number) => boolean; // lesson 9
   RateLimiter: new (burst: number, perSecond: number) => RateLimiterLike;          // lesson 9
   stripControl: (text: string) => string;                                          // lesson 9
+  Rooms: new (presenceLimit: number) => RoomsLike;                                 // lesson 12
+  Statuses: new () => StatusesLike;                                                // lesson 13
 }

@@ -68,6 +68,7 @@ const LEFT: Record<LeaveReason, string> = {
   timeout: 'timed out',
   slow: 'was dropped (too slow to read)',
   kicked: 'was removed by the server',
+  moved: 'moved to another room',
 };
 
 /** The next state: a pure function of the state and one action, so it is easy to test. */
@@ -120,6 +121,9 @@ function applyEvent(state: ChatState, event: WireEvent | UnknownEvent, at: numbe
       return addMessages(state, lines('error', text, ts));
     case 'shutdown':
       return addMessages(state, lines('shutdown', text, ts));
+    default:
+      // Rooms and status events (lessons 12, 13): shown as they came, until this screen knows them.
+      return addMessages(state, [{ kind: 'info', text: JSON.stringify(event), ts: at }]);
   }
 }
 
