@@ -22,45 +22,55 @@
 // and any lesson's piece combines with any other. The price is one JSON.parse per
 // broadcast from a lesson 5/6 piece (not per recipient), which the benchmark measures.
 
-import { encodeEvent, type Event, type Feature } from '../protocol.js';
+import { encodeEvent, type ChatEvent, type Event, type Feature } from '../protocol.js';
 import type { Connection } from './connection.js';
+import { History } from './history.js';
 import type { Client, RegistryLike, RoomsLike, ServerContext, ServerPieces, StatusesLike } from './types.js';
 
 export class Extensions {
   readonly features: Feature[];
   private readonly rooms: RoomsLike | undefined;
   private readonly statuses: StatusesLike | undefined;
+  private readonly history: History | undefined;
 
   constructor(
     private readonly ctx: ServerContext,
     pieces: ServerPieces,
+    log: (message: string) => void,
   ) {
     this.features = ctx.options.features;
     this.rooms = this.features.includes('rooms') ? new pieces.Rooms(ctx.options.presenceLimit) : undefined;
     this.statuses = this.features.includes('status') ? new pieces.Statuses() : undefined;
+    this.history = this.features.includes('history') ? History.open(ctx.options.db, pieces, !!this.rooms, log) : undefined;
   }
 
   /** The context one client's pieces see: its registry is the client's room. */
   contextFor(client: Connection): ServerContext {
     client.extend = (event) => this.extend(client, event);
-    const rooms = this.rooms;
-    if (!rooms) return this.ctx;
+    const { rooms, history } = this;
+    if (!rooms && !history) return this.ctx;
     const registry = this.ctx.registry;
     const view: RegistryLike<Client> = {
       add(member) {
         registry.add(member);
-        rooms.enter(member);
+        rooms?.enter(member);
       },
       remove: (member) => registry.remove(member), // departures go through depart() below
       find: (name) => registry.find(name),
-      names: () => rooms.listing(rooms.roomOf(client)).users,
+      names: () => (rooms ? rooms.listing(rooms.roomOf(client)).users : registry.names()),
       get size() {
         return registry.size;
       },
       broadcast(line, except) {
+        if (!rooms) {
+          if (history && line.startsWith('{"type":"chat"')) history.record(JSON.parse(line) as ChatEvent & { ts: number });
+          return registry.broadcast(line, except);
+        }
         const room = rooms.roomOf(client);
-        const { ts: _, ...event } = JSON.parse(line) as Event & { ts?: number }; // tell() stamps it again
+        // The event keeps its ts: history stores the ts of the very chat it delivered.
+        const event = JSON.parse(line) as Event & { ts: number };
         if (event.type === 'join' || event.type === 'chat') event.room = room;
+        if (history && event.type === 'chat') history.record(event, room);
         rooms.tell(room, event, except);
       },
     };
@@ -82,7 +92,29 @@ export class Extensions {
     const [, name = '', args = ''] = /^\/(\S+)\s*(.*)$/s.exec(line.trim()) ?? [];
     if (name === '' || name.startsWith('/')) return false;
     const lower = name.toLowerCase();
-    return (this.rooms?.command(client, lower, args, ctx) ?? false) || (this.statuses?.command(client, lower, args, ctx) ?? false);
+    const { rooms, history } = this;
+    const room = rooms?.roomOf(client);
+    if (rooms?.command(client, lower, args, ctx)) {
+      const now = rooms.roomOf(client);
+      if (history && now !== room) history.replay(client, now); // after `room`, the new room's history
+      return true;
+    }
+    return (this.statuses?.command(client, lower, args, ctx) ?? false) || (history?.command(client, lower, args, room) ?? false);
+  }
+
+  /** A client whose name was just accepted (its welcome is sent): its room's history. */
+  welcomed(client: Client): void {
+    this.history?.replay(client, this.rooms?.roomOf(client));
+  }
+
+  /** Called before the server writes to any socket: write, then send (history.ts). */
+  beforeWrite(): void {
+    this.history?.commitPending();
+  }
+
+  /** The server has stopped: what history holds is committed and the database closed. */
+  close(): void {
+    this.history?.close();
   }
 
   /**

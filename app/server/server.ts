@@ -43,8 +43,8 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       return connections.size;
     },
   };
-  // Rooms and away/busy (lessons 12, 13), when they run: see extensions.ts.
-  const extensions = new Extensions(ctx, pieces);
+  // Rooms, away/busy and history (lessons 12–14), when they run: see extensions.ts.
+  const extensions = new Extensions(ctx, pieces, log);
   let shuttingDown = false;
 
   function onConnection(socket: Socket): void {
@@ -57,8 +57,14 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     }
   }
 
+  // Every write to a socket: history's messages are committed first (write, then send).
+  function write(socket: Socket, data: string): boolean {
+    extensions.beforeWrite();
+    return pieces.writeBounded(socket, data, options.maxQueuedBytes); // lesson 9
+  }
+
   function serve(socket: Socket): void {
-    const client = new Connection(socket, flusher, (s, line) => pieces.writeBounded(s, line, options.maxQueuedBytes), depart);
+    const client = new Connection(socket, flusher, write, depart);
     const queue: string[] = [];
     let busy = false;
     let idleActions: (() => void)[] = [];
@@ -90,6 +96,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
         for (let line = queue.shift(); line !== undefined && !client.closed; line = queue.shift()) {
           if (client.name === '') {
             await pieces.handshake(client, line, clientCtx);
+            if (client.name !== '' && !client.closed) extensions.welcomed(client);
           } else if (limiter && !limiter.take()) {
             client.sendEvent({ type: 'error', code: 'RATE_LIMITED', text: 'Slow down: that line was dropped.' });
           } else if (!extensions.command(client, line, clientCtx)) {
@@ -160,6 +167,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       if (shuttingDown) return;
       shuttingDown = true;
       await pieces.shutdown(connections, () => listening.close()); // lesson 8
+      extensions.close();
     },
   };
 }
