@@ -57,4 +57,10 @@ export const mistakes: Mistake[] = [
     ],
     says: 'no message from another room',
   },
+  {
+    name: 'WAL never switched on: every commit rewrites pages in place through a rollback journal',
+    file: FILE,
+    change: [{ from: "db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');", to: "db.exec('PRAGMA synchronous = NORMAL;');" }],
+    says: 'journal_mode is',
+  },
 ];
