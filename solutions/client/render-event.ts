@@ -91,7 +91,7 @@ export function renderEvent(event: WireEvent | UnknownEvent, me: string, now: nu
       const messages = Array.isArray(event.messages) ? event.messages : [];
       const where = event.room === undefined ? '' : ` in #${sanitize(event.room)}`;
       const lines = messages.map((m) => `  ${clock(Number(m.ts))} ${sanitize(m.from)}: ${sanitize(m.text)}`);
-      return [`--- earlier${where} (${messages.length}) ---`, ...lines, '--- now ---'].join('\n');
+      return [`--- earlier${where} (${messages.length}) ---`, ...lines, '--- end of history ---'].join('\n');
     }
     case 'welcome':
     case 'info':
