@@ -21,6 +21,10 @@
 // about rooms before lesson 12 teaches them. Here scoping lives in the rooms piece alone,
 // and any lesson's piece combines with any other. The price is one JSON.parse per
 // broadcast from a lesson 5/6 piece (not per recipient), which the benchmark measures.
+// History (lesson 14) hooks in beside them, its wiring in history.ts: a chat passing
+// through the view is recorded (keeping its ts); beforeWrite() commits before any socket
+// write (write, then send); a user just welcomed or just moved gets the room's history;
+// /history asks. Without rooms, the view exists only to see chat go by.
 
 import { encodeEvent, type ChatEvent, type Event, type Feature } from '../protocol.js';
 import type { Connection } from './connection.js';
