@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FriendlyError, runMain } from '../app/cli.js';
-import { findLesson, lessonFile, LESSONS } from '../lessons/index.js';
+import { findLesson, lessonFile, LESSONS, unmetNeed } from '../lessons/index.js';
 
 /** @typedef {import('../lessons/index.js').Lesson} Lesson */
 
@@ -71,10 +71,12 @@ function listHint() {
  */
 function footer(lesson) {
   const files = lesson.edits.map((f) => `starter/${f}`).join(', ');
+  const need = unmetNeed(lesson);
   return [
     '─'.repeat(60),
     `Edit:   ${files}`,
     `Check:  npm test -- lesson${lesson.number}`,
     `Stuck?  npm run hint ${lesson.number}   (${lesson.hints.length} hints, one at a time)`,
+    ...(need ? [`Note:   ${need}`] : []),
   ].join('\n');
 }
