@@ -157,6 +157,32 @@ export const LESSONS = [
     ],
   },
   {
+    number: 12,
+    slug: 'rooms',
+    title: 'Rooms: a broadcast is a question of who',
+    edits: ['server/rooms.ts'],
+    hints: [
+      "roomName: const name = typed.startsWith('#') ? typed.slice(1) : typed; then /^[A-Za-z0-9_-]{1,20}$/.test(name) ? name.toLowerCase() : undefined. Test before lower-casing: '\\u212A' (the Kelvin sign) lower-cases to 'k'.",
+      "put(client, name): let room = this.rooms.get(name); if there is none, this.rooms.set(name, room = { members: new Set(), names: [] }). Then room.members.add(client), room.names.splice(sortedIndex(room.names, client.name), 0, client.name), this.where.set(client, name). take() undoes each step, and deletes the room when members.size is 0 and its name is not LOBBY.",
+      "tell(room, event, except): const members = this.rooms.get(room)?.members; return if there are none. For a join the largest size is members.size, for a leave members.size + 1; return when that is over this.presenceLimit. Otherwise const line = encodeEvent(event) once, and member.send(line) for each member !== except.",
+      "listing(room): const names = this.rooms.get(room)?.names ?? []. Within the limit return { users: [...names] } (a copy: callers must not hold your array); past it, { users: names.slice(0, this.presenceLimit), count: names.length }.",
+      "move(client, to): const from = this.roomOf(client); same room → client.sendEvent({ type: 'info', ... }). Else: this.take(client); this.tell(from, { type: 'leave', user: client.name, reason: 'moved', room: from }); this.put(client, to); this.tell(to, { type: 'join', user: client.name, room: to }, client); client.sendEvent({ type: 'room', room: to, ...this.listing(to) }).",
+      "command(): 'rooms' → client.sendEvent({ type: 'rooms', rooms }) with [...this.rooms].map(([name, r]) => ({ name, users: r.members.size })) sorted by (a.name < b.name ? -1 : 1). 'join' → args === '' is USAGE, roomName(args) undefined is INVALID_ROOM, else move(). Return true for both, false for anything else.",
+    ],
+  },
+  {
+    number: 13,
+    slug: 'status',
+    title: 'Presence: away and busy',
+    edits: ['server/statuses.ts'],
+    hints: [
+      "command(): const status = COMMANDS.get(name); if (status === undefined) return false. The note: status === 'online' ? '' : [...ctx.pieces.stripControl(args).trim()].slice(0, NOTE_LIMIT).join(''). The entry: note === '' ? { status } : { status, note }.",
+      "Keep it: on 'online' this.entries.delete(client), else this.entries.set(client, entry). Then ctx.registry.broadcast(encodeEvent({ type: 'status', user: client.name, ...entry })) with no second argument: the user hears it too. Return true.",
+      "statusesOf(names, ctx): Object.fromEntries(names.flatMap((name) => { const c = ctx.registry.find(name); const e = c && this.entries.get(c); return e ? [[name, e]] : []; })). Not statuses[name] = e: a user called __proto__ would vanish.",
+      "whisperNotice(to): const e = this.entries.get(to); undefined without one; otherwise e.note ? `${to.name} is ${e.status}: ${e.note}` : `${to.name} is ${e.status}.`",
+    ],
+  },
+  {
     number: 14,
     slug: 'history',
     title: 'History that survives a crash (SQLite)',

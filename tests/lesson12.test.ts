@@ -41,16 +41,28 @@ function heard(client: TestClient): Promise<Received[]> {
   return client.sync(`the reply to /users (the suite's barrier, to see what else reached ${client.label})`);
 }
 
-/** Moves `client` and waits for its `room` event (or fails with what it got instead). */
-async function move(chat: Chat, client: TestClient, line: string, room: string, see = SECTION.move): Promise<Received> {
+/**
+ * Moves `client` and waits for its `room` event (or fails with what it got instead).
+ * The mover must hear neither its own leave nor its own join on the way.
+ */
+async function move(chat: Chat, client: TestClient, line: string, room: string, see = SECTION.move, why = 'the mover is told where it is now'): Promise<Received> {
   client.takeUnseen();
+  const from = client.events.length;
   client.send(line);
   const reply = await client.next((e) => e.type === 'room' || e.type === 'error' || e.type === 'info', `the answer to "${line}"`);
   if (!matches(reply, { type: 'room', room })) {
     throw fail(chat, {
       problem: `${client.label} sent "${line}" and got ${show([reply])}.`,
-      expected: `{ type: "room", room: "${room}", users: [...] }: the mover is told where it is now`,
+      expected: `{ type: "room", room: "${room}", users: [...] }: ${why}`,
       see,
+    });
+  }
+  const own = client.events.slice(from).filter((e) => (e.type === 'leave' || e.type === 'join') && e.user === client.label);
+  if (own.length > 0) {
+    throw fail(chat, {
+      problem: `${client.label} sent "${line}"; on the way it got ${show(own)}.`,
+      expected: 'no leave or join of its own: take the mover out of the old room before telling it, and tell the new room except the mover',
+      see: SECTION.move,
     });
   }
   return reply;
@@ -153,7 +165,7 @@ describe('lesson 12: rooms', () => {
     if (own.some((e) => e.type === 'leave' || e.type === 'join')) {
       throw fail(chat, {
         problem: `alice sent "/join games"; besides her room event she got ${show(own)}.`,
-        expected: 'no leave or join of her own: take her out of the old room before telling it, and tell the new room except her',
+        expected: 'no leave or join of its own: take her out of the old room before telling it, and tell the new room except her',
         see: SECTION.move,
       });
     }
@@ -165,8 +177,9 @@ describe('lesson 12: rooms', () => {
   test('room names: "#Games", "GAMES" and "games" are one room', async () => {
     const chat = await roomsChat(SECTION.names);
     const [alice, bob] = await lobbyOf(chat, ['alice', 'bob']);
-    await move(chat, alice!, '/join #Games', 'games', SECTION.names);
-    const room = await move(chat, bob!, '/join GAMES', 'games', SECTION.names);
+    const rule = 'a leading # is dropped, and names are lower-cased once checked';
+    await move(chat, alice!, '/join #Games', 'games', SECTION.names, rule);
+    const room = await move(chat, bob!, '/join GAMES', 'games', SECTION.names, rule);
     if (!matches(room, { users: ['alice', 'bob'] })) {
       throw fail(chat, {
         problem: `alice sent "/join #Games", then bob "/join GAMES"; bob got ${show([room])}.`,

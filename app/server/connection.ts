@@ -25,8 +25,8 @@ export class Connection implements Client, Flushable {
   private goneCalled = false;
   /** Lines sent but not yet handed to the socket. */
   private pending = '';
-  /** What the extensions add to an event sent to this client (app/server/extensions.ts). */
-  extend: (event: Event) => Event = (event) => event;
+  /** What the extensions add to each event sent to this client (app/server/extensions.ts). */
+  extensions: { extend(client: Client, event: Event): Event } | undefined;
   /** Set by the wiring while it answers this client's own line: sees each line sent to it. */
   onReply: ((line: string) => void) | undefined;
 
@@ -64,7 +64,7 @@ export class Connection implements Client, Flushable {
   }
 
   sendEvent(event: Event): void {
-    this.send(encodeEvent(this.extend(event)));
+    this.send(encodeEvent(this.extensions ? this.extensions.extend(this, event) : event));
   }
 
   close(reason?: LeaveReason): void {

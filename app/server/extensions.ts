@@ -50,45 +50,10 @@ export class Extensions {
 
   /** The context one client's pieces see: its registry is the client's room. */
   contextFor(client: Connection): ServerContext {
-    client.extend = (event) => this.extend(client, event);
-    const { rooms, history } = this;
-    if (!rooms && !history) return this.ctx;
-    const registry = this.ctx.registry;
-    const view: RegistryLike<Client> = {
-      add(member) {
-        registry.add(member);
-        rooms?.enter(member);
-      },
-      remove: (member) => registry.remove(member), // departures go through depart() below
-      find: (name) => registry.find(name),
-      names: () => (rooms ? rooms.listing(rooms.roomOf(client)).users : registry.names()),
-      get size() {
-        return registry.size;
-      },
-      broadcast(line, except) {
-        if (!rooms) {
-          if (history && line.startsWith('{"type":"chat"')) history.record(JSON.parse(line) as ChatEvent & { ts: number });
-          return registry.broadcast(line, except);
-        }
-        const room = rooms.roomOf(client);
-        // The event keeps its ts: history stores the ts of the very chat it delivered.
-        const event = JSON.parse(line) as Event & { ts: number };
-        if (event.type === 'join' || event.type === 'chat') event.room = room;
-        if (history && event.type === 'chat') history.record(event, room);
-        rooms.tell(room, event, except);
-      },
-    };
-    const base = this.ctx;
-    return {
-      options: base.options,
-      registry: view,
-      names: base.names,
-      loginLock: base.loginLock,
-      pieces: base.pieces,
-      get connectionCount() {
-        return base.connectionCount;
-      },
-    };
+    client.extensions = this;
+    const { registry } = this.ctx;
+    if (this.rooms) return new RoomContext(this.ctx, new RoomView(registry, this.rooms, client, this.history));
+    return this.history ? new RoomContext(this.ctx, new ChatWatch(registry, this.history)) : this.ctx;
   }
 
   /** Runs an extension command and returns true, or false for a line that is not one. */
@@ -129,11 +94,11 @@ export class Extensions {
     const statuses = this.statuses;
     if (!statuses) return handleLine();
     const whisperedTo: string[] = [];
+    // Only the replies to this one line pass here (chat never comes back to its sender),
+    // so reading each costs little.
     client.onReply = (reply) => {
-      if (reply.startsWith('{"type":"whisper"')) {
-        const event = JSON.parse(reply) as Event;
-        if (event.type === 'whisper' && event.from === client.name) whisperedTo.push(event.to);
-      }
+      const event = JSON.parse(reply) as Event;
+      if (event.type === 'whisper' && event.from === client.name) whisperedTo.push(event.to);
     };
     try {
       handleLine();
@@ -159,7 +124,7 @@ export class Extensions {
   }
 
   /** What an event sent to `client` gains from the extensions that run. */
-  private extend(client: Client, event: Event): Event {
+  extend(client: Client, event: Event): Event {
     switch (event.type) {
       case 'hello':
         return { ...event, features: this.features };
@@ -183,5 +148,102 @@ export class Extensions {
 
   private statusesField(users: readonly string[]): { statuses?: ReturnType<StatusesLike['statusesOf']> } {
     return this.statuses ? { statuses: this.statuses.statusesOf(users, this.ctx) } : {};
+  }
+}
+
+/** The registry as one client's pieces see it: its room. Small, since every connection has one. */
+class RoomView implements RegistryLike<Client> {
+  constructor(
+    private readonly registry: RegistryLike<Client>,
+    private readonly rooms: RoomsLike,
+    private readonly client: Client,
+    private readonly history: History | undefined,
+  ) {}
+
+  add(member: Client): void {
+    this.registry.add(member);
+    this.rooms.enter(member);
+  }
+
+  remove(member: Client): void {
+    this.registry.remove(member); // the room is left in Extensions.depart()
+  }
+
+  /** Everyone, in any room: a whisper crosses rooms. */
+  find(name: string): Client | undefined {
+    return this.registry.find(name);
+  }
+
+  names(): string[] {
+    return this.rooms.listing(this.rooms.roomOf(this.client)).users;
+  }
+
+  get size(): number {
+    return this.registry.size;
+  }
+
+  broadcast(line: string, except?: Client): void {
+    const room = this.rooms.roomOf(this.client);
+    // The event keeps its ts: history stores the ts of the very chat it delivered.
+    const event = JSON.parse(line) as Event & { ts: number };
+    if (event.type === 'join' || event.type === 'chat') event.room = room;
+    if (this.history && event.type === 'chat') this.history.record(event, room);
+    this.rooms.tell(room, event, except);
+  }
+}
+
+/** History without rooms: the registry itself, with each chat recorded on its way out. */
+class ChatWatch implements RegistryLike<Client> {
+  constructor(
+    private readonly registry: RegistryLike<Client>,
+    private readonly history: History,
+  ) {}
+
+  add(member: Client): void {
+    this.registry.add(member);
+  }
+
+  remove(member: Client): void {
+    this.registry.remove(member);
+  }
+
+  find(name: string): Client | undefined {
+    return this.registry.find(name);
+  }
+
+  names(): string[] {
+    return this.registry.names();
+  }
+
+  get size(): number {
+    return this.registry.size;
+  }
+
+  broadcast(line: string, except?: Client): void {
+    if (line.startsWith('{"type":"chat"')) this.history.record(JSON.parse(line) as ChatEvent & { ts: number });
+    this.registry.broadcast(line, except);
+  }
+}
+
+/** The server's context with the registry swapped for a view of it (a room's, or one that watches chat). */
+class RoomContext implements ServerContext {
+  constructor(
+    private readonly base: ServerContext,
+    readonly registry: RegistryLike<Client>,
+  ) {}
+  get options() {
+    return this.base.options;
+  }
+  get names() {
+    return this.base.names;
+  }
+  get loginLock() {
+    return this.base.loginLock;
+  }
+  get pieces() {
+    return this.base.pieces;
+  }
+  get connectionCount() {
+    return this.base.connectionCount;
   }
 }
