@@ -220,6 +220,22 @@ describe('lesson 14: history that survives a crash', () => {
     }
   });
 
+  test('without rooms, everyone shares one history, and `history` has no room', async () => {
+    const chat = await startChat({ mine: ['HistoryStore'], see: SECTION.lastN, options: { features: ['history'], db: tempDb() } });
+    const alice = await chat.login('alice');
+    await talk(alice, 'plain ', 2);
+    const bob = await chat.login('bob');
+    await bob.sync("the reply to /users (the suite's barrier: what came after bob's welcome has arrived)");
+    const history = eventAfter(bob, (e) => e.type === 'welcome');
+    if (history?.type !== 'history' || 'room' in history || texts(history).join() !== 'plain 1,plain 2') {
+      throw fail(chat, {
+        problem: `A server without rooms; alice sent "plain 1" and "plain 2", then bob logged in and got, after his welcome, ${history ? JSON.stringify({ ...history, ts: undefined }) : 'nothing'}.`,
+        expected: 'a history of both, with no room field: the store keeps them all under one room name',
+        see: SECTION.lastN,
+      });
+    }
+  });
+
   test('a chat line that looks like SQL is stored as text, exactly', async () => {
     const chat = await historyChat(SECTION.prepared);
     const [alice, bob] = await chat.loginAll(['alice', 'bob']);
