@@ -20,7 +20,9 @@
 // then be spread over three lessons, and a student's lesson 6 piece would have to know
 // about rooms before lesson 12 teaches them. Here scoping lives in the rooms piece alone,
 // and any lesson's piece combines with any other. The price is one JSON.parse per
-// broadcast from a lesson 5/6 piece (not per recipient), which the benchmark measures.
+// broadcast from a lesson 5/6 piece (not per recipient), and, with status on, one per
+// reply to a user's own line (to spot a whisper to someone away). Neither is per
+// recipient, so fan-out stays the same; `npm run bench` measures both.
 // History (lesson 14) hooks in beside them, its wiring in history.ts: a chat passing
 // through the view is recorded (keeping its ts); beforeWrite() commits before any socket
 // write (write, then send); a user just welcomed or just moved gets the room's history;
@@ -245,5 +247,8 @@ class RoomContext implements ServerContext {
   }
   get connectionCount() {
     return this.base.connectionCount;
+  }
+  connectionsFrom(address: string): number {
+    return this.base.connectionsFrom(address);
   }
 }
