@@ -11,8 +11,8 @@ export const DEFAULT_PORT = 5050;
 export type LeaveReason = 'quit' | 'disconnect' | 'timeout' | 'slow' | 'kicked' | 'moved';
 
 /** The extensions a server may run (PROTOCOL.md, "Extensions"); `hello.features` lists them. */
-export type Feature = 'rooms' | 'status';
-export const FEATURES: readonly Feature[] = ['rooms', 'status'];
+export type Feature = 'rooms' | 'status' | 'history';
+export const FEATURES: readonly Feature[] = ['rooms', 'status', 'history'];
 
 export type ErrorCode =
   | 'INVALID_NAME'
@@ -63,6 +63,9 @@ export interface RoomEvent extends Counted, WithStatuses { type: 'room'; room: s
 export interface RoomsEvent { type: 'rooms'; rooms: { name: string; users: number }[] }
 // status: someone in your room went away, got busy or came back.
 export interface StatusEvent { type: 'status'; user: string; status: UserStatus; note?: string }
+// history: a room's last messages, oldest first (after welcome, after room, and for /history).
+export interface HistoryMessage { from: string; text: string; ts: number }
+export interface HistoryEvent extends InRoom { type: 'history'; messages: HistoryMessage[] }
 
 /** An event as code builds it, before the server stamps it with `ts`. */
 export type Event =
@@ -79,16 +82,20 @@ export type Event =
   | ShutdownEvent
   | RoomEvent
   | RoomsEvent
-  | StatusEvent;
+  | StatusEvent
+  | HistoryEvent;
 
 /** An event as it travels on the wire: every one carries a timestamp. */
 export type WireEvent = Event & { ts: number };
 
 export type EventType = Event['type'];
 
-/** Encodes one event as one NDJSON line, newline included, stamped with `ts`. */
-export function encodeEvent(event: Event, now: number = Date.now()): string {
-  return JSON.stringify({ ...event, ts: now }) + '\n';
+/**
+ * Encodes one event as one NDJSON line, newline included, stamped with `ts`. An event that
+ * already has one keeps it: a chat passed on to a room is the chat history stored.
+ */
+export function encodeEvent(event: Event | WireEvent, now: number = Date.now()): string {
+  return JSON.stringify({ ...event, ts: 'ts' in event ? event.ts : now }) + '\n';
 }
 
 /** An event type this version does not know: clients show it as plain text. */
@@ -118,7 +125,7 @@ export function parseEvent(line: string): WireEvent | UnknownEvent {
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set<EventType>([
   'hello', 'welcome', 'join', 'leave', 'chat', 'whisper', 'users', 'info', 'error', 'bye', 'shutdown',
-  'room', 'rooms', 'status',
+  'room', 'rooms', 'status', 'history',
 ]);
 
 /** Texts the protocol fixes, so that every server says the same thing. */

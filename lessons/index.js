@@ -10,6 +10,8 @@
  * @property {string} title
  * @property {string[]} edits The files under starter/ this lesson asks the student to write.
  * @property {string[]} hints Shown one at a time by `npm run hint N`.
+ * @property {string} [needs] The oldest Node its code runs on, when newer than the course's
+ *   floor (e.g. '22.13' for node:sqlite): on an older Node its suite is not run.
  */
 
 /** @type {Lesson[]} */
@@ -180,7 +182,34 @@ export const LESSONS = [
       "whisperNotice(to): const e = this.entries.get(to); undefined without one; otherwise e.note ? `${to.name} is ${e.status}: ${e.note}` : `${to.name} is ${e.status}.`",
     ],
   },
+  {
+    number: 14,
+    slug: 'history',
+    title: 'History that survives a crash (SQLite)',
+    edits: ['server/history-store.ts'],
+    needs: '22.13',
+    hints: [
+      "The constructor runs once, when the server starts: db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;'), then db.exec() the CREATE TABLE IF NOT EXISTS messages (...) and CREATE INDEX IF NOT EXISTS ... ON messages (room, id), then this.insert = db.prepare('INSERT INTO messages (room, sender, text, ts) VALUES (?, ?, ?, ?)').",
+      "add() only remembers: this.pending.push(message). Nothing touches the database there. The server calls commit() before it writes to any socket, and that is when the whole batch goes in.",
+      "commit(): return at once if nothing is pending. Otherwise take the batch (const batch = this.pending; this.pending = []), db.exec('BEGIN'), this.insert.run(m.room, m.from, m.text, m.ts) for each, db.exec('COMMIT'). In a catch, db.exec('ROLLBACK') and throw again. No setTimeout, no promise: when commit() returns, the rows must be in the file.",
+      "Values go in only through the ? placeholders of a prepared statement. A template string like `VALUES ('${m.text}')` lets a user's text end your SQL and start their own: try the text '); DROP TABLE messages; -- and see.",
+      "recent(room, n): SELECT sender, text, ts FROM messages WHERE room = ? ORDER BY id DESC LIMIT ? gives the newest n, newest first. .all(room, n), then .reverse() for oldest first, then map each row to { room, from: String(row.sender), text: String(row.text), ts: Number(row.ts) }.",
+    ],
+  },
 ];
+
+/**
+ * Why this Node cannot run a lesson's code (one line for people), or undefined when it can.
+ * @param {Lesson} lesson
+ * @param {string} [version] Node's version, e.g. '20.20.2'
+ */
+export function unmetNeed(lesson, version = process.versions.node) {
+  if (!lesson.needs) return undefined;
+  const [major = 0, minor = 0] = lesson.needs.split('.').map(Number);
+  const [hasMajor = 0, hasMinor = 0] = version.split('.').map(Number);
+  if (hasMajor > major || (hasMajor === major && hasMinor >= minor)) return undefined;
+  return `Lesson ${lesson.number} needs Node ${lesson.needs} or newer; this is Node ${version}.`;
+}
 
 /** @param {Lesson} lesson */
 export function lessonFile(lesson) {

@@ -368,7 +368,7 @@ const EXIT_BY_MS = 1500;
 // Each test below runs a program of its own, and starting one takes a good part of a second
 // (tsx compiles the TypeScript on the way in). So all three start now, while the file loads
 // and the tests above run; each test then takes its own. The longest test's goes first.
-const serverForCtrlC = early(startServer('the server (npm run server -- --mine 8)', ['app/server/main.ts', '--port', '0', '--mine', '8', '--no-rate-limit'], SECTION.signals));
+const serverForCtrlC = early(startServer('the server (npm run server -- --mine 8)', ['app/server/main.ts', '--port', '0', '--mine', '8', '--no-rate-limit', '--features', 'none'], SECTION.signals));
 const serverForResets = early(startServer('the server with your watchEnds()', ['--input-type=module', '-e', SERVER_WITH_YOUR_WATCH_ENDS], SECTION.error));
 const programWithHangingStop = new Child(`the program that calls your stopOnSignals(stop, ${DEADLINE_MS}) with a stop() that never finishes`, ['--input-type=module', '-e', programAroundStop(DEADLINE_MS)]);
 const programReady = early(programWithHangingStop.waitFor(/^ready$/m, '"ready"', 'stopOnSignals() attaches its listeners and returns at once; the process runs on until a signal comes', SECTION.signals));

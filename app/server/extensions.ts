@@ -23,29 +23,39 @@
 // broadcast from a lesson 5/6 piece (not per recipient), and, with status on, one per
 // reply to a user's own line (to spot a whisper to someone away). Neither is per
 // recipient, so fan-out stays the same; `npm run bench` measures both.
+// History (lesson 14) hooks in beside them, its wiring in history.ts: a chat passing
+// through the view is recorded (keeping its ts); beforeWrite() commits before any socket
+// write (write, then send); a user just welcomed or just moved gets the room's history;
+// /history asks. Without rooms, the view exists only to see chat go by.
 
-import { encodeEvent, type Event, type Feature } from '../protocol.js';
+import { encodeEvent, type ChatEvent, type Event, type Feature } from '../protocol.js';
 import type { Connection } from './connection.js';
+import { History } from './history.js';
 import type { Client, RegistryLike, RoomsLike, ServerContext, ServerPieces, StatusesLike } from './types.js';
 
 export class Extensions {
   readonly features: Feature[];
   private readonly rooms: RoomsLike | undefined;
   private readonly statuses: StatusesLike | undefined;
+  private readonly history: History | undefined;
 
   constructor(
     private readonly ctx: ServerContext,
     pieces: ServerPieces,
+    log: (message: string) => void,
   ) {
     this.features = ctx.options.features;
     this.rooms = this.features.includes('rooms') ? new pieces.Rooms(ctx.options.presenceLimit) : undefined;
     this.statuses = this.features.includes('status') ? new pieces.Statuses() : undefined;
+    this.history = this.features.includes('history') ? History.open(ctx.options.db, pieces, !!this.rooms, log) : undefined;
   }
 
   /** The context one client's pieces see: its registry is the client's room. */
   contextFor(client: Connection): ServerContext {
     client.extensions = this;
-    return this.rooms ? new RoomContext(this.ctx, new RoomView(this.ctx.registry, this.rooms, client)) : this.ctx;
+    const { registry } = this.ctx;
+    if (this.rooms) return new RoomContext(this.ctx, new RoomView(registry, this.rooms, client, this.history));
+    return this.history ? new RoomContext(this.ctx, new ChatWatch(registry, this.history)) : this.ctx;
   }
 
   /** Runs an extension command and returns true, or false for a line that is not one. */
@@ -53,7 +63,29 @@ export class Extensions {
     const [, name = '', args = ''] = /^\/(\S+)\s*(.*)$/s.exec(line.trim()) ?? [];
     if (name === '' || name.startsWith('/')) return false;
     const lower = name.toLowerCase();
-    return (this.rooms?.command(client, lower, args, ctx) ?? false) || (this.statuses?.command(client, lower, args, ctx) ?? false);
+    const { rooms, history } = this;
+    const room = rooms?.roomOf(client);
+    if (rooms?.command(client, lower, args, ctx)) {
+      const now = rooms.roomOf(client);
+      if (history && now !== room) history.replay(client, now); // after `room`, the new room's history
+      return true;
+    }
+    return (this.statuses?.command(client, lower, args, ctx) ?? false) || (history?.command(client, lower, args, room) ?? false);
+  }
+
+  /** A client whose name was just accepted (its welcome is sent): its room's history. */
+  welcomed(client: Client): void {
+    this.history?.replay(client, this.rooms?.roomOf(client));
+  }
+
+  /** Called before the server writes to any socket: write, then send (history.ts). */
+  beforeWrite(): void {
+    this.history?.commitPending();
+  }
+
+  /** The server has stopped: what history holds is committed and the database closed. */
+  close(): void {
+    this.history?.close();
   }
 
   /**
@@ -127,6 +159,7 @@ class RoomView implements RegistryLike<Client> {
     private readonly registry: RegistryLike<Client>,
     private readonly rooms: RoomsLike,
     private readonly client: Client,
+    private readonly history: History | undefined,
   ) {}
 
   add(member: Client): void {
@@ -153,13 +186,48 @@ class RoomView implements RegistryLike<Client> {
 
   broadcast(line: string, except?: Client): void {
     const room = this.rooms.roomOf(this.client);
-    const { ts: _, ...event } = JSON.parse(line) as Event & { ts?: number }; // tell() stamps it again
+    // The event keeps its ts: history stores the ts of the very chat it delivered.
+    const event = JSON.parse(line) as Event & { ts: number };
     if (event.type === 'join' || event.type === 'chat') event.room = room;
+    if (this.history && event.type === 'chat') this.history.record(event, room);
     this.rooms.tell(room, event, except);
   }
 }
 
-/** The server's context with the registry swapped for a room's view. */
+/** History without rooms: the registry itself, with each chat recorded on its way out. */
+class ChatWatch implements RegistryLike<Client> {
+  constructor(
+    private readonly registry: RegistryLike<Client>,
+    private readonly history: History,
+  ) {}
+
+  add(member: Client): void {
+    this.registry.add(member);
+  }
+
+  remove(member: Client): void {
+    this.registry.remove(member);
+  }
+
+  find(name: string): Client | undefined {
+    return this.registry.find(name);
+  }
+
+  names(): string[] {
+    return this.registry.names();
+  }
+
+  get size(): number {
+    return this.registry.size;
+  }
+
+  broadcast(line: string, except?: Client): void {
+    if (line.startsWith('{"type":"chat"')) this.history.record(JSON.parse(line) as ChatEvent & { ts: number });
+    this.registry.broadcast(line, except);
+  }
+}
+
+/** The server's context with the registry swapped for a view of it (a room's, or one that watches chat). */
 class RoomContext implements ServerContext {
   constructor(
     private readonly base: ServerContext,

@@ -31,6 +31,7 @@ export const PIECE_FILES: { [K in PieceName]: string } = {
   stripControl: 'server/strip-control.ts',
   Rooms: 'server/rooms.ts',
   Statuses: 'server/statuses.ts',
+  HistoryStore: 'server/history-store.ts',
 };
 
 export const ALL_PIECES = Object.keys(PIECE_FILES) as PieceName[];

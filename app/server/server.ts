@@ -63,8 +63,8 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       return perAddress.get(address) ?? 0;
     },
   };
-  // Rooms and away/busy (lessons 12, 13), when they run: see extensions.ts.
-  const extensions = new Extensions(ctx, pieces);
+  // Rooms, away/busy and history (lessons 12–14), when they run: see extensions.ts.
+  const extensions = new Extensions(ctx, pieces, log);
   let shuttingDown = false;
 
   function onConnection(socket: Socket): void {
@@ -118,6 +118,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
             client.triedName = line.trim();
             await pieces.handshake(client, line, clientCtx);
             if (activity && client.name !== '') activity(`#${client.id} logged in as ${client.name} (${ctx.registry.size} online)`);
+            if (client.name !== '' && !client.closed) extensions.welcomed(client);
           } else if (limiter && !limiter.take()) {
             client.sendEvent({ type: 'error', code: 'RATE_LIMITED', text: 'Slow down: that line was dropped.' });
           } else if (!extensions.command(client, line, clientCtx)) {
@@ -164,7 +165,9 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
 
   // Lesson 9's writeBounded() queues each client's bytes; one that throws costs that client
   // its connection (logged), never the server: the flusher calls it outside any handler.
+  // History's messages are committed first: write, then send (history.ts).
   function write(socket: Socket, line: string): boolean {
+    extensions.beforeWrite();
     try {
       return pieces.writeBounded(socket, line, options.maxQueuedBytes);
     } catch (err) {
@@ -236,6 +239,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       if (shuttingDown) return;
       shuttingDown = true;
       await pieces.shutdown(connections, () => listening.close()); // lesson 8
+      extensions.close();
     },
   };
 }

@@ -22,6 +22,8 @@ export interface ServerOptions {
   features: Feature[];
   /** rooms: a room larger than this sends no join/leave and cuts its member lists. */
   presenceLimit: number;
+  /** history: the SQLite database file, or ':memory:' to keep nothing on disk. */
+  db: string;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -33,8 +35,9 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   handshakeTimeoutMs: 30_000,
   maxQueuedBytes: 1024 * 1024,
   rateLimit: { burst: 20, perSecond: 10 },
-  features: ['rooms', 'status'],
+  features: ['rooms', 'status'], // and history, where node:sqlite exists (options.ts)
   presenceLimit: 500,
+  db: ':memory:', // the command line's default is a file (options.ts)
 };
 
 // ── Lesson 2: listening ───────────────────────────────────────────────────────
@@ -154,6 +157,43 @@ export interface StatusesLike {
   whisperNotice(to: Client): string | undefined;
 }
 
+// ── Lesson 14: history that survives a crash (an extension) ──────────────────
+/** One chat message as history keeps it: `ts` is the ts of the chat event that delivered it. */
+export interface StoredMessage {
+  room: string;
+  from: string;
+  text: string;
+  ts: number;
+}
+/** A value SQLite stores or returns. */
+export type SqlValue = string | number | bigint | null | Uint8Array;
+/** The part of node:sqlite's StatementSync the history store uses: a prepared statement. */
+export interface SqlStatement {
+  /** Runs it with these values for its `?` placeholders. */
+  run(...params: SqlValue[]): unknown;
+  /** Runs a query with these values for its `?` placeholders: every row, as an object per row. */
+  all(...params: SqlValue[]): Record<string, SqlValue>[];
+}
+/** The part of node:sqlite's DatabaseSync (Node 22.13+) the history store uses. */
+export interface SqlDatabase {
+  /** Runs one or more SQL statements that take no values (CREATE, PRAGMA, BEGIN, COMMIT). */
+  exec(sql: string): void;
+  /** Compiles one statement once, to run many times with different values. */
+  prepare(sql: string): SqlStatement;
+  close(): void;
+}
+export interface HistoryStoreLike {
+  /** Keeps one chat message, to be written by the next commit(). */
+  add(message: StoredMessage): void;
+  /**
+   * Writes every message added since the last commit in one transaction. When it returns,
+   * they are in the database file: the server calls it before it writes to any socket.
+   */
+  commit(): void;
+  /** The last `n` messages of `room` (committed ones), oldest first. */
+  recent(room: string, n: number): StoredMessage[];
+}
+
 /** What claiming a name came to; 'gone' means the client left while we checked. */
 export type ClaimOutcome = 'ok' | 'taken' | 'reserved' | 'gone';
 
@@ -175,4 +215,5 @@ export interface ServerPieces {
   stripControl: (text: string) => string;                                          // lesson 9
   Rooms: new (presenceLimit: number) => RoomsLike;                                 // lesson 12
   Statuses: new () => StatusesLike;                                                // lesson 13
+  HistoryStore: new (db: SqlDatabase) => HistoryStoreLike;                         // lesson 14
 }

@@ -86,6 +86,13 @@ export function renderEvent(event: WireEvent | UnknownEvent, me: string, now: nu
       return event.status === 'online'
         ? `*** ${sanitize(event.user)} is back. ***`
         : `*** ${sanitize(event.user)} is ${sanitize(event.status)}${event.note ? `: ${sanitize(event.note)}` : ''}. ***`;
+    case 'history': {
+      // What was said before you came, marked off from what happens now.
+      const messages = Array.isArray(event.messages) ? event.messages : [];
+      const where = event.room === undefined ? '' : ` in #${sanitize(event.room)}`;
+      const lines = messages.map((m) => `  ${clock(Number(m.ts))} ${sanitize(m.from)}: ${sanitize(m.text)}`);
+      return [`--- earlier${where} (${messages.length}) ---`, ...lines, '--- end of history ---'].join('\n');
+    }
     case 'welcome':
     case 'info':
     case 'error':

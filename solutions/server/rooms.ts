@@ -67,7 +67,7 @@ export class Rooms implements RoomsLike {
     return { users: names.slice(0, this.presenceLimit), count: names.length };
   }
 
-  // The context is not needed here; history (lesson 14) will use it to replay a room.
+  // The context is not needed here: the wiring replays a room's history after a move.
   command(client: Client, name: string, args: string, _ctx: ServerContext): boolean {
     if (name === 'rooms') {
       const rooms = [...this.rooms].map(([room, { members }]) => ({ name: room, users: members.size }));

@@ -3,7 +3,8 @@
 // presence limit from the command line. The other reference suites run --features none.
 
 import { describe, expect, test } from 'vitest';
-import { noTs, serverForFile, serverForTest, Session, spawnServerProcess, within, type Ev } from './blackbox.js';
+import { sqliteAvailable } from '../../app/server/sqlite.js';
+import { noTs, serverForFile, serverForTest, Session, spawnServerProcess, waitExit, within, type Ev } from './blackbox.js';
 
 /** An event without ts and without the fields the extensions add. */
 function v1(e: Ev): Record<string, unknown> {
@@ -11,17 +12,19 @@ function v1(e: Ev): Record<string, unknown> {
   return rest;
 }
 
-test('by default the server runs every feature, and its banner says so', async () => {
-  // startServer() adds --features none when no --features is given; this one asks for nothing.
-  const proc = spawnServerProcess(['--port', '0', '--no-rate-limit']);
+test('by default the server runs every feature (history where node:sqlite is), and its banner says so', async () => {
+  // startServer() adds --features none when no --features is given; this one asks for nothing
+  // but a database that is not the project's own.
+  const history = sqliteAvailable();
+  const proc = spawnServerProcess(['--port', '0', '--no-rate-limit', ...(history ? ['--db', ':memory:'] : [])]);
   let out = '';
   proc.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
   try {
     await within(new Promise<void>((resolve) => {
-      const check = () => /Extensions: .*\n/.test(out) && resolve();
+      const check = () => /Press Ctrl\+C/.test(out) && resolve(); // the end of the banner
       proc.stdout!.on('data', check);
-    }), 15_000, 'the banner\'s "Extensions:" line, from a server started without --features');
-    expect(out).toMatch(/Extensions: rooms, status\n/);
+    }), 15_000, 'the banner of a server started without --features');
+    expect(out).toMatch(history ? /Extensions: rooms, status, history\n\s*History: in memory/ : /Extensions: rooms, status\n\s*History needs Node 22\.13 or newer/);
   } finally {
     proc.kill('SIGKILL');
   }
@@ -118,4 +121,32 @@ test('--presence-limit 2: the third login is not announced, and lists carry coun
   expect(carol.welcome!.count).toBe(3);
   expect(carol.welcome!.users).toEqual([s.name('alice'), s.name('bob')]);
   await alice!.expectNothingMore('a lobby of 3 is past the limit of 2: no join');
+});
+
+/** Runs the server with `flags` and returns what it printed on stderr, once it has exited. */
+async function refusal(flags: string[]): Promise<{ code: number | null; stderr: string }> {
+  const proc = spawnServerProcess(['--port', '0', ...flags]);
+  let stderr = '';
+  proc.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  proc.stdout!.resume();
+  try {
+    const { code } = await waitExit(proc, 15_000, `the server started with ${flags.join(' ')} to refuse and exit`);
+    return { code, stderr };
+  } finally {
+    proc.kill('SIGKILL');
+  }
+}
+
+test('history flags are one clear line, no stack: what history needs, or --db without history', async () => {
+  if (!sqliteAvailable()) {
+    for (const flags of [['--features', 'rooms,history'], ['--db', 'x.db']]) {
+      const { code, stderr } = await refusal(flags);
+      expect(code).toBe(1);
+      expect(stderr.trim()).toBe(`[SERVER] History needs Node 22.13 or newer (node:sqlite); this is Node ${process.versions.node}.`);
+    }
+    return;
+  }
+  const { code, stderr } = await refusal(['--features', 'rooms', '--db', 'x.db']);
+  expect(code).toBe(2);
+  expect(stderr.trim().split('\n')[0]).toBe('[SERVER] --db names the history database, but --features rooms leaves history out.');
 });
