@@ -1,9 +1,16 @@
 import { defineConfig } from 'vitest/config';
+import { DEADLINES } from './tests/harness/wait.js';
 
-// Every wait in the suites lasts PATIENCE_MS (COURSE_PATIENCE_MS, default 2000). On a slow
-// machine raising it must not turn a readable failure into vitest's bare timeout.
-const patience = Number(process.env.COURSE_PATIENCE_MS ?? 2000);
-const testTimeout = Math.max(15_000, patience * 8);
+// Every wait in the suites lasts PATIENCE_MS (COURSE_PATIENCE_MS, default 2000), and the test
+// timeout grows with it: on a slow machine raising it must not turn a readable failure into
+// vitest's bare timeout.
+const testTimeout = DEADLINES.test;
+
+// A student's run (`npm test` grades starter/, as the suites do when COURSE_TREE is unset)
+// shows stack frames only in the student's own files: a frame in tests/ or solutions/
+// would point at the answers. Maintainers (COURSE_TREE=solutions, npm run check) see all.
+const studentRun = (process.env.COURSE_TREE ?? 'starter') === 'starter';
+const inStarter = (file: string) => /[\\/]starter[\\/]/.test(file);
 
 export default defineConfig({
   test: {
@@ -17,6 +24,8 @@ export default defineConfig({
     experimental: { fsModuleCache: true },
     testTimeout,
     hookTimeout: testTimeout,
-    reporters: ['default'],
+    // The second records each run's result against starter/ for `npm run progress`.
+    reporters: ['default', './tools/progress/recorder.ts'],
+    onStackTrace: studentRun ? (_error, frame) => inStarter(frame.file) : undefined,
   },
 });

@@ -2,13 +2,15 @@
 // server, through a recording proxy so that every failure can show the wire.
 
 import net from 'node:net';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import type { JoinOptions, Joined } from '../starter/client/connect.js';
+import { encodeEvent, PROTOCOL_VERSION, TEXTS } from '../app/protocol.js';
 import { startChat, type Chat } from './harness/chat.js';
 import { importMine } from './harness/mine.js';
 import { closedPort, startProxy } from './harness/proxy.js';
 import { failure } from './harness/teach.js';
-import { within } from './harness/wait.js';
+import { Transcript } from './harness/transcript.js';
+import { PATIENCE_MS, waitUntil, within } from './harness/wait.js';
 
 const { joinChat } = await importMine<typeof import('../starter/client/connect.js')>('client/connect.ts');
 
@@ -17,7 +19,11 @@ const SECTION = {
   events: '1, section "A socket talks in events"',
   login: '1, section "Logging in: your first protocol exchange"',
   refused: '1, section "When nobody answers: Connection refused"',
+  handOver: '1, section "Logging in: your first protocol exchange" (its end: the socket is the caller\'s)',
+  yourTurn: '1, section "Your turn"',
 };
+
+const HELLO = encodeEvent({ type: 'hello', proto: PROTOCOL_VERSION, text: TEXTS.hello });
 
 /** The reference server, and a proxy in front of it that records what your client does. */
 async function serverBehindProxy(see: string): Promise<{ chat: Chat; port: number }> {
@@ -34,9 +40,9 @@ async function join(chat: Chat, options: JoinOptions): Promise<Joined> {
   } catch (err) {
     throw failure({ problem: `joinChat() threw instead of returning a promise: ${(err as Error).message}`, see: SECTION.events, transcript: chat.transcript });
   }
-  const joined = await within(promise, 2000, () =>
+  const joined = await within(promise, PATIENCE_MS, () =>
     failure({
-      problem: `joinChat(${JSON.stringify(options)}) did not settle within 2000 ms.${diagnoseSilence(chat, options.name)}`,
+      problem: `joinChat(${JSON.stringify(options)}) did not settle within ${PATIENCE_MS} ms.${diagnoseSilence(chat, options.name)}`,
       expected: 'the promise resolves with { socket, welcome } once the welcome arrives',
       see: SECTION.login,
       transcript: chat.transcript,
@@ -48,8 +54,62 @@ async function join(chat: Chat, options: JoinOptions): Promise<Joined> {
   if (!joined || !(joined.socket instanceof net.Socket)) {
     throw failure({ problem: `joinChat() resolved with ${JSON.stringify(joined)?.slice(0, 200)}.`, expected: '{ socket, welcome } where socket is the net.Socket you connected', see: SECTION.login, transcript: chat.transcript });
   }
+  if (joined.socket.listenerCount('error') === 0) {
+    joined.socket.destroy();
+    throw failure({
+      problem: "joinChat() resolved with a socket that has no 'error' listener left.",
+      expected: "the 'error' listener stays after the promise settles: a reset after the welcome would otherwise crash the whole program (reject() then does nothing, harmlessly)",
+      see: SECTION.events,
+      transcript: chat.transcript,
+    });
+  }
   joined.socket.on('error', () => {});
   return joined;
+}
+
+type Outcome = { resolved: Joined } | { rejected: unknown };
+
+/** Calls joinChat and waits for it to settle either way; a hang fails with `hung()`. */
+function settle(options: JoinOptions, hung: () => Error): Promise<Outcome> {
+  return within(
+    joinChat(options).then(
+      (joined): Outcome => ({ resolved: joined }),
+      (err: unknown): Outcome => ({ rejected: err }),
+    ),
+    PATIENCE_MS,
+    hung,
+  );
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * A server that is not the chat server (`label` says what it is), behind the recording proxy.
+ * `serve` runs for each connection; `closedByClient` resolves once your client has closed.
+ */
+async function impostor(label: string, serve: (socket: net.Socket) => void): Promise<{ port: number; transcript: Transcript; closedByClient: Promise<void>; received: () => string }> {
+  const transcript = new Transcript();
+  let clientClosed!: () => void;
+  const closedByClient = new Promise<void>((resolve) => (clientClosed = resolve));
+  const sockets = new Set<net.Socket>();
+  let received = '';
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+    socket.on('error', () => {});
+    socket.on('end', clientClosed);
+    socket.on('close', clientClosed);
+    serve(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => {
+    for (const s of sockets) s.destroy();
+    server.close();
+  });
+  const proxy = await startProxy({ targetPort: (server.address() as net.AddressInfo).port, transcript, clientLabel: 'your client', serverLabel: label });
+  return { port: proxy.port, transcript, closedByClient, received: () => received };
 }
 
 /** Explains the usual reasons the server never answered. */
@@ -98,8 +158,8 @@ describe('lesson 1: joinChat()', () => {
         (joined) => ({ resolved: joined }),
         (err: unknown) => ({ rejected: err }),
       ),
-      2000,
-      () => failure({ problem: `Nothing listens on port ${port}, and joinChat() neither resolved nor rejected within 2000 ms.`, expected: 'an \'error\' listener that rejects the promise', see: SECTION.refused }),
+      PATIENCE_MS,
+      () => failure({ problem: `Nothing listens on port ${port}, and joinChat() neither resolved nor rejected within ${PATIENCE_MS} ms.`, expected: 'an \'error\' listener that rejects the promise', see: SECTION.refused }),
     );
     if ('resolved' in outcome) {
       throw failure({ problem: `Nothing listens on port ${port}, yet joinChat() resolved.`, expected: 'a rejection', see: SECTION.refused });
@@ -118,7 +178,7 @@ describe('lesson 1: joinChat()', () => {
         (joined) => ({ resolved: joined }),
         (err: unknown) => ({ rejected: err }),
       ),
-      2000,
+      PATIENCE_MS,
       () => failure({ problem: 'The name alice was taken; the server answered with an error and closed, but joinChat() never settled.', expected: 'a rejection carrying the error\'s text', see: SECTION.login, transcript: chat.transcript }),
     );
     if ('resolved' in outcome) {
@@ -126,8 +186,139 @@ describe('lesson 1: joinChat()', () => {
       throw failure({ problem: 'joinChat() resolved although the server refused the name alice (it was taken).', expected: 'check the event\'s type: only a `welcome` resolves; an `error` rejects', see: SECTION.login, transcript: chat.transcript });
     }
     const message = outcome.rejected instanceof Error ? outcome.rejected.message : String(outcome.rejected);
-    if (!message.includes('already taken')) {
-      throw failure({ problem: `joinChat() rejected with ${JSON.stringify(message)}.`, expected: 'the text of the server\'s error event: "Username \'alice\' is already taken."', see: SECTION.login, transcript: chat.transcript });
+    if (message !== "Username 'alice' is already taken.") {
+      throw failure({
+        problem: `The server answered {"type":"error","code":"NAME_TAKEN","text":"Username 'alice' is already taken."}, and joinChat() rejected with ${JSON.stringify(message)}.`,
+        expected: 'new Error(event.text) for an error event: exactly its text, "Username \'alice\' is already taken.", with nothing around it (that sentence is written for people)',
+        see: SECTION.login,
+        transcript: chat.transcript,
+      });
+    }
+  });
+
+  test('after the welcome the socket is the caller\'s: chat that arrives later reaches the caller, and the socket stays open', async () => {
+    const { chat, port } = await serverBehindProxy(SECTION.handOver);
+    const bob = await chat.login('bob');
+    const { socket } = await join(chat, { host: '127.0.0.1', port, name: 'alice' });
+    await bob.next({ type: 'join', user: 'alice' }, 'the join of alice (your client)');
+    // The caller reads the socket from here on, as `npm run join` and lesson 10's client do.
+    let heard = '';
+    socket.on('data', (chunk: Buffer) => (heard += chunk.toString('utf8')));
+    bob.send('hi alice');
+    await waitUntil(
+      () => (heard.includes('"hi alice"') || socket.destroyed ? true : undefined),
+      (wake) => {
+        socket.on('data', wake).on('close', wake);
+        return () => socket.off('data', wake).off('close', wake);
+      },
+      () => failure({ problem: `bob said "hi alice" after your joinChat() had resolved; within ${PATIENCE_MS} ms that chat line never reached the socket it resolved with.`, expected: 'the chat event on the socket: once resolved, joinChat() leaves the socket to its caller', see: SECTION.handOver, transcript: chat.transcript }),
+    );
+    if (socket.destroyed || !socket.writable) {
+      throw failure({
+        problem: 'bob said "hi alice" after your joinChat() had resolved, and right then your code closed the socket. joinChat() still listened for \'data\' after the welcome, took the chat line for the answer to the name (it is no welcome), and gave up on the connection.',
+        expected: "once the welcome has come, stop listening: socket.off('data', onData) (or use socket.once), and leave the socket open to the caller",
+        see: SECTION.handOver,
+        transcript: chat.transcript,
+      });
+    }
+    socket.write('hi bob\n');
+    await bob.next({ type: 'chat', from: 'alice', text: 'hi bob' }, 'a chat line alice wrote after bob\'s, on the socket joinChat() resolved with');
+    socket.destroy();
+  });
+
+  test('a server that hangs up without welcoming you: joinChat() rejects, not waits for ever', async () => {
+    const server = await impostor('server', (socket) => {
+      socket.write(HELLO);
+      socket.once('data', () => socket.end()); // reads the name, then hangs up without a word
+    });
+    const outcome = await settle({ host: '127.0.0.1', port: server.port, name: 'alice' }, () =>
+      failure({
+        problem: `The server sent its hello, read the name and then closed the connection without an answer; ${PATIENCE_MS} ms later joinChat() had neither resolved nor rejected.`,
+        expected: "a rejection when the socket closes before the welcome: socket.on('close', () => reject(...)) (once resolved, that reject does nothing)",
+        see: SECTION.events,
+        transcript: server.transcript,
+      }),
+    );
+    if ('resolved' in outcome) {
+      outcome.resolved.socket?.destroy();
+      throw failure({ problem: 'The server closed the connection without a welcome, yet joinChat() resolved.', expected: 'only a welcome resolves', see: SECTION.login, transcript: server.transcript });
+    }
+    const message = messageOf(outcome.rejected);
+    if (!server.received().includes('alice\n')) {
+      throw failure({ problem: `joinChat() rejected with ${JSON.stringify(message)} before it had sent the name (the server had sent its hello).`, expected: "the name and '\\n' after the hello; then a rejection once the server hangs up", see: SECTION.login, transcript: server.transcript });
+    }
+    if (message.trim() === '' || message === 'Connection refused. Is the server running?') {
+      throw failure({
+        problem: `The server sent its hello, read the name and hung up; joinChat() rejected with ${JSON.stringify(message)}.`,
+        expected: 'a message that says what happened: the server closed the connection before welcoming you (it did answer the connection: it was not refused)',
+        see: SECTION.yourTurn,
+        transcript: server.transcript,
+      });
+    }
+  });
+
+  test('something that is not the chat server answers (an SSH server speaks first too): joinChat() rejects with what arrived, and closes the connection', async () => {
+    const server = await impostor('ssh server', (socket) => {
+      socket.write('SSH-2.0-OpenSSH_9.6\r\n');
+      socket.on('data', () => socket.write('Invalid SSH identification string.\r\n')); // and stays open
+    });
+    const outcome = await settle({ host: '127.0.0.1', port: server.port, name: 'alice' }, () =>
+      failure({
+        problem: `An SSH server, not a chat server, listened on that port; it sent a line that is no chat event and kept the connection open. ${PATIENCE_MS} ms later joinChat() had neither resolved nor rejected.`,
+        expected: 'a rejection as soon as a line arrives that is neither the hello, a welcome nor an error',
+        see: SECTION.yourTurn,
+        transcript: server.transcript,
+      }),
+    );
+    if ('resolved' in outcome) {
+      outcome.resolved.socket?.destroy();
+      throw failure({ problem: 'An SSH server answered, and joinChat() resolved as if it had been welcomed.', expected: 'only a welcome resolves', see: SECTION.login, transcript: server.transcript });
+    }
+    const message = messageOf(outcome.rejected);
+    if (!message.includes('SSH-2.0-OpenSSH_9.6') && !message.includes('Invalid SSH identification string')) {
+      throw failure({
+        problem: `An SSH server answered instead of a chat server, and joinChat() rejected with ${JSON.stringify(message)}.`,
+        expected: 'a message that shows what arrived (for example "Expected a welcome, got: SSH-2.0-OpenSSH_9.6"): it tells the user they reached the wrong program',
+        see: SECTION.yourTurn,
+        transcript: server.transcript,
+      });
+    }
+    await within(server.closedByClient, PATIENCE_MS, () =>
+      failure({
+        problem: `joinChat() rejected (${JSON.stringify(message)}), but ${PATIENCE_MS} ms later its connection to the SSH server was still open: nobody holds that socket any more, so nobody will ever close it, and it keeps the program from exiting.`,
+        expected: 'socket.destroy() before reject(): a rejected joinChat() leaves no connection behind',
+        see: SECTION.yourTurn,
+        transcript: server.transcript,
+      }),
+    );
+  });
+
+  test('a server that accepts and then resets the connection is not "refused": the rejection says what happened', async () => {
+    let accepted = 0;
+    const server = net.createServer((socket) => {
+      accepted++;
+      socket.resetAndDestroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => void server.close());
+    const { port } = server.address() as net.AddressInfo;
+    const outcome = await settle({ host: '127.0.0.1', port, name: 'alice' }, () =>
+      failure({ problem: `The server accepted the connection and reset it at once (an RST: err.code ECONNRESET); ${PATIENCE_MS} ms later joinChat() had neither resolved nor rejected.`, expected: 'a rejection from the \'error\' listener', see: SECTION.refused }),
+    );
+    if ('resolved' in outcome) {
+      outcome.resolved.socket?.destroy();
+      throw failure({ problem: 'The server reset the connection, yet joinChat() resolved.', expected: 'a rejection', see: SECTION.refused });
+    }
+    const message = messageOf(outcome.rejected);
+    if (accepted === 0) {
+      throw failure({ problem: `joinChat() rejected with ${JSON.stringify(message)}, and the server never saw a connection.`, expected: 'net.connect({ host, port }) first; this server accepts, then resets', see: SECTION.connect });
+    }
+    if (message.trim() === '' || message === 'Connection refused. Is the server running?') {
+      throw failure({
+        problem: `The server was running: it accepted the connection, then reset it (err.code ECONNRESET). joinChat() rejected with ${JSON.stringify(message)}.`,
+        expected: "\"Connection refused. Is the server running?\" only when err.code is 'ECONNREFUSED'; any other error gets a message of its own that says what happened, e.g. `Could not reach ${host}:${port}: ${err.message}`",
+        see: SECTION.refused,
+      });
     }
   });
 });

@@ -6,7 +6,7 @@ import { beforeEach, describe, test } from 'vitest';
 import type { Member } from '../app/server/types.js';
 import { startChat, type Chat } from './harness/chat.js';
 import { importMine } from './harness/mine.js';
-import { failure } from './harness/teach.js';
+import { collapseRows, failure } from './harness/teach.js';
 import type { Received, TestClient } from './harness/test-client.js';
 
 const { Registry } = await importMine<typeof import('../starter/server/registry.js')>('server/registry.ts');
@@ -21,6 +21,13 @@ const SECTION = {
 
 /** A correct broadcast() returns in microseconds; this is a thousand times that and more. */
 const BLOCKING_MS = 500;
+
+/** How long to look again for a line broadcast() had not sent when it returned: sent late, or never? */
+const LATE_MS = 100;
+
+/** What to say when broadcast() sent nobody anything: its loop found no member. */
+const LOOP_NEVER_RAN =
+  'Look at broadcast(): its loop must visit every member. `for (const m in this.members)` runs zero times over a Map (for...in walks the own keys of a plain object, and a Map keeps its entries elsewhere); `for (const m of this.members.values())` visits each member.';
 
 /** Stands in for a connection: it only records the lines it is sent. */
 class FakeMember implements Member {
@@ -61,7 +68,7 @@ class RegistryUnderTest {
   }
 
   fail(problem: string, expected: string, see = this.see): Error {
-    const asked = this.log.map((l) => `  ${l}`).join('\n');
+    const asked = collapseRows(this.log.map((l) => `  ${l}`), 'calls').join('\n');
     return failure({ problem: `${problem}\n\nWhat the test asked your registry, in order:\n${asked}`, expected, see });
   }
 
@@ -137,6 +144,24 @@ async function tryName(chat: Chat, name: string, label: string): Promise<Receive
   return client.next((e) => e.type === 'welcome' || e.type === 'error', `the answer to the name ${name}`);
 }
 
+/**
+ * Once several clients are in, whoever logged in first has heard the others' joins. If no
+ * join reached anyone, the tests below would only time out waiting for some event and blame
+ * what they check (a leave, an order): say what happened instead.
+ */
+async function expectBroadcastsArrive(chat: Chat, clients: TestClient[]): Promise<void> {
+  // Barriers: everything the server sent each client before its /users reply has arrived.
+  await Promise.all(clients.map((c) => c.sync(`the reply to /users (a barrier) for ${c.label}, once everyone had logged in`)));
+  const announced = (e: Received) => e.type === 'join' || e.type === 'chat' || e.type === 'leave';
+  if (clients.some((c) => c.events.some(announced))) return;
+  throw failure({
+    problem: `${clients.length} clients logged in, and no join reached any of them, not even the first one in. The server announces each login to those already online with registry.broadcast(); not one line it was given reached anyone, so nothing was late and no one was left in: your broadcast() sent nothing at all.`,
+    expected: `a join for each later login. ${LOOP_NEVER_RAN}`,
+    see: SECTION.broadcast,
+    transcript: chat.transcript,
+  });
+}
+
 describe('lesson 3: the registry on its own, with fake members', () => {
   test('find() finds a member without regard to case; size counts the members', () => {
     const reg = new RegistryUnderTest(SECTION.registry);
@@ -163,23 +188,27 @@ describe('lesson 3: the registry on its own, with fake members', () => {
 
   test('names() lists every name as it was given, sorted', () => {
     const reg = new RegistryUnderTest(SECTION.registry);
-    for (const name of ['zoe', 'carol', 'Alice', 'bob']) reg.add(new FakeMember(name));
+    for (const name of ['zoe', 'carol', 'Alice', 'bob', 'Dave']) reg.add(new FakeMember(name));
     const names = reg.names();
-    const expected = ['Alice', 'bob', 'carol', 'zoe'];
+    // By code unit, as JavaScript's default sort() compares (PROTOCOL.md): capitals first.
+    const expected = ['Alice', 'Dave', 'bob', 'carol', 'zoe'];
     if (JSON.stringify(names) === JSON.stringify(expected)) return;
     const given = Array.isArray(names) && JSON.stringify([...names].sort()) === JSON.stringify(expected);
+    const ignoringCase = JSON.stringify(names) === JSON.stringify(['Alice', 'bob', 'carol', 'Dave', 'zoe']);
     const lowered = Array.isArray(names) && names.includes('alice');
     throw reg.fail(
-      given
-        ? `names() returned ${show(names)}: the right names, not sorted.`
-        : lowered
-          ? `names() returned ${show(names)}: 'Alice' came back as 'alice'.`
-          : `names() returned ${show(names)}.`,
-      `${show(expected)}: every member's name as it was given (the lower-case form is only for finding), sorted`,
+      ignoringCase
+        ? `names() returned ${show(names)}: sorted without regard to case.`
+        : given
+          ? `names() returned ${show(names)}: the right names, not sorted.`
+          : lowered
+            ? `names() returned ${show(names)}: 'Alice' came back as 'alice'.`
+            : `names() returned ${show(names)}.`,
+      `${show(expected)}: every member's name as it was given (the lower-case form is only for finding), sorted by code unit as the default sort() does, so 'Dave' comes before 'bob'`,
     );
   });
 
-  test('broadcast() hands the line to every member but the one excluded, exactly once, before it returns', () => {
+  test('broadcast() hands the line to every member but the one excluded, exactly once, before it returns', async () => {
     const reg = new RegistryUnderTest(SECTION.broadcast);
     const members = ['alice', 'bob', 'carol', 'dave'].map((n) => new FakeMember(n));
     const [, bob] = members;
@@ -194,19 +223,34 @@ describe('lesson 3: the registry on its own, with fake members', () => {
         SECTION.queueing,
       );
     }
-    // Checked at once, before any other callback can run: a deferred send has not happened yet.
+    // What each member had when broadcast() returned, taken before any other callback can
+    // run: a deferred send has not happened yet. A moment later tells late from never.
+    const atReturn = new Map(members.map((m) => [m, [...m.got]]));
+    if (members.some((m) => m !== bob && m.got.length === 0)) await new Promise((resolve) => setTimeout(resolve, LATE_MS));
+    const others = members.filter((m) => m !== bob);
+    if (others.every((m) => m.got.length === 0)) {
+      throw reg.fail(
+        `broadcast() returned, and none of the ${others.length} members it should reach (${others.map((m) => m.name).join(', ')}) had been sent anything, nor had they ${LATE_MS} ms later: not one member.send() call was made, so the loop in broadcast() never ran its body.`,
+        `alice, carol and dave are each sent the line once. ${LOOP_NEVER_RAN}`,
+        SECTION.broadcast,
+      );
+    }
     for (const m of members) {
       const want = m === bob ? [] : [line];
-      if (JSON.stringify(m.got) === JSON.stringify(want)) continue;
+      const had = atReturn.get(m)!;
+      if (JSON.stringify(had) === JSON.stringify(want)) continue;
       if (m === bob) {
-        throw reg.fail(`bob was excluded (he is the sender) but was sent ${show(m.got)}.`, 'nothing for the member passed as `except`: a sender never gets its own line back');
+        throw reg.fail(`bob was excluded (he is the sender) but was sent ${show(had)}.`, 'nothing for the member passed as `except`: a sender never gets its own line back');
       }
+      const late = had.length === 0 && m.got.length > 0;
       throw reg.fail(
-        m.got.length === 0
-          ? `When broadcast() returned, ${m.name} had not been sent the line. Either it was skipped, or its send was put off (await, setTimeout, setImmediate, .then): a deferred send lets later lines overtake this one.`
-          : `${m.name} was sent ${show(m.got)}.`,
+        had.length > 0
+          ? `${m.name} was sent ${show(had)}.`
+          : late
+            ? `When broadcast() returned, ${m.name} had not been sent the line; it came only later. Its send was put off (await, setTimeout, setImmediate, .then): a deferred send lets later lines overtake this one.`
+            : `${m.name} was never sent the line, while others were: broadcast() skipped ${m.name}.`,
         `${m.name} is sent the line ${JSON.stringify(line)} exactly once, unchanged, before broadcast() returns`,
-        m.got.length === 0 ? SECTION.queueing : SECTION.broadcast,
+        late ? SECTION.queueing : SECTION.broadcast,
       );
     }
 
@@ -237,9 +281,12 @@ describe('lesson 3: the registry on its own, with fake members', () => {
     }
     const missed = members.slice(1).filter((m) => m.got.length !== 1);
     if (missed.length > 0) {
+      const none = members.every((m) => m.got.length === 0);
       throw reg.fail(
-        `When broadcast() returned, ${missed.length} of the 999 other members had not been sent the line exactly once (${missed.slice(0, 3).map((m) => `${m.name}: ${m.got.length} times`).join(', ')}).`,
-        'each of the 999 others is sent the line once, before broadcast() returns',
+        none
+          ? 'When broadcast() returned, not one of the 999 other members had been sent the line: the loop in broadcast() never ran its body.'
+          : `When broadcast() returned, ${missed.length} of the 999 other members had not been sent the line exactly once (${missed.slice(0, 3).map((m) => `${m.name}: ${m.got.length} times`).join(', ')}).`,
+        `each of the 999 others is sent the line once, before broadcast() returns.${none ? ` ${LOOP_NEVER_RAN}` : ''}`,
         SECTION.broadcast,
       );
     }
@@ -289,6 +336,7 @@ describe('lesson 3: your registry inside the chat server', () => {
     const chat = await startChat({ mine: ['Registry'], see: SECTION.broadcast });
     const names = Array.from({ length: 24 }, (_, i) => `user${String(i + 1).padStart(2, '0')}`);
     const clients = await chat.loginAll(names);
+    await expectBroadcastsArrive(chat, clients);
 
     // Everyone speaks at once. A sender's /users reply proves the server has handled its line
     // (and so broadcast it); afterwards a receiver's /users reply proves everything broadcast
@@ -356,6 +404,7 @@ describe('lesson 3: your registry inside the chat server', () => {
   test('a client that hangs up is gone: others hear leave, /users drops it, its name is free again', async () => {
     const chat = await startChat({ mine: ['Registry'], see: SECTION.gone });
     const [alice, bob, carol] = await chat.loginAll(['alice', 'bob', 'carol']);
+    await expectBroadcastsArrive(chat, [alice, bob, carol]);
     hangUp(chat, carol);
     await alice.next({ type: 'leave', user: 'carol' }, 'the leave of carol, who hung up');
     await bob.next({ type: 'leave', user: 'carol' }, 'the leave of carol, who hung up');
@@ -392,6 +441,7 @@ describe('lesson 3: your registry inside the chat server', () => {
     const alice = await chat.login('alice');
     const others: TestClient[] = [];
     for (const name of ['bob', 'carol', 'dave']) others.push(await chat.login(name));
+    await expectBroadcastsArrive(chat, [alice, ...others]);
 
     // One write: the server handles these four lines one after another, without pause.
     alice.sendRaw('news for everyone\n/whisper bob psst\n/whisper carol psst\n/whisper dave psst\n');

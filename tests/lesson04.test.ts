@@ -10,11 +10,11 @@ import type { Joined } from '../starter/client/connect.js';
 import { startChat, type Chat } from './harness/chat.js';
 import { importMine } from './harness/mine.js';
 import { mulberry32, startProxy, type Cutting } from './harness/proxy.js';
-import { failure } from './harness/teach.js';
+import { collapseRows, failure } from './harness/teach.js';
 import { TestClient } from './harness/test-client.js';
 import { escapeText, showBytes } from '../app/wire-text.js';
 import { Transcript } from './harness/transcript.js';
-import { within } from './harness/wait.js';
+import { PATIENCE_MS, within } from './harness/wait.js';
 
 const { LineDecoder } = await importMine<typeof import('../starter/server/line-decoder.js')>('server/line-decoder.ts');
 const { joinChat } = await importMine<typeof import('../starter/client/connect.js')>('client/connect.ts');
@@ -84,8 +84,7 @@ function showError(err: unknown): string {
 
 /** Every push and its result, one per row; a long run keeps its first and last rows. */
 function showPushes(pushes: Push[], planned: number, title = `new LineDecoder(${LIMIT}), fed ${planned === 1 ? 'one chunk' : `${planned} chunks`}:`): string {
-  const rows = pushes.map((p) => `  push(${showChunk(p.chunk)}) → ${'threw' in p ? `threw ${showError(p.threw)}` : showLines(p.lines ?? [])}`);
-  if (rows.length > 12) rows.splice(8, rows.length - 11, `  … ${rows.length - 11} more pushes …`);
+  const rows = collapseRows(pushes.map((p) => `  push(${showChunk(p.chunk)}) → ${'threw' in p ? `threw ${showError(p.threw)}` : showLines(p.lines ?? [])}`), 'pushes');
   const rest = planned - pushes.length;
   if (rest > 0 && pushes.some((p) => 'threw' in p)) rows.push(`  (the ${rest === 1 ? 'last chunk was' : `other ${rest} chunks were`} never fed: push() threw)`);
   return `${title}\n${rows.join('\n')}`;
@@ -397,9 +396,9 @@ async function settle(chat: Chat, name: string, port: number): Promise<{ resolve
   }
   return within(
     promise.then((resolved) => ({ resolved }), (rejected: unknown) => ({ rejected })),
-    2000,
+    PATIENCE_MS,
     () => failure({
-      problem: `joinChat({ name: '${name}' }) did not settle within 2000 ms. ${CUT_NOTE}\n\nDid every chunk go to the same LineDecoder? One that makes a new decoder for each chunk forgets the start of every line, so the whole hello never comes out.`,
+      problem: `joinChat({ name: '${name}' }) did not settle within ${PATIENCE_MS} ms. ${CUT_NOTE}\n\nDid every chunk go to the same LineDecoder? One that makes a new decoder for each chunk forgets the start of every line, so the whole hello never comes out.`,
       expected: 'the promise settles once the whole answer to the name has arrived',
       see: SECTION.luck,
       transcript: chat.transcript,

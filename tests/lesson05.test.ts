@@ -2,8 +2,9 @@
 // inside the reference server, with the suite's clients going through every handshake path.
 
 import { describe, onTestFinished, test } from 'vitest';
-import { PROTOCOL_VERSION, TEXTS } from '../app/protocol.js';
+import { PROTOCOL_VERSION, TEXTS, type Event } from '../app/protocol.js';
 import type { StartOptions } from '../app/server/server.js';
+import { DEFAULT_OPTIONS, type Client, type ServerContext } from '../app/server/types.js';
 import { startChat, type Chat } from './harness/chat.js';
 import { heldNameStore } from './harness/held-name-store.js';
 import { importMine } from './harness/mine.js';
@@ -11,7 +12,7 @@ import { failure } from './harness/teach.js';
 import { TestClient, type Received } from './harness/test-client.js';
 import { PATIENCE_MS, waitUntil } from './harness/wait.js';
 
-const { checkUsername } = await importMine<typeof import('../starter/server/handshake.js')>('server/handshake.ts');
+const { admit, checkUsername } = await importMine<typeof import('../starter/server/handshake.js')>('server/handshake.ts');
 
 const SECTION = {
   steps: '5 (npm run lesson 5), section "The handshake, step by step"',
@@ -20,6 +21,7 @@ const SECTION = {
   welcome: '5, section "welcome and join"',
   ghost: '5, section "A client that hangs up mid-handshake"',
   full: '5, section "SERVER_FULL: a real limit"',
+  perAddress: '5, section "One machine, one share"',
   timeout: '5, section "The handshake timeout"',
 };
 
@@ -65,7 +67,7 @@ async function expectRefused(chat: Chat, see: string, name: string, code: string
     throw fail(chat, see, `The name ${JSON.stringify(name)} ${why}, but the server answered ${show(answer)}.`, `an error with code ${code}, then the connection closes`);
   }
   if (typeof answer.text !== 'string' || answer.text === '') {
-    throw fail(chat, see, `The error ${code} came without a text: ${show(answer)}.`, 'a text that tells a person what is wrong, e.g. "Username may only contain letters, digits, _ and -."');
+    throw fail(chat, see, `The error ${code} came without a text: ${show(answer)}.`, 'a text that tells a person what is wrong, e.g. "Username may only contain ASCII letters (A-Z, a-z), digits, _ and -."');
   }
   await expectClosed(chat, client, `error ${code}`);
 }
@@ -98,12 +100,32 @@ function connectionsReach(chat: Chat, see: string, count: number, what: string):
   );
 }
 
+/** Waits until the wiring's count of connections from `address` reaches `count` (not your code's count). */
+function fromAddressReach(chat: Chat, see: string, address: string, count: number, what: string): Promise<true> {
+  const now = () => chat.server.ctx.connectionsFrom(address);
+  return waitUntil(
+    () => (now() === count ? true : undefined),
+    (wake) => {
+      const poll = setInterval(wake, 5);
+      return () => clearInterval(poll);
+    },
+    () => fail(chat, see, `The server still counts ${now()} open connections from ${address}, ${PATIENCE_MS} ms after ${what}.`, `${count}`),
+  );
+}
+
+const ORDINAL = ['0th', '1st', '2nd', '3rd', '4th', '5th'];
+
+/** What the first connection to a new server must get, whatever a count of your own remembers. */
+const FIRST_GETS_HELLO = 'hello: nothing else was connected. ctx.connectionsFrom(client.address) counts the connections open now, and goes down however a connection ends; a count of your own that only goes up still remembers the connections of earlier tests, long closed';
 
 describe('lesson 5: admit()', () => {
   test('a new connection gets hello first, with proto 1 and a prompt', async () => {
     const chat = await chatWithMine(SECTION.steps);
     const client = await connectRaw(chat, 'alice');
     const hello = await firstEvent(client);
+    if (hello.type === 'error' && hello.code === 'SERVER_FULL') {
+      throw fail(chat, SECTION.perAddress, `The only connection to a server with maxClients 50 and maxPerAddress 0 got ${show(hello)}.`, 'hello: maxPerAddress 0 means no limit per address, so check that it is not 0 before comparing');
+    }
     if (hello.type !== 'hello') {
       throw fail(chat, SECTION.steps, `The first thing a new connection got was ${show(hello)}.`, '{"type":"hello","proto":1,"text":"..."} before anything else');
     }
@@ -141,6 +163,148 @@ describe('lesson 5: admit()', () => {
     }
     await expectWelcome(chat, dave, 'dave', 'was sent once there was room again');
     await expectWelcome(chat, bob, 'bob', 'was sent by a connection admitted before the server was full');
+  });
+
+  test('per address: with maxPerAddress 3, three connections from one address that never log in get hello; the 4th gets SERVER_FULL, saying why, and is closed', async () => {
+    const chat = await chatWithMine(SECTION.perAddress, { maxPerAddress: 3 });
+    for (let i = 1; i <= 3; i++) {
+      const idle = await connectRaw(chat, `idle ${i}`);
+      const first = await firstEvent(idle);
+      if (first.type !== 'hello' && i === 1) {
+        throw fail(chat, SECTION.perAddress, `The first connection to a new server with maxPerAddress 3 got ${show(first)}.`, FIRST_GETS_HELLO);
+      }
+      if (first.type !== 'hello') {
+        throw fail(chat, SECTION.perAddress, `With maxPerAddress 3 and ${i - 1} other connection(s) open from 127.0.0.1, the ${ORDINAL[i]} got ${show(first)}.`, 'hello: ctx.connectionsFrom(client.address) already includes the connection being admitted, so refuse only when it is over maxPerAddress (>), not when it reaches it');
+      }
+    }
+    const fourth = await connectRaw(chat, 'fourth');
+    const answer = await firstEvent(fourth);
+    if (answer.type !== 'error' || answer.code !== 'SERVER_FULL') {
+      throw fail(chat, SECTION.perAddress, `With maxPerAddress 3, three connections from 127.0.0.1 were open (none of them logged in), and a 4th from the same address got ${show(answer)}.`, 'error SERVER_FULL instead of hello: count every connection from the address, logged in or not (ctx.connectionsFrom(client.address)), against ctx.options.maxPerAddress');
+    }
+    if (!/address/i.test(answer.text)) {
+      throw fail(chat, SECTION.perAddress, `The SERVER_FULL for a 4th connection from one address said ${JSON.stringify(answer.text)}.`, 'a text that says the limit is per address, e.g. "Too many connections from your address (at most 3 per address)."');
+    }
+    await expectClosed(chat, fourth, 'SERVER_FULL');
+    if (fourth.events.length > 1) {
+      throw fail(chat, SECTION.perAddress, `After SERVER_FULL, the refused connection also got ${show(fourth.events[1]!)}.`, 'nothing but the error: return right after refusing');
+    }
+  });
+
+  test('maxPerAddress 0 means no limit: 12 connections from one address all get hello', async () => {
+    const chat = await chatWithMine(SECTION.perAddress, { maxPerAddress: 0 });
+    for (let i = 1; i <= 12; i++) {
+      const client = await connectRaw(chat, `connection ${i}`);
+      const first = await firstEvent(client);
+      if (first.type !== 'hello') {
+        throw fail(chat, SECTION.perAddress, `With maxPerAddress 0 (and maxClients 50), connection ${i} from 127.0.0.1 got ${show(first)}.`, 'hello: maxPerAddress 0 means no limit per address; compare only when it is more than 0');
+      }
+    }
+  });
+
+  test('admit() on its own: 40 connections open, 2 of them from this address, maxPerAddress 10 → hello (the count is per address, not the total)', () => {
+    const sent: Event[] = [];
+    let closed = false;
+    const client: Client = {
+      id: 1,
+      address: '10.0.0.7',
+      name: '',
+      get closed() {
+        return closed;
+      },
+      send() {},
+      sendEvent: (event) => void sent.push(event),
+      close: () => void (closed = true),
+    };
+    const ctx = {
+      options: { ...DEFAULT_OPTIONS, maxClients: 50, maxPerAddress: 10 },
+      connectionCount: 40,
+      connectionsFrom: (address: string) => (address === '10.0.0.7' ? 2 : 0),
+    } as unknown as ServerContext; // admit() needs no registry, lock or pieces
+    try {
+      admit(client, ctx);
+    } catch (err) {
+      throw failure({ problem: `admit() threw: ${(err as Error).message}`, expected: 'hello, sent with client.sendEvent()', see: SECTION.steps });
+    } finally {
+      client.name = 'done'; // so that the handshake timer, when it fires, leaves this fake alone
+    }
+    const got = sent.map((e) => JSON.stringify(e)).join(', ') || 'nothing';
+    if (sent[0]?.type !== 'hello' || closed) {
+      throw failure({ problem: `With 40 connections open (maxClients 50), 2 of them from this client's address 10.0.0.7 (maxPerAddress 10), admit() sent ${got}${closed ? ' and closed the connection' : ''}.`, expected: 'hello: compare the connections from this client\'s address, ctx.connectionsFrom(client.address), with maxPerAddress; not ctx.connectionCount, which counts every address', see: SECTION.perAddress });
+    }
+  });
+
+  const ENDINGS: { how: string; options?: StartOptions; end: (chat: Chat, leaver: TestClient) => Promise<void> }[] = [
+    {
+      how: 'logged in as bob and sent /quit',
+      end: async (chat, leaver) => {
+        await expectWelcome(chat, leaver, 'bob', 'is free and valid');
+        leaver.send('/quit');
+        await leaver.waitClosed('after /quit');
+      },
+    },
+    {
+      how: 'sent the name "bob smith" (INVALID_NAME)',
+      end: async (chat, leaver) => {
+        await answerTo(leaver, 'bob smith');
+        await expectClosed(chat, leaver, 'error INVALID_NAME');
+      },
+    },
+    {
+      how: 'sent the name "ALICE" while alice was online (NAME_TAKEN)',
+      end: async (chat, leaver) => {
+        await answerTo(leaver, 'ALICE');
+        await expectClosed(chat, leaver, 'error NAME_TAKEN');
+      },
+    },
+    {
+      how: 'sent no name within handshakeTimeoutMs, 300 ms (TIMEOUT)',
+      options: { handshakeTimeoutMs: 300 },
+      end: async (chat, leaver) => {
+        await leaver.next({ type: 'error', code: 'TIMEOUT' }, 'error TIMEOUT', 300 + PATIENCE_MS);
+        await expectClosed(chat, leaver, 'error TIMEOUT');
+      },
+    },
+    {
+      how: 'hung up (FIN) before sending a name',
+      end: async (_chat, leaver) => {
+        leaver.end();
+        await leaver.waitClosed('after the client hung up');
+      },
+    },
+    {
+      how: 'logged in as bob, then hung up',
+      end: async (chat, leaver) => {
+        await expectWelcome(chat, leaver, 'bob', 'is free and valid');
+        leaver.close();
+      },
+    },
+    {
+      how: 'reset its connection (RST) before sending a name',
+      end: async (_chat, leaver) => {
+        leaver.socket.resetAndDestroy();
+      },
+    },
+  ];
+
+  test.each(ENDINGS.map((ending) => [ending.how, ending] as const))('maxPerAddress 2: the count from an address goes down however a connection ends: a client that %s', async (how, { options, end }) => {
+    const chat = await chatWithMine(SECTION.perAddress, { maxPerAddress: 2, ...options });
+    const alice = await connectRaw(chat, 'alice'); // holds one of the two slots throughout
+    const aliceFirst = await firstEvent(alice);
+    if (aliceFirst.type !== 'hello') {
+      throw fail(chat, SECTION.perAddress, `alice, the first connection to a new server with maxPerAddress 2, got ${show(aliceFirst)}.`, FIRST_GETS_HELLO);
+    }
+    await expectWelcome(chat, alice, 'alice', 'is free and valid');
+    const leaver = await chat.connect('leaver');
+    const address = leaver.socket.localAddress ?? '127.0.0.1';
+    await end(chat, leaver);
+    await fromAddressReach(chat, SECTION.perAddress, address, 1, `leaver ${how}`);
+    const newcomer = await connectRaw(chat, 'newcomer');
+    const first = await firstEvent(newcomer);
+    if (first.type !== 'hello') {
+      throw fail(chat, SECTION.perAddress, `With maxPerAddress 2, alice and leaver were connected from ${address}. leaver ${how}, so only alice was left, yet a new connection from the same address got ${show(first)}.`, 'hello: a connection that has ended no longer counts. The count goes down however a connection ends when it comes from ctx.connectionsFrom(client.address), which the wiring lowers when the socket closes; a count of your own that only goes up, or goes down on some endings only, locks the address out for good');
+    }
+    await alice.sync('alice\'s reply to /users, to show she is still online');
   });
 
   test('TIMEOUT: no username within handshakeTimeoutMs (150) → error TIMEOUT and close; a user who logged in in time stays', async () => {

@@ -326,12 +326,20 @@ describe('lesson 6: handleLine()', () => {
     }
   });
 
-  test('control characters are stripped from chat and whisper text', async () => {
+  test('control characters are stripped from chat and whisper text; a whisper with nothing left is USAGE', async () => {
     const { chat, users: [alice, bob] } = await chatWith(SECTION.chat, 'alice', 'bob');
-    const lines = ['red\u001b[31m alert\u0007', '/whisper bob \u001b[5mboo'];
+    const lines = ['red\u001b[31m alert\u0007', '/whisper bob \u001b[5mboo', '/whisper bob \u0007\u0007'];
     const expected = [{ type: 'chat', from: 'alice', text: 'red[31m alert' }, { type: 'whisper', from: 'alice', to: 'bob', text: '[5mboo' }];
-    await answerTo(chat, alice!, lines, 'the whisper back');
+    const own = await answerTo(chat, alice!, lines, 'the whisper back, then error USAGE');
     const got = await heard(chat, bob!);
+    const empty = own.filter((e) => e.type !== 'whisper');
+    if (empty.length !== 1 || !matches(empty[0]!, { type: 'error', code: 'USAGE' })) {
+      throw fail(chat, {
+        problem: `alice sent ${quote(lines)}; besides the whisper back, alice got ${show(empty)}.`,
+        expected: 'one error USAGE for the last line: its message is nothing but control characters, so once they are stripped no message is left (strip, then check)',
+        see: SECTION.whisper,
+      });
+    }
     if (got.length !== 2 || !expected.every((e, i) => matches(got[i]!, e))) {
       throw fail(chat, {
         problem: `alice sent ${quote(lines)}; bob got ${show(got)}.`,

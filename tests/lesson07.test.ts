@@ -592,7 +592,7 @@ function diagnose(watch: LoginWatch, answers: Answer[], logs: string[], mine: Pi
  * check until all thirty logins have started, and exactly one may win. Repeating proves the
  * lock still works once it has been used, queued and drained.
  */
-async function raceForOneName(mine: PieceName[], see: string, names: string[]): Promise<void> {
+async function raceForOneName(mine: PieceName[], see: string, names: string[]): Promise<Chat> {
   const watch = new LoginWatch();
   const chat = await startChat({ mine, see, options: { names: watch.store, maxClients: 1000 } });
   watch.attach(chat.server.ctx);
@@ -609,6 +609,28 @@ async function raceForOneName(mine: PieceName[], see: string, names: string[]): 
     watch.release();
     const answers = await Promise.all(clients.map((c) => answerOf(c, name)));
     judge(chat, watch, mine, name, clients, answers);
+  }
+  return chat;
+}
+
+/** A reserved name gets INVALID_NAME, and nobody sees it join. */
+async function reservedIsRefused(chat: Chat): Promise<void> {
+  const bob = await chat.login('bob');
+  const client = await chat.connect('a client asking for "server"');
+  client.send('server');
+  const answer = await answerOf(client, 'server');
+  if (typeof answer !== 'object' || answer.type !== 'error' || answer.code !== 'INVALID_NAME') {
+    throw failure({
+      problem: `A client asked for the name "server", which the name store says is reserved, and got ${typeof answer === 'object' ? show(answer) : answer === 'closed' ? 'no answer: the connection closed' : `no answer within ${PATIENCE_MS} ms`}.`,
+      expected: "error INVALID_NAME: when await ctx.names.isReserved(name) is true, claimName returns 'reserved' (and registers nothing)",
+      see: SECTION.claim,
+      transcript: chat.transcript,
+      logs: chat.logs,
+    });
+  }
+  const heard = await bob.sync();
+  if (heard.some((e) => e.type === 'join')) {
+    throw failure({ problem: `bob got ${show(heard.find((e) => e.type === 'join'))} after the name "server" was refused.`, expected: 'no join: a refused name is never registered', see: SECTION.claim, transcript: chat.transcript });
   }
 }
 
@@ -651,8 +673,9 @@ function connectionsReach(chat: Chat, count: number, what: string): Promise<unkn
 }
 
 describe('lesson 7: thirty logins, one name, inside the server', () => {
-  test('your claimName with the reference Mutex: exactly one of thirty wins', async () => {
-    await raceForOneName(['claimName'], SECTION.claim, ['alice']);
+  test('your claimName with the reference Mutex: exactly one of thirty wins, and a reserved name is refused', async () => {
+    const chat = await raceForOneName(['claimName'], SECTION.claim, ['alice']);
+    await reservedIsRefused(chat);
   });
 
   test('your Mutex with the reference claimName: exactly one of thirty wins', async () => {
@@ -716,5 +739,28 @@ describe('lesson 7: thirty logins, one name, inside the server', () => {
     if (typeof answer !== 'object' || answer.type !== 'welcome') {
       throw fail(`A new client asking for the name ghost got ${typeof answer === 'object' ? show(answer) : 'no answer'}: the ghost kept the name.`, "a welcome: the first ghost left before it was registered, so the name is free (return 'gone' before registry.add)");
     }
+
+    // Now one that hangs up later: it holds the lock, and leaves while the store checks its name.
+    watch.hold();
+    const late = await chat.connect('casper');
+    late.send('casper');
+    await watch.until(() => watch.pending === 1, () => fail('casper sent its name, but the name store was never asked about it.', 'claimName awaits ctx.names.isReserved(name)', SECTION.claim));
+    late.socket.resetAndDestroy();
+    watch.note('casper hangs up (a reset) while the store checks its name');
+    await connectionsReach(chat, 3, 'casper reset its connection');
+    watch.release();
+    await watch.until(() => watch.settled === watch.claims, () => fail(`claimName for casper had not returned ${PATIENCE_MS} ms after the store answered.`, "claimName returns 'gone'"));
+    await loopTurn();
+    const later = await bob.sync();
+    bob.send('/users');
+    const now = await bob.next({ type: 'users' }, 'the reply to /users');
+    const joined = later.some((e) => e.type === 'join' && e.user === 'casper');
+    if (joined || (now.type === 'users' && now.users.includes('casper'))) {
+      throw fail(
+        `casper hung up while the store was checking its name (it held the lock), yet it was registered: bob ${joined ? 'got {"type":"join","user":"casper"}' : `saw casper in /users ${JSON.stringify(now.type === 'users' ? now.users : [])}`}. The client.closed test ran before the await, when casper was still there.`,
+        "check client.closed after the last await, right before registry.add: a client may leave during any await, the store's included",
+      );
+    }
   });
+
 });

@@ -18,7 +18,7 @@ import { TREE } from './harness/mine.js';
 import { failure, LessonFailure } from './harness/teach.js';
 import { TestClient, type ClientContext, type Received } from './harness/test-client.js';
 import { Transcript } from './harness/transcript.js';
-import { PATIENCE_MS, waitUntil, within } from './harness/wait.js';
+import { DEADLINES, PATIENCE_MS, waitUntil, within } from './harness/wait.js';
 
 const SECTION = {
   ends: '8 (npm run lesson 8), section "Three ways a connection ends"',
@@ -32,7 +32,7 @@ const SECTION = {
 const EXIT_WITHIN_MS = 2000;
 
 /** A child process compiles the server with tsx before it listens: slow on a busy machine. */
-const STARTUP_MS = 10_000;
+const STARTUP_MS = DEADLINES.childStart;
 
 /** A failure that shows the wire and what the server logged. */
 function fail(chat: Chat, see: string, problem: string, expected: string): Error {
@@ -183,25 +183,23 @@ const server = await startChatServer({ host: '127.0.0.1', port: 0, rateLimit: nu
 console.log('Listening on ' + server.host + ':' + server.port);
 `;
 
-/** Your stopOnSignals() around a stop() that never finishes: the smallest program a signal can stop. */
-function hangingStopProgram(deadlineMs: number): string {
+/**
+ * Your stopOnSignals() around a stop() that never finishes (or that fails): the smallest
+ * program a signal can stop.
+ */
+function hangingStopProgram(deadlineMs: number, stop: 'hangs' | 'fails' = 'hangs'): string {
+  const outcome = stop === 'hangs' ? 'new Promise(() => {}); // a shutdown stuck for ever' : "Promise.reject(new Error('the shutdown failed'));";
   return `
 const { importFromTree } = await import(${url('app/server/pieces.ts')});
 const { stopOnSignals } = await importFromTree(${JSON.stringify(TREE)}, 'server/lifecycle.ts');
 stopOnSignals(() => {
   console.log('stop() was called');
-  return new Promise(() => {}); // a shutdown stuck for ever
+  return ${outcome}
 }, ${deadlineMs});
 setInterval(() => {}, 60_000); // stands in for the server: something that keeps the process running
 console.log('ready');
 `;
 }
-
-// Windows cannot send a signal to another process (kill() there terminates it on the spot).
-// There the suite asks the child, over an IPC channel, to emit the signal itself: that runs
-// the same process.on('SIGINT') listeners a Ctrl+C in its console would.
-const WINDOWS = process.platform === 'win32';
-const SIGNALS_BY_MESSAGE = 'data:text/javascript,' + encodeURIComponent("process.on('message',(s)=>process.emit(s,s));process.channel.unref();");
 
 type OnFinished = (fn: () => void | Promise<void>) => void;
 
@@ -216,14 +214,10 @@ class Child extends Program {
     readonly name: string,
     args: string[],
   ) {
-    super(args, { nodeArgs: WINDOWS ? ['--import', SIGNALS_BY_MESSAGE] : [], ipc: WINDOWS });
+    // Windows cannot send a signal to another process: there signal() asks the child over
+    // IPC to emit it itself (harness/child-messages.ts), which runs the same listeners.
+    super(args, { ipc: true });
     children.push(this);
-  }
-
-  /** Delivers a signal as `kill -INT` or a terminal's Ctrl+C would. */
-  signal(signal: 'SIGINT' | 'SIGTERM'): void {
-    if (WINDOWS) this.proc.send(signal);
-    else this.proc.kill(signal);
   }
 
   /** Waits until the output matches `pattern`; `expected` says what should have happened instead of an exit. */
@@ -340,6 +334,14 @@ const serverForCtrlC = early(startServer('the server (npm run server -- --mine 8
 const serverForResets = early(startServer('the server with your watchEnds()', ['--input-type=module', '-e', SERVER_WITH_YOUR_WATCH_ENDS], SECTION.error));
 const programWithHangingStop = new Child(`the program that calls your stopOnSignals(stop, ${DEADLINE_MS}) with a stop() that never finishes`, ['--input-type=module', '-e', hangingStopProgram(DEADLINE_MS)]);
 const programReady = early(programWithHangingStop.waitFor(/^ready$/m, '"ready"', 'stopOnSignals() attaches its listeners and returns at once; the process runs on until a signal comes', SECTION.signals));
+// Two more, whose deadline is far away: a second signal, and a stop() that fails, must each
+// end the process well before it, with code 1.
+const LONG_DEADLINE_MS = 20_000;
+const programForTwoSignals = new Child(`the program that calls your stopOnSignals(stop, ${LONG_DEADLINE_MS}) with a stop() that never finishes`, ['--input-type=module', '-e', hangingStopProgram(LONG_DEADLINE_MS)]);
+const programWithFailingStop = new Child(`the program that calls your stopOnSignals(stop, ${LONG_DEADLINE_MS}) with a stop() that rejects`, ['--input-type=module', '-e', hangingStopProgram(LONG_DEADLINE_MS, 'fails')]);
+const readyAgain = (program: Child) => early(program.waitFor(/^ready$/m, '"ready"', 'stopOnSignals() attaches its listeners and returns at once; the process runs on until a signal comes', SECTION.signals));
+const twoSignalsReady = readyAgain(programForTwoSignals);
+const failingStopReady = readyAgain(programWithFailingStop);
 
 describe.concurrent('lesson 8: the server as a process', () => {
   test('abrupt resets, mid-handshake and after login, never crash the server, and nobody else loses a message', async ({ onTestFinished }) => {
@@ -462,6 +464,32 @@ describe.concurrent('lesson 8: the server as a process', () => {
     }
     if (!program.output.includes('stop() was called')) {
       throw fail(`After SIGTERM, ${program.name} ${program.ending()} without calling stop().`, 'on the signal, call stop() (it tells every client), then exit');
+    }
+  });
+
+  test('a second Ctrl+C while stopping exits at once, with code 1; so does a stop() that fails', async ({ onTestFinished }) => {
+    onTestFinished(() => programForTwoSignals.stop());
+    onTestFinished(() => programWithFailingStop.stop());
+    await Promise.all([twoSignalsReady, failingStopReady]);
+
+    const twice = programForTwoSignals;
+    twice.signal('SIGINT');
+    await twice.waitFor(/stop\(\) was called/, '"stop() was called"', 'the first SIGINT calls stop()', SECTION.signals);
+    twice.signal('SIGINT');
+    const first = await within(twice.exited, EXIT_BY_MS, () =>
+      twice.explain(failure({ problem: `The test sent SIGINT twice to ${twice.name}; ${EXIT_BY_MS} ms after the second, it was still running.`, expected: 'a second signal while stopping exits at once: if (stopping) process.exit(1)', see: SECTION.signals })),
+    );
+    if (first.code !== 1) {
+      throw twice.explain(failure({ problem: `After a second SIGINT, ${twice.name} ${twice.ending()}.`, expected: 'exit code 1: the person gave up waiting, the shutdown did not finish', see: SECTION.signals }));
+    }
+
+    const failing = programWithFailingStop;
+    failing.signal('SIGTERM');
+    const second = await within(failing.exited, EXIT_BY_MS, () =>
+      failing.explain(failure({ problem: `The test sent SIGTERM to ${failing.name}; ${EXIT_BY_MS} ms later it was still running.`, expected: 'when stop() rejects, say why and exit at once with code 1', see: SECTION.signals })),
+    );
+    if (second.code !== 1) {
+      throw failing.explain(failure({ problem: `stop() rejected, and ${failing.name} ${failing.ending()}.`, expected: 'exit code 1: a shutdown that failed is not a clean exit (stop().then(() => process.exit(0), () => process.exit(1)))', see: SECTION.signals }));
     }
   });
 });

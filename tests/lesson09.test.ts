@@ -11,6 +11,7 @@ import type { Client } from '../app/server/types.js';
 import { startChat, type Chat } from './harness/chat.js';
 import { importMine } from './harness/mine.js';
 import { failure } from './harness/teach.js';
+import { DEADLINES, PATIENCE_MS } from './harness/wait.js';
 import type { Received, TestClient } from './harness/test-client.js';
 import { escapeText } from '../app/wire-text.js';
 
@@ -492,7 +493,7 @@ describe('lesson 9: your pieces inside the chat server', () => {
           logs: chat.logs,
         });
       }
-      if (sentBytes > 32 * 1024 * 1024 || Date.now() - started > 10_000) {
+      if (sentBytes > 32 * 1024 * 1024 || Date.now() - started > 5 * PATIENCE_MS) {
         throw failure({
           problem: `slow has read nothing, alice has sent ${size(sentBytes)} of chat in ${Date.now() - started} ms, and slow was never dropped.`,
           expected: `{ type: "leave", user: "slow", reason: "slow" } to bob and alice, once more than ${bound} bytes wait for slow`,
@@ -524,7 +525,7 @@ describe('lesson 9: your pieces inside the chat server', () => {
     if (users.type !== 'users' || JSON.stringify(users.users) !== '["alice","bob"]') {
       throw failure({ problem: `After slow was dropped, /users listed ${JSON.stringify(users)}.`, expected: '["alice","bob"]: everyone else carries on', see: SECTION.bound, transcript: chat.transcript });
     }
-  }, 15_000);
+  }, DEADLINES.test);
 
   test('a burst of 1000 lines to a client who reads is no reason to drop him (default bound: 1 MiB)', async () => {
     const chat = await startChat({ mine: ['writeBounded'], see: SECTION.advice });

@@ -8,6 +8,7 @@
 // the last frame (or the last state) until what it waits for shows, with a deadline.
 
 import chalk from 'chalk';
+import stringWidth from 'string-width';
 import { Text } from 'ink';
 import { render } from 'ink-testing-library';
 import net from 'node:net';
@@ -30,6 +31,18 @@ const { useChat } = await importMine<HookModule>('client/tui/use-chat.ts');
 const { ChatScreen } = await importMine<ScreenModule>('client/tui/chat-screen.tsx');
 // The screen is drawn on top of the reference hook, so that only the screen is graded there.
 const reference = await importFromTree<HookModule>('solutions', 'client/tui/use-chat.ts');
+// The hook reads lines with the student's own lesson 4 decoder: a hook failure says so when that is still the TODO.
+const { LineDecoder } = await importMine<typeof import('../starter/server/line-decoder.js')>('server/line-decoder.ts');
+const decoderMissing = (() => {
+  try {
+    new LineDecoder().push(Buffer.from('x\n'));
+    return false;
+  } catch (err) {
+    return /TODO \(lesson 4\)/.test((err as Error).message);
+  }
+})();
+/** What to do when lesson 4's decoder is still the TODO: catch-up copies the pieces of the lessons before the one named. */
+const DECODER_CATCH_UP = 'Do lesson 4 first, or copy its reference piece in: npm run catch-up -- 5 (it takes the reference pieces of lessons 1 to 4 that your code does not pass yet, and backs yours up first).';
 
 const lesson = (heading: string) => `11 (npm run lesson 11), section "${heading}"`;
 const SECTION = {
@@ -43,9 +56,17 @@ const SECTION = {
   size: lesson('Fitting the terminal: size and resizing'),
   keys: lesson('Keys: Enter, history and Tab completion'),
   leaving: lesson('Leaving cleanly: /quit and Ctrl+C'),
+  early: lesson('Typing before the welcome: a queue'),
+  together: lesson('Keys that arrive together: the input is a reducer'),
+  columns: lesson('Columns, not characters: emoji and wide text'),
+  wrapped: lesson('Long messages: rows are cut, never squeezed'),
+  narrow: lesson('A narrow window'),
 };
 
-const KEY = { enter: '\r', up: '\u001b[A', down: '\u001b[B', tab: '\t', ctrlC: '\u0003' } as const;
+const KEY = {
+  enter: '\r', up: '\u001b[A', down: '\u001b[B', left: '\u001b[D', right: '\u001b[C', tab: '\t', backspace: '\u007f',
+  ctrlA: '\u0001', ctrlC: '\u0003', ctrlE: '\u0005', ctrlL: '\u000c', ctrlU: '\u0015', ctrlW: '\u0017',
+} as const;
 
 // Colours show in a frame only when chalk (which Ink draws with) believes the terminal has
 // them: basic colours for this file, as a real terminal would.
@@ -68,9 +89,9 @@ function plain(frame: string): string {
   return frame.replace(SGR, '');
 }
 
-/** Code points, which is what a terminal cell holds for the characters these tests use. */
+/** Columns, as a terminal draws them: by grapheme, a wide character or an emoji as two. */
 function widthOf(line: string): number {
-  return [...plain(line)].length;
+  return stringWidth(plain(line));
 }
 
 /** A frame for a failure message: no colour, every other control character escaped. */
@@ -164,6 +185,8 @@ interface Screen {
   /** Types text, waits until the input line shows it, and remembers that line. */
   type(text: string, see: string): Promise<void>;
   press(key: keyof typeof KEY): Promise<void>;
+  /** Writes each chunk to the terminal's input at once, in one tick, as a paste or tmux does. */
+  write(...chunks: string[]): Promise<void>;
   /** The frame line that shows what is being typed. */
   inputLine(): string;
   resize(columns: number, rows: number): Promise<void>;
@@ -209,13 +232,18 @@ async function openScreen(chat: Chat, name: string, port?: number): Promise<Scre
       const shown = await screen.waitFor(
         `"${text}" in the input line after the suite typed it`,
         (t) => t.includes(text),
-        'what you type shows in the input line: an ink-text-input <TextInput value={...} onChange={...} />',
+        'what you type shows in the input line: <LineView line={state.line} ... /> in your InputLine',
         see,
       );
       inputRow = lastIndexWhere(shown.split('\n'), (line) => line.includes(text));
     },
     async press(key) {
       await inAct(() => ink.stdin.write(KEY[key]));
+    },
+    async write(...chunks) {
+      await inAct(() => {
+        for (const chunk of chunks) ink.stdin.write(chunk);
+      });
     },
     inputLine: () => plain(frame()).split('\n')[inputRow] ?? '',
     async resize(columns, rows) {
@@ -304,14 +332,17 @@ async function probeHook(chat: Chat | undefined, options: Partial<ChatOptions> &
     fail(problem, expected, see) {
       const frame = ink.lastFrame() ?? '';
       const drawn = frame.startsWith('status:') ? '' : `\n\nThe probe component could not draw; Ink showed:\n${picture(frame)}`;
-      return failure({ problem: `${problem}${drawn}\n\nThe statuses your hook went through: ${statuses.length > 12 ? `(${statuses.length - 12} earlier) … ` : ''}${statuses.slice(-12).map(showStatus).join(' → ') || '(none)'}\nIts messages: ${showMessages(latest?.messages)}`, expected, see, transcript: chat?.transcript });
+      const decoder = decoderMissing ? `\n\nYour hook reads lines with your LineDecoder from lesson 4 (starter/server/line-decoder.ts), and that is not written yet: it throws on every chunk. ${DECODER_CATCH_UP}` : '';
+      return failure({ problem: `${problem}${drawn}${decoder}\n\nThe statuses your hook went through: ${statuses.length > 12 ? `(${statuses.length - 12} earlier) … ` : ''}${statuses.slice(-12).map(showStatus).join(' → ') || '(none)'}\nIts messages: ${showMessages(latest?.messages)}`, expected, see, transcript: chat?.transcript });
     },
     until(what, check, expected, see, ms = PATIENCE_MS) {
       return poll(
         () => {
-          // A hook that connects on every render never settles: say so at once.
-          if (renders > 300 && latest?.status?.state !== 'connected') {
-            throw probe.fail(`Your hook made its component draw ${renders} times while waiting for ${what}: it starts over on every render.`, 'the socket opened once, in useEffect(..., [host, port, name, ...]), not in the body of the hook or in an effect without dependencies', SECTION.effects);
+          // A hook that connects on every render never settles: say so at once. It draws
+          // without end, or (on a busy machine, fewer draws) goes back to connecting again and again.
+          const restarts = statuses.filter((st) => st?.state === 'connecting').length;
+          if ((renders > 300 && latest?.status?.state !== 'connected') || restarts > 5) {
+            throw probe.fail(`Your hook made its component draw ${renders} times, and went back to connecting ${restarts} times, while waiting for ${what}: it starts over on every render.`, 'the socket opened once, in useEffect(..., [host, port, name, ...]), not in the body of the hook or in an effect without dependencies', SECTION.effects);
           }
           return latest ? check(latest) : undefined;
         },
@@ -381,6 +412,50 @@ async function hostileServer(transcript: Transcript, events: Record<string, unkn
     server.close();
   });
   return (server.address() as net.AddressInfo).port;
+}
+
+// ── A server that holds its welcome back ─────────────────────────────────────
+
+interface GatedServer {
+  port: number;
+  /** Every line the client sent, the name first. */
+  lines: string[];
+  /** Sends the welcome: until then the client is connected but not logged in. */
+  release(): void;
+}
+
+/** A fake server that reads the name and then waits to be told before it welcomes anyone. */
+async function gatedServer(transcript: Transcript): Promise<GatedServer> {
+  const lines: string[] = [];
+  const sockets = new Set<net.Socket>();
+  let welcome = () => {};
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    const send = (event: Record<string, unknown>) => {
+      const line = JSON.stringify({ ...event, ts: Date.now() }) + '\n';
+      transcript.record('slow server', 'your hook', line);
+      socket.write(line);
+    };
+    let pending = '';
+    socket.on('data', (chunk) => {
+      transcript.record('your hook', 'slow server', chunk);
+      pending += chunk.toString('utf8');
+      const parts = pending.split('\n');
+      pending = parts.pop()!;
+      for (const line of parts) {
+        lines.push(line);
+        if (lines.length === 1) welcome = () => send({ type: 'welcome', user: line, users: [line], text: `Welcome, ${line}! Type /help for available commands.` });
+      }
+    });
+    send({ type: 'hello', proto: 1, text: 'Enter your username:' });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => {
+    for (const s of sockets) s.destroy();
+    server.close();
+  });
+  return { port: (server.address() as net.AddressInfo).port, lines, release: () => welcome() };
 }
 
 // ── The hook ─────────────────────────────────────────────────────────────────
@@ -545,6 +620,40 @@ describe('lesson 11: useChat(), the state of the chat', () => {
     }
   });
 
+  test('a line typed before the welcome waits, and goes out once logged in', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.early });
+    const gate = await gatedServer(chat.transcript);
+    const probe = await probeHook(chat, { name: 'alice', port: gate.port });
+    await probe.until(
+      'sending its name',
+      (c) => {
+        if (c.status?.state === 'closed') throw probe.fail(`Your hook gave up before the welcome: its status is closed (${JSON.stringify(c.status.reason)}).`, 'the name sent on hello, then status connecting until the welcome', SECTION.early);
+        return gate.lines.length > 0 ? true : undefined;
+      },
+      'the name, as the first line, once hello arrives',
+      SECTION.effects,
+    );
+    // Typed in the second between connecting and the welcome: a slow server, or a fast typist.
+    probe.latest()!.send('early bird');
+    probe.latest()!.send('second in line');
+    // A line written now is already in the server's receive buffer (loopback); two turns of the
+    // event loop, each with its I/O phase, let the server read it.
+    for (let turn = 0; turn < 2; turn++) await new Promise((done) => setImmediate(done));
+    if (gate.lines.length > 1) {
+      throw probe.fail(`Before any welcome, your hook sent ${JSON.stringify(gate.lines.slice(1))} after the name. A server reads the lines before its welcome as the login: on a server that asks for a password, that line would be taken for one.`, 'nothing but the name until the welcome has arrived: lines typed earlier wait in a queue', SECTION.early);
+    }
+    gate.release();
+    await untilConnected(probe, 'the status connected after the welcome', SECTION.early);
+    await poll(
+      () => (gate.lines.length >= 3 ? true : undefined),
+      () => probe.fail(`Two lines were typed before the welcome; after it, the server got ${gate.lines.length > 1 ? JSON.stringify(gate.lines.slice(1)) : 'nothing'} from your hook.`, 'lines typed before the welcome wait in a queue, and go out once it arrives, in order: "early bird", then "second in line"', SECTION.early),
+    );
+    if (gate.lines[1] !== 'early bird' || gate.lines[2] !== 'second in line') {
+      throw probe.fail(`After the welcome your hook sent ${JSON.stringify(gate.lines.slice(1))}.`, 'the waiting lines in the order they were typed: "early bird", then "second in line"', SECTION.early);
+    }
+    await probe.until('"early bird" as your own message', (c) => findMessage(c, (m) => m.kind === 'own' && m.text === 'early bird'), "{ kind: 'own', text: 'early bird' } once it has been sent", SECTION.early);
+  });
+
   test('a refused first connection closes with "Connection refused. Is the server running?"', async () => {
     const port = await closedPort();
     const probe = await probeHook(undefined, { name: 'alice', port, retryMs: 1 });
@@ -678,7 +787,7 @@ describe('lesson 11: ChatScreen, the screen', () => {
 
   test('Tab completes a name after /whisper, without regard to case', async () => {
     const chat = await startChat({ mine: [], see: SECTION.keys });
-    const [, carol] = await everyone(chat, 'bob', 'Carol');
+    const [bob, carol] = await everyone(chat, 'bob', 'Carol');
     const screen = await openScreen(chat, 'alice');
     await screen.waitFor('Carol in the user list', (t) => t.includes('Carol'), 'Carol in the user list', SECTION.ink);
     await screen.type('/whisper ca', SECTION.keys);
@@ -693,11 +802,21 @@ describe('lesson 11: ChatScreen, the screen', () => {
     await screen.waitFor(
       '"psst" at the end of the line, after the name Tab completed',
       () => screen.inputLine().includes('/whisper Carol psst'),
-      "'/whisper Carol psst': after Tab the cursor must be at the end. TextInput keeps its cursor where it was when the text is replaced: give it a new key",
+      "'/whisper Carol psst': after Tab the cursor must be at the end of the line (lineOf(completed)), so that what you type next goes after the name",
       SECTION.keys,
     );
     await screen.press('enter');
     await carol!.next({ type: 'whisper', from: 'alice', to: 'Carol', text: 'psst' }, 'the whisper completed with Tab');
+    // Typed fast, or over ssh: the Tab arrives in one read with the text around it.
+    await screen.write('/whisper ca\tfast\r');
+    await carol!.next({ type: 'whisper', from: 'alice', to: 'Carol', text: 'fast' }, "the whisper typed as one read, '/whisper ca\\tfast\\r': a Tab inside a read completes too").catch(() => {
+      throw screen.fail("The suite wrote '/whisper ca\\tfast\\r' in one read, and Carol got no whisper \"fast\".", "the tab completes the name there too (keysOf gives { type: 'tab', pasted: true }); only a tab that completes nothing is a space", SECTION.keys);
+    });
+    await screen.write('col1\tcol2\r');
+    const pasted = await bob!.next({ type: 'chat', from: 'alice' }, "the pasted line 'col1\\tcol2'");
+    if (pasted.type !== 'chat' || pasted.text !== 'col1 col2') {
+      throw screen.fail(`The suite pasted 'col1\\tcol2\\r' and alice sent ${JSON.stringify(pasted.type === 'chat' ? pasted.text : pasted)}.`, '"col1 col2": a pasted tab that completes nothing is a space (key.pasted), so that words do not run together', SECTION.keys);
+    }
   });
 
   test('↑ brings back the lines sent before, newest first', async () => {
@@ -765,6 +884,132 @@ describe('lesson 11: ChatScreen, the screen', () => {
       () => (second.exited() ? true : undefined),
       () => second.fail('After Ctrl+C and the server\'s bye, the app is still running.', "when chat.status.state becomes 'closed', call useApp().exit()", SECTION.leaving),
     );
+  });
+
+  test('text and Enter in one read, and keys faster than a redraw: each line sent once, whole', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.together });
+    const [bob] = await everyone(chat, 'bob');
+    const screen = await openScreen(chat, 'alice');
+    const sent: string[] = [];
+    const expect = async (how: string, ...texts: string[]) => {
+      for (const text of texts) {
+        sent.push(text);
+        await bob!.next({ type: 'chat', from: 'alice', text }, `"${text}" from alice`).catch(() => {
+          const got = bob!.events.flatMap((e) => (e.type === 'chat' && e.from === 'alice' ? [JSON.stringify(e.text)] : []));
+          throw screen.fail(`The suite ${how}. bob got these chat lines from alice: ${got.join(', ') || '(none)'}; the lines typed were ${sent.map((t) => JSON.stringify(t)).join(', ')}.`, 'each line typed sent once, whole: every key applied to the state the key before it left (a reducer), never to the value of the last render', SECTION.together);
+        });
+      }
+    };
+    await screen.write('hello\r');
+    await expect("wrote 'hello\\r' as one read (a paste, tmux's send-keys hello Enter)", 'hello');
+    await screen.write('a', 'b', '\r');
+    await expect("wrote 'a', 'b' and '\\r' in one tick, before the screen could draw again", 'ab');
+    await screen.write('one\rtwo\r\nthree\n');
+    await expect("pasted three lines in one read ('one\\rtwo\\r\\nthree\\n')", 'one', 'two', 'three');
+    const burst = Array.from({ length: 12 }, (_, i) => `burst ${i + 1}`);
+    await screen.write(...burst.map((line) => `${line}\r`));
+    await expect('wrote twelve lines, each with its Enter, in one tick', ...burst);
+    const extra = (await bob!.sync()).flatMap((e) => (e.type === 'chat' ? [JSON.stringify(e.text)] : []));
+    if (extra.length > 0) {
+      throw screen.fail(`After those lines bob also got ${extra.join(', ')}.`, 'nothing but the lines typed, each once', SECTION.together);
+    }
+    await screen.waitFor('an empty input line after the last Enter', () => !screen.inputLine().includes('burst'), 'the input emptied by Enter', SECTION.together);
+  });
+
+  test('the readline keys edit the line: Ctrl+U, Ctrl+W, Ctrl+A, Ctrl+E, the arrows, Backspace', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.together });
+    const [bob] = await everyone(chat, 'bob');
+    const screen = await openScreen(chat, 'alice');
+    // Each case: text typed and shown first, then keys written in one tick, the last an Enter.
+    const cases: [string, string, string[], string][] = [
+      ['Ctrl+U deletes the line before the cursor', 'this goes away', [KEY.ctrlU, 'kept\r'], 'kept'],
+      ['Ctrl+W deletes the word before the cursor', 'hello wrong word', [KEY.ctrlW, 'world\r'], 'hello wrong world'],
+      ['Ctrl+A goes to the start, Ctrl+E to the end', 'bc', [KEY.ctrlA, 'a', KEY.ctrlE, 'd\r'], 'abcd'],
+      ['← and → move the cursor, Backspace deletes before it', 'ac', [KEY.left, 'b', KEY.right, 'd', KEY.backspace, 'e\r'], 'abce'],
+      ['Ctrl+L redraws the screen and types nothing', 'f', [KEY.ctrlL, 'g\r'], 'fg'],
+    ];
+    for (const [what, typed, keys, expected] of cases) {
+      await screen.type(typed, SECTION.together);
+      await screen.write(...keys);
+      const got = await bob!.next({ type: 'chat', from: 'alice' }, `the line typed to check that ${what}`);
+      const text = got.type === 'chat' ? got.text : '';
+      if (text !== expected) {
+        throw screen.fail(`${what}: the suite typed ${JSON.stringify(typed)}, then ${keys.map((k) => JSON.stringify(k)).join(' ')}, and alice sent ${JSON.stringify(text)}.`, `"${expected}": Ctrl+U is '\\x15', Ctrl+W '\\x17' (Ink's useInput reports key.ctrl and the letter); they edit the line, they never type a letter`, SECTION.together);
+      }
+    }
+  });
+
+  test('joined and wide emoji take the columns a terminal gives them: the borders stay in line', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.columns });
+    const [bob] = await everyone(chat, 'bob');
+    const screen = await openScreen(chat, 'alice');
+    const family = '\u{1F468}\u200d\u{1F469}\u200d\u{1F467}'; // 👨‍👩‍👧: three people joined, one grapheme
+    const thumb = '\u{1F44D}\u{1F3FD}'; // 👍🏽: a thumb and a skin tone, one grapheme
+    const line = `family ${family} thumbs ${thumb} wide 漢字 ${thumb.repeat(30)} ${family.repeat(25)} café end`;
+    bob!.send(line);
+    const text = await screen.waitFor("bob's line of emoji", (t) => t.includes('café end'), 'the whole line in the message list', SECTION.columns);
+    const lines = text.split('\n');
+    const boxes = lines.slice(0, -1); // every line but the status bar is frames from edge to edge
+    const off = boxes.findIndex((l) => widthOf(l) !== screen.size.columns);
+    if (off !== -1) {
+      throw screen.fail(`Frame line ${off + 1} is ${widthOf(lines[off]!)} columns wide, in an ${screen.size.columns}-column terminal: its right border is out of line. A terminal draws ${family} and ${thumb} in two columns each, and 漢 too.`, 'every row of the frames exactly as wide as the terminal: widths counted by grapheme (textWidth), long words cut between graphemes (wrapText), never inside one', SECTION.columns);
+    }
+    if (count(text, family) !== 26 || count(text, thumb) !== 31) {
+      throw screen.fail(`bob sent ${family} 26 times and ${thumb} 31 times; the frame shows them ${count(text, family)} and ${count(text, thumb)} times whole: the others were cut in two at the end of a row.`, 'each emoji whole: wrap by grapheme (wrapText), not by code point', SECTION.columns);
+    }
+  });
+
+  test('a message that wraps keeps all its rows; the oldest rows are cut, none drawn over another', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.wrapped });
+    const [bob] = await everyone(chat, 'bob');
+    const screen = await openScreen(chat, 'alice');
+    for (let i = 1; i <= 20; i++) bob!.send(`filler line ${i}`);
+    const words = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango omega'.split(' ');
+    bob!.send(words.join(' '));
+    bob!.send('after one');
+    bob!.send('after two');
+    const text = await screen.waitFor('the last of bob\'s lines', (t) => t.includes('after two'), 'every message in the list, the newest at the bottom', SECTION.wrapped);
+    const lines = text.split('\n');
+    const row = (needle: string) => lastIndexWhere(lines, (l) => new RegExp(`\\b${needle}\\b`).test(l));
+    const order = [...words, 'filler line 20'].map(row);
+    const missing = [...words].filter((w) => row(w) === -1);
+    const where = words.map(row);
+    const inOrder = where.every((r, i) => i === 0 || r >= where[i - 1]!) && where.at(-1)! < row('after one') && row('after one') < row('after two') && row('filler line 20') < where[0]!;
+    if (missing.length > 0 || order.includes(-1) || !inOrder) {
+      throw screen.fail(`bob sent 20 short lines, one of ${words.length} words that wraps onto several rows, and two more short ones. ${missing.length > 0 ? `The words ${missing.map((w) => JSON.stringify(w)).join(', ')} are missing: rows were drawn over them.` : 'Its rows are out of order with the lines around it.'} Ink squeezes a box's children when they do not fit (flexShrink), and a squeezed message still draws all its text, over its neighbours.`, 'every row of the newest messages, in order; only the oldest cut off at the top: each message row with flexShrink={0}, in a list with overflow="hidden"', SECTION.wrapped);
+    }
+  });
+
+  test('a narrow window (50×12): the layout gives way, nothing garbled', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.narrow });
+    const [bob] = await everyone(chat, 'bob', 'Carol');
+    const screen = await openScreen(chat, 'alice');
+    await screen.resize(50, 12);
+    bob!.send('hello in a small window');
+    // Its last word is enough to know it arrived: whether it fits on one row is checked below.
+    const text = await screen.waitFor("bob's line", (t) => /\bwindow\b/.test(t), 'the line in the message list', SECTION.narrow);
+    const lines = text.split('\n');
+    const status = lines.at(-1)!;
+    const wide = lines.findIndex((l) => widthOf(l) > 50);
+    if (lines.length > 12 || wide !== -1) {
+      throw screen.fail(`In a 50×12 terminal your screen is ${lines.length} lines tall${wide === -1 ? '' : `, and line ${wide + 1} is ${widthOf(lines[wide]!)} columns wide`}.`, 'at most 50 columns and 12 rows', SECTION.narrow);
+    }
+    if (!/\bconnected\b/.test(status) || !status.includes('alice')) {
+      throw screen.fail(`The status bar is not one line at the bottom: the last line is ${JSON.stringify(status.trim())}.`, 'the status bar on the last line, cut to fit: "● connected  alice @ 127.0.0.1:PORT"; the key hints go first when there is no room', SECTION.narrow);
+    }
+    const stray = lines.slice(0, -1).find((l) => /Ctrl\+C|history|completes/.test(l));
+    if (stray) throw screen.fail(`Part of the status bar landed on another line: ${JSON.stringify(stray.trim())}.`, 'a status bar of one line: what does not fit is left out, never wrapped', SECTION.narrow);
+    if (!lines.some((l) => l.includes('bob: hello in a small window'))) {
+      throw screen.fail("In a 50-column window bob's short line does not fit on one row: the messages have too little room.", `below ${60} columns, no user list: the messages take the whole width (the status bar can say how many are online)`, SECTION.narrow);
+    }
+    const heading = lines.find((l) => l.includes('Online'));
+    if (heading && !/Online \(\d+\)/.test(heading)) {
+      throw screen.fail(`The user list's heading is cut: ${JSON.stringify(heading.trim())}.`, `below ${60} columns, no user list (the status bar can say how many are online); above, the heading whole`, SECTION.narrow);
+    }
+    const boxes = lines.slice(0, -1).findIndex((l) => widthOf(l) !== 50);
+    if (boxes !== -1) {
+      throw screen.fail(`Frame line ${boxes + 1} is ${widthOf(lines[boxes]!)} columns wide in a 50-column terminal: the frames are out of line.`, 'every frame as wide as the terminal', SECTION.narrow);
+    }
   });
 
   test('fits an 80×24 terminal, and draws again when the terminal is resized', async () => {

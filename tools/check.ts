@@ -123,10 +123,10 @@ async function checkMistake(lesson: Lesson, mistake: Mistake, index: number): Pr
   // its relative imports resolve; then the one file is changed.
   const tree = `.mistake-${lesson.number}-${index}`;
   const dir = path.join(ROOT, tree);
-  rmSync(dir, { recursive: true, force: true });
+  removeFolder(dir);
   cpSync(path.join(ROOT, 'solutions'), dir, { recursive: true });
   try {
-    let source = readFileSync(path.join(ROOT, 'solutions', mistake.file), 'utf8');
+    let source = readText(path.join(ROOT, 'solutions', mistake.file));
     for (const { from, to } of mistake.change) {
       const count = source.split(from).length - 1;
       if (count !== 1) return report(false, what, `the change expects ${JSON.stringify(from)} once in solutions/${mistake.file}, found it ${count} times`);
@@ -138,8 +138,18 @@ async function checkMistake(lesson: Lesson, mistake: Mistake, index: number): Pr
     if (failures.length === 0) return report(false, what, 'the suite passed: it does not catch this mistake');
     report(failures.some((m) => m.includes(mistake.says)) || output.includes(mistake.says), what, `the suite failed, but never said ${JSON.stringify(mistake.says)}. It said:\n${failures.join('\n').slice(0, 1500)}`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeFolder(dir);
   }
+}
+
+/** A text file with \n line endings, whatever the checkout made of them (Windows: \r\n). */
+function readText(file: string): string {
+  return readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+}
+
+/** Removes a folder; on Windows a file a finished process held open can take a moment to let go. */
+function removeFolder(dir: string): void {
+  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }
 
 function checkLessons(): void {
@@ -149,7 +159,7 @@ function checkLessons(): void {
       report(false, `lesson ${lesson.number} renders`, `missing ${lessonFile(lesson)}`);
       continue;
     }
-    const rendered = renderMarkdown(readFileSync(file, 'utf8'), 80);
+    const rendered = renderMarkdown(readText(file), 80);
     report(rendered.trim().length > 500, `lesson ${lesson.number} renders (${rendered.split('\n').length} lines)`);
     // A workshop laptop's terminal is often 80 columns: tables, code and diagrams must fit.
     const wide = stripAnsi(rendered).split('\n').filter((l) => [...l].length > 80);

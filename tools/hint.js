@@ -2,12 +2,17 @@
 // Hints come one at a time so that each gives away as little as it can. Plain JavaScript
 // (like lesson.js and test.js), so that it answers without loading the TypeScript loader.
 
-import { FriendlyError, runMain } from '../app/cli.js';
+import { FriendlyError, parseFlags, runMain, UsageError } from '../app/cli.js';
 import { findLesson } from '../lessons/index.js';
 
 runMain('HINT', async () => {
-  const [lessonArg, numberArg = '1'] = process.argv.slice(2);
+  const { values, positionals } = parseFlags({ args: process.argv.slice(2), allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+  if (values.help) return console.log('Usage: npm run hint LESSON [N]   (e.g. npm run hint 3, then npm run hint 3 2)');
+  // "lesson 3", as people type it, is lesson 3.
+  const words = /^lesson$/i.test(positionals[0] ?? '') ? [positionals[0] + (positionals[1] ?? ''), ...positionals.slice(2)] : positionals;
+  const [lessonArg, numberArg = '1', ...extra] = words;
   if (lessonArg === undefined) throw new FriendlyError('Which lesson? For example: npm run hint 3');
+  if (extra.length > 0) throw new UsageError(`Give a lesson and a hint number, no more; got '${positionals.join(' ')}'.`);
   const lesson = findLesson(lessonArg);
   if (!lesson) throw new FriendlyError(`There is no lesson '${lessonArg}'. Run npm run lesson to list them.`);
   const n = Number(numberArg);

@@ -42,3 +42,11 @@ function wrapListItems(text: string, width: number): string {
     })
     .join('\n');
 }
+
+// Terminal escape sequences: CSI (colours, `\x1b[31m`) and OSC (hyperlinks, `\x1b]8;;URL\x07`).
+const ESCAPES = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
+
+/** The text without escape sequences: for a pipe, a file, or a reader who set NO_COLOR. */
+export function stripEscapes(text: string): string {
+  return text.replace(ESCAPES, '');
+}

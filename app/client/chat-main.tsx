@@ -14,9 +14,11 @@ const USAGE = `Usage: npm run chat -- --name NAME [--host HOST] [--port PORT] [-
   --mine        run your own screen and hook from starter/ (lesson 11)`;
 
 // The terminal's second screen, which full-screen programs (vim, less, top) draw on,
-// so that the shell's own lines are back, untouched, when the chat ends.
+// so that the shell's own lines are back, untouched, when the chat ends. It is wiped
+// before we leave it: a frame drawn for another window size must not linger on a
+// terminal that has no second screen, or comes back to it later.
 const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h';
-const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
+const LEAVE_ALTERNATE_SCREEN = '\x1b[2J\x1b[H\x1b[?1049l';
 
 runMain('CHAT', async () => {
   const argv = process.argv.slice(2);

@@ -20,9 +20,14 @@ export function parseClientFlags(argv: string[]): ClientFlags {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const port = Number(values.port ?? DEFAULT_PORT);
+  return { host: values.host ?? DEFAULT_HOST, port: portFrom(values.port), name: values.name, help: values.help ?? false };
+}
+
+/** The value of --port, checked; the default port when there is none. */
+export function portFrom(text: string | undefined): number {
+  const port = Number(text ?? DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new UsageError(`--port wants a whole number from 1 to 65535; got '${values.port}'.`);
+    throw new UsageError(`--port wants a whole number from 1 to 65535; got '${text}'.`);
   }
-  return { host: values.host ?? DEFAULT_HOST, port, name: values.name, help: values.help ?? false };
+  return port;
 }

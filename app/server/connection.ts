@@ -18,6 +18,8 @@ let nextId = 1;
 
 export class Connection implements Client, Flushable {
   readonly id = nextId++;
+  /** Read once, at the start: a socket that has closed no longer reports it. */
+  readonly address: string;
   name = '';
   /** What others are told in `leave` when this connection ends. */
   leaveReason: LeaveReason = 'disconnect';
@@ -38,6 +40,7 @@ export class Connection implements Client, Flushable {
     /** Called once, as soon as this client is gone: closed by us, dropped, or hung up. */
     private readonly onGone: (client: Connection) => void,
   ) {
+    this.address = socket.remoteAddress ?? '';
     socket.once('close', () => this.gone());
   }
 

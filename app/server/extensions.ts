@@ -246,4 +246,7 @@ class RoomContext implements ServerContext {
   get connectionCount() {
     return this.base.connectionCount;
   }
+  connectionsFrom(address: string): number {
+    return this.base.connectionsFrom(address);
+  }
 }

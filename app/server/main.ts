@@ -4,10 +4,12 @@
 import os from 'node:os';
 import path from 'node:path';
 import { startChatServer } from './server.js';
+import { printActivity } from './log.js';
+import { reservedNames, slowNames } from './name-store.js';
 import { parseServerFlags, SERVER_USAGE } from './options.js';
 import { HISTORY_NEEDS, sqliteAvailable } from './sqlite.js';
-import { assemblePieces } from './pieces.js';
-import { runMain } from '../cli.js';
+import { assemblePieces, isUnwritten, PIECE_FILES, SERVER_LESSONS, serverFilesOf } from './pieces.js';
+import { FriendlyError, runMain } from '../cli.js';
 
 runMain('SERVER', async () => {
   const options = parseServerFlags(process.argv.slice(2));
@@ -17,15 +19,30 @@ runMain('SERVER', async () => {
   }
   // COURSE_TREE lets the suites run this program on solutions/ or a typical-mistake variant.
   const tree = process.env.COURSE_TREE ?? 'starter';
-  const pieces = await assemblePieces(tree, options.mine);
+  const stubs = checkWritten(tree, options.mineLessons);
+  // A stub of a lesson that is partly written is replaced by the reference (announced below).
+  const mine = options.mine.filter((name) => !stubs.includes(PIECE_FILES[name]));
+  const pieces = await assemblePieces(tree, mine);
 
-  const server = await startChatServer(options, pieces);
+  const server = await startChatServer(
+    {
+      ...options,
+      names: options.slowNameCheckMs > 0 ? slowNames(reservedNames, options.slowNameCheckMs) : reservedNames,
+      activity: options.quiet ? undefined : printActivity,
+    },
+    pieces,
+  ).catch((err: Error) => {
+    if ((err.cause as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE') err.message += ` ${whoHolds(options.port)}`;
+    throw err;
+  });
   const rule = '='.repeat(56);
-  const whose = options.mine.length === 0 ? 'reference' : `your ${options.mine.join(', ')} from ${tree}/`;
+  const whose = options.mineLessons.length === 0 ? 'reference' : `your lesson ${options.mineLessons.join(', ')} pieces from ${tree}/`;
   console.log(rule);
   console.log(`  Chat server (${whose})`);
   console.log(`  Listening on ${server.host}:${server.port}`);
   console.log(`  Maximum connections: ${options.maxClients}`);
+  console.log(`  Maximum from one address: ${options.maxPerAddress === 0 ? 'no limit' : options.maxPerAddress}`);
+  if (options.slowNameCheckMs > 0) console.log(`  Each name check takes ${options.slowNameCheckMs} ms (--slow-name-check-ms)`);
   console.log(`  Extensions: ${options.features.length > 0 ? options.features.join(', ') : 'none (version 1 only)'}`);
   if (options.features.includes('history')) {
     const shown = path.relative(process.cwd(), options.db);
@@ -40,8 +57,43 @@ runMain('SERVER', async () => {
     console.log('  Reachable from other machines at:');
     for (const a of addresses) console.log(`    ${a!.address}:${server.port}`);
   }
-  console.log('  Press Ctrl+C to stop.');
+  // The PID lets a second terminal signal this very server (lesson 8), not whatever holds the port.
+  console.log(`  Process ID: ${process.pid}. Press Ctrl+C to stop.`);
+  for (const file of stubs) console.log(`  ${tree}/${file} still throws its TODO: the reference runs in its place`);
+  if (options.quiet) console.log('  Quiet: no line per connection (--quiet).');
   console.log(rule);
 
   pieces.stopOnSignals(() => server.shutdown()); // lesson 8
 });
+
+/** How to find what holds a port on this system (added to the piece's "already in use"). */
+function whoHolds(port: number): string {
+  if (process.platform === 'win32') return `To see what holds it: netstat -ano | findstr :${port} (the last number is its process id).`;
+  if (process.platform === 'darwin') {
+    const airplay = port === 5000 || port === 7000 ? ' On a Mac that is usually AirPlay Receiver (System Settings, AirDrop & Handoff).' : '';
+    return `To see what holds it: lsof -nP -iTCP:${port} -sTCP:LISTEN.${airplay}`;
+  }
+  return `To see what holds it: ss -ltnp 'sport = :${port}'.`;
+}
+
+/**
+ * Before anything listens. A lesson none of whose files is written yet would only crash
+ * once a client reaches it: refuse, saying which lessons and which `--mine` list would run.
+ * Returns the stubs left in lessons that are partly written (lesson 7's mutex.ts beside the
+ * starter's claim-name.ts; one of lesson 9's three files): those the reference replaces.
+ */
+function checkWritten(tree: string, lessons: number[]): string[] {
+  const stubsOf = (lesson: number) => serverFilesOf(lesson).filter((file) => isUnwritten(tree, file));
+  const unwritten = lessons.filter((lesson) => stubsOf(lesson).length === serverFilesOf(lesson).length);
+  if (unwritten.length > 0) {
+    const lines = [
+      unwritten.length === 1 ? `Your lesson ${unwritten[0]} piece is not written yet:` : `Your pieces of lessons ${unwritten.join(', ')} are not written yet:`,
+      ...unwritten.flatMap(stubsOf).map((file) => `  ${tree}/${file} still throws its TODO`),
+    ];
+    const written = SERVER_LESSONS.filter((lesson) => stubsOf(lesson).length < serverFilesOf(lesson).length);
+    if (written.length > 0) lines.push(`The lessons you have written run with: npm run server -- --mine ${written.join(',')}`);
+    else lines.push(`No server piece is written yet. Start with: npm run lesson ${unwritten[0]}`);
+    throw new FriendlyError(lines.join('\n'));
+  }
+  return lessons.flatMap(stubsOf);
+}

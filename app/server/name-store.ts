@@ -9,3 +9,10 @@ const RESERVED = new Set(['system', 'server', 'you']);
 export const reservedNames: NameStore = {
   isReserved: (name) => new Promise((resolve) => setImmediate(() => resolve(RESERVED.has(name.toLowerCase())))),
 };
+
+/** The same store, each answer `ms` later: a slow database, for lesson 7's race demo. */
+export function slowNames(store: NameStore, ms: number): NameStore {
+  return {
+    isReserved: (name) => new Promise((resolve) => setTimeout(resolve, ms)).then(() => store.isReserved(name)),
+  };
+}

@@ -4,7 +4,8 @@
 import path from 'node:path';
 import { FriendlyError, parseFlags, UsageError } from '../cli.js';
 import { FEATURES, type Feature } from '../protocol.js';
-import { ALL_PIECES, piecesOfLessons, ROOT, type PieceName } from './pieces.js';
+import { LESSONS } from '../../lessons/index.js';
+import { piecesOfLessons, ROOT, SERVER_LESSONS, type PieceName } from './pieces.js';
 import { HISTORY_NEEDS, sqliteAvailable } from './sqlite.js';
 import { DEFAULT_OPTIONS, type ServerOptions } from './types.js';
 
@@ -15,6 +16,7 @@ export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --host HOST                   address to listen on (default 127.0.0.1; 0.0.0.0 for a classroom)
   --port PORT                   port to listen on (default 5050; 0 picks a free one)
   --max-clients N               most connections at once (default 50)
+  --max-per-address N           most connections from one address (default 10; 0: no limit)
   --handshake-timeout-ms N      time allowed to send a username (default 30000)
   --max-queued-bytes N          bytes queued for one client before it is dropped (default 1048576)
   --rate-limit BURST/PER_SEC    lines a client may send (default 20/10)
@@ -26,23 +28,30 @@ export const SERVER_USAGE = `Usage: npm run server -- [flags]
                                 :memory: keeps nothing on disk). Needs Node 22.13 or newer
   --mine [LESSONS]              run your own pieces from starter/: all of them, or only
                                 those of the lessons listed, e.g. --mine 2 or --mine 2,3
+  --quiet                       print no line per connection, login and leave
+  --slow-name-check-ms N        make each name check take N ms (lesson 7's race demo)
   --help                        show this help`;
 
 export interface ServerFlags extends ServerOptions {
   help: boolean;
-  /** The pieces to take from starter/ instead of solutions/. */
+  /** The lessons whose pieces come from starter/ instead of solutions/ (none: the reference). */
+  mineLessons: number[];
+  /** Those lessons' pieces. */
   mine: PieceName[];
+  /** No activity log (one line per connection, login, leave and refusal). */
+  quiet: boolean;
+  /** How long each name check takes (0: as the name store answers). */
+  slowNameCheckMs: number;
 }
 
 export function parseServerFlags(argv: string[]): ServerFlags {
   // --mine takes an optional list, which parseArgs cannot express: take it out first.
-  let mine: PieceName[] = [];
+  let mineLessons: number[] = [];
   const at = argv.indexOf('--mine');
   if (at !== -1) {
     const list = argv[at + 1];
     const numbered = list !== undefined && /^\d+(,\d+)*$/.test(list);
-    mine = numbered ? piecesOfLessons(list.split(',').map(Number)) : ALL_PIECES;
-    if (numbered && mine.length === 0) throw new UsageError(`--mine ${list}: no server piece is written in lesson(s) ${list}.`);
+    mineLessons = numbered ? mineList(list) : SERVER_LESSONS;
     argv = argv.filter((_, i) => i !== at && !(numbered && i === at + 1));
   }
   const { values } = parseFlags({
@@ -52,6 +61,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
       host: { type: 'string' },
       port: { type: 'string' },
       'max-clients': { type: 'string' },
+      'max-per-address': { type: 'string' },
       'handshake-timeout-ms': { type: 'string' },
       'max-queued-bytes': { type: 'string' },
       'rate-limit': { type: 'string' },
@@ -59,6 +69,8 @@ export function parseServerFlags(argv: string[]): ServerFlags {
       features: { type: 'string' },
       'presence-limit': { type: 'string' },
       db: { type: 'string' },
+      quiet: { type: 'boolean' },
+      'slow-name-check-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -86,6 +98,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     host: values.host ?? DEFAULT_OPTIONS.host,
     port: integer('--port', values.port, DEFAULT_OPTIONS.port, 0, 65535),
     maxClients: integer('--max-clients', values['max-clients'], DEFAULT_OPTIONS.maxClients, 1),
+    maxPerAddress: integer('--max-per-address', values['max-per-address'], DEFAULT_OPTIONS.maxPerAddress, 0),
     handshakeTimeoutMs: integer('--handshake-timeout-ms', values['handshake-timeout-ms'], DEFAULT_OPTIONS.handshakeTimeoutMs, 1),
     maxQueuedBytes: integer('--max-queued-bytes', values['max-queued-bytes'], DEFAULT_OPTIONS.maxQueuedBytes, 1),
     maxLineBytes: DEFAULT_OPTIONS.maxLineBytes,
@@ -94,7 +107,10 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     presenceLimit: integer('--presence-limit', values['presence-limit'], DEFAULT_OPTIONS.presenceLimit, 1),
     db: values.db ?? DEFAULT_DB,
     help: values.help ?? false,
-    mine,
+    mineLessons,
+    mine: piecesOfLessons(mineLessons),
+    quiet: values.quiet ?? false,
+    slowNameCheckMs: integer('--slow-name-check-ms', values['slow-name-check-ms'], 0, 0, 60_000),
   };
 }
 
@@ -107,6 +123,20 @@ function parseFeatures(text: string): Feature[] {
     throw new UsageError(`--features wants a comma-separated list of ${FEATURES.join(', ')}, or none; got '${text}'.`);
   }
   return FEATURES.filter((f) => asked.includes(f)); // in a fixed order, each once
+}
+
+/** `--mine 2,3`: lesson numbers, each one that has a server piece. */
+function mineList(list: string): number[] {
+  const numbers = [...new Set(list.split(',').map(Number))].sort((a, b) => a - b);
+  const which = `Lessons with a server piece: ${SERVER_LESSONS.join(', ')}.`;
+  for (const n of numbers) {
+    const lesson = LESSONS.find((l) => l.number === n);
+    if (!lesson) throw new UsageError(`--mine ${list}: there is no lesson ${n}. ${which}`);
+    if (!SERVER_LESSONS.includes(n)) {
+      throw new UsageError(`--mine ${list}: lesson ${n} (${lesson.title}) writes no server piece. ${which}`);
+    }
+  }
+  return numbers;
 }
 
 function integer(flag: string, text: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {

@@ -2,10 +2,11 @@
 // from different trees: the student's starter/, the reference solutions/, or a
 // typical-mistake variant. A file a tree does not have comes from solutions/.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LESSONS } from '../../lessons/index.js';
+import { FriendlyError } from '../cli.js';
 import type { ServerPieces } from './types.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -39,7 +40,34 @@ export const ALL_PIECES = Object.keys(PIECE_FILES) as PieceName[];
 export async function importFromTree<T>(tree: string, file: string): Promise<T> {
   const own = path.resolve(ROOT, tree, file);
   const chosen = existsSync(own) ? own : path.join(ROOT, 'solutions', file);
-  return (await import(pathToFileURL(chosen).href)) as T;
+  try {
+    return (await import(pathToFileURL(chosen).href)) as T;
+  } catch (err) {
+    throw new FriendlyError(cannotLoad(chosen, err));
+  }
+}
+
+/**
+ * Why a file could not be loaded, in one line that starts with file:line:column where there is
+ * one: the build tool's (esbuild's, through tsx) message without its stack.
+ */
+function cannotLoad(file: string, err: unknown): string {
+  const fromRoot = (f: string) => path.relative(ROOT, path.resolve(ROOT, f)).replace(/\\/g, '/');
+  const relative = fromRoot(file);
+  const message = (err instanceof Error ? err.message : String(err)).replace(/\x1b\[[0-9;]*m/g, '');
+  const advice = '(the file cannot be loaded: fix this first)';
+  // esbuild (tsx): "Transform failed with 1 error:\n/abs/file.ts:9:7: ERROR: Unexpected \"clas\""
+  const esbuild = /^(.+?):(\d+):(\d+): ERROR: (.*)$/m.exec(message);
+  if (esbuild) return `${fromRoot(esbuild[1])}:${esbuild[2]}:${esbuild[3]}: ${esbuild[4]} ${advice}`;
+  // oxc (vitest): "[PARSE_ERROR] Expected `,` but found `{`", then a code frame headed "[ file:9:7 ]"
+  const oxc = /\[[A-Z_]+\] *(.+)\n[\s\S]*?\[ (.+?):(\d+):(\d+) \]/.exec(message);
+  if (oxc) return `${fromRoot(oxc[2])}:${oxc[3]}:${oxc[4]}: ${oxc[1]} ${advice}`;
+  // Thrown while the file ran (a ReferenceError at the top level...): where, if the stack says.
+  const stack = err instanceof Error ? (err.stack ?? '') : '';
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const where = new RegExp(`(?:${escape(file)}|${escape(pathToFileURL(file).href)}):(\\d+):(\\d+)`).exec(stack);
+  const position = where ? `${where[1]}:${where[2]}` : '';
+  return `${relative}${position ? `:${position}` : ''}: ${message.split('\n')[0]} ${advice}`;
 }
 
 /** The reference pieces, with the named ones taken from `tree` instead. */
@@ -50,6 +78,23 @@ export async function assemblePieces(tree: string, mine: readonly PieceName[]): 
     pieces[name] = module[name];
   }
   return pieces as ServerPieces;
+}
+
+/** The lessons that ask students to write a server piece: 2 to 9. */
+export const SERVER_LESSONS = LESSONS.filter((l) => ALL_PIECES.some((name) => l.edits.includes(PIECE_FILES[name]))).map((l) => l.number);
+
+/** What every starter stub throws, e.g. `TODO (lesson 3): Registry.add() is not written yet`. */
+const UNWRITTEN = /TODO \(lesson \d+\)[^\n]*is not written yet/;
+
+/** The server files (as under starter/, e.g. 'server/mutex.ts') of a lesson. */
+export function serverFilesOf(lesson: number): string[] {
+  return [...new Set(piecesOfLessons([lesson]).map((name) => PIECE_FILES[name]))];
+}
+
+/** Whether `tree`'s copy of a file still holds a starter stub (a file it lacks comes from solutions/). */
+export function isUnwritten(tree: string, file: string): boolean {
+  const own = path.resolve(ROOT, tree, file);
+  return existsSync(own) && UNWRITTEN.test(readFileSync(own, 'utf8'));
 }
 
 /** The server pieces that the given lessons ask students to write. */

@@ -3,10 +3,11 @@
 // live: accepted → admitted (hello) → lines → handshake → commands and chat → gone (leave).
 
 import type { Socket } from 'node:net';
-import { LineTooLongError } from '../protocol.js';
+import { LineTooLongError, TEXTS, type Event } from '../protocol.js';
 import { Connection } from './connection.js';
 import { Extensions } from './extensions.js';
 import { Flusher } from './flusher.js';
+import { describeThrown, type ActivityLog } from './log.js';
 import { reservedNames } from './name-store.js';
 import { DEFAULT_OPTIONS, type NameStore, type ServerContext, type ServerOptions, type ServerPieces } from './types.js';
 
@@ -25,13 +26,29 @@ export interface StartOptions extends Partial<ServerOptions> {
   names?: NameStore;
   /** Where the server reports a piece that threw (default: stderr). */
   log?: (message: string) => void;
+  /** Where the server tells of each connection, login, leave and refusal (default: nowhere). */
+  activity?: ActivityLog;
+}
+
+/** A connection, with what the activity log tells of it: the name it tried, the error that refused it. */
+class LoggedConnection extends Connection {
+  triedName: string | undefined;
+  refusal = '';
+  override sendEvent(event: Event): void {
+    if (event.type === 'error' && this.name === '') this.refusal = event.code;
+    super.sendEvent(event);
+  }
 }
 
 
 export async function startChatServer(start: StartOptions, pieces: ServerPieces): Promise<ChatServer> {
-  const { names = reservedNames, log = (m: string) => console.error(m), ...given } = start;
+  const { names = reservedNames, log = (m: string) => console.error(m), activity, ...given } = start;
   const options: ServerOptions = { ...DEFAULT_OPTIONS, ...given };
   const connections = new Set<Connection>();
+  /** How many of the open connections come from each remote address (maxPerAddress). */
+  const perAddress = new Map<string, number>();
+  /** Addresses refused at their limit: when that was last logged, and how often since. */
+  const refusals = new Map<string, { loggedAt: number; unlogged: number }>();
   const flusher = new Flusher();
   const ctx: ServerContext = {
     options,
@@ -41,6 +58,9 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     pieces,
     get connectionCount() {
       return connections.size;
+    },
+    connectionsFrom(address) {
+      return perAddress.get(address) ?? 0;
     },
   };
   // Rooms, away/busy and history (lessons 12–14), when they run: see extensions.ts.
@@ -52,19 +72,14 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       serve(socket);
     } catch (err) {
       // A piece that throws costs this one connection, never the server.
-      log(`A server piece threw while accepting a connection: ${(err as Error).stack ?? err}`);
+      log(`A server piece threw while accepting a connection: ${describeThrown(err)}`);
       socket.destroy();
     }
   }
 
-  // Every write to a socket: history's messages are committed first (write, then send).
-  function write(socket: Socket, data: string): boolean {
-    extensions.beforeWrite();
-    return pieces.writeBounded(socket, data, options.maxQueuedBytes); // lesson 9
-  }
-
   function serve(socket: Socket): void {
-    const client = new Connection(socket, flusher, write, depart);
+    const client = new LoggedConnection(socket, flusher, write, depart);
+    if (activity) activity(`#${client.id} connected from ${socket.remoteAddress}:${socket.remotePort}`);
     const queue: string[] = [];
     let busy = false;
     let idleActions: (() => void)[] = [];
@@ -78,12 +93,17 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     pieces.watchEnds(socket, client, whenIdle);
     if (shuttingDown) return client.close();
     connections.add(client);
-    socket.on('close', () => connections.delete(client));
-    const clientCtx = extensions.contextFor(client); // the registry as this client's room sees it
+    countFrom(client.address, +1);
+    // 'close' comes however a connection ends (quit, error, timeout, hang-up, reset): the counts stay true.
+    socket.on('close', () => {
+      connections.delete(client);
+      countFrom(client.address, -1);
+    });
 
     // Lesson 5: `hello` and the handshake timeout, or SERVER_FULL if we hold too many already.
+    const clientCtx = extensions.contextFor(client); // the registry as this client's room sees it
     pieces.admit(client, clientCtx);
-    if (client.closed) return;
+    if (client.closed) return noteRefused(client.address);
 
     const decoder = new pieces.LineDecoder(options.maxLineBytes);
     const limiter = options.rateLimit && new pieces.RateLimiter(options.rateLimit.burst, options.rateLimit.perSecond);
@@ -95,8 +115,10 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       try {
         for (let line = queue.shift(); line !== undefined && !client.closed; line = queue.shift()) {
           if (client.name === '') {
+            client.triedName = line.trim();
             await pieces.handshake(client, line, clientCtx);
             if (client.name !== '' && !client.closed) extensions.welcomed(client);
+            if (activity && client.name !== '') activity(`#${client.id} logged in as ${client.name} (${ctx.registry.size} online)`);
           } else if (limiter && !limiter.take()) {
             client.sendEvent({ type: 'error', code: 'RATE_LIMITED', text: 'Slow down: that line was dropped.' });
           } else if (!extensions.command(client, line, clientCtx)) {
@@ -104,7 +126,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
           }
         }
       } catch (err) {
-        log(`A server piece threw while handling connection ${client.id}: ${(err as Error).stack ?? err}`);
+        log(`A server piece threw while handling connection ${client.id}: ${describeThrown(err)}`);
         client.close();
       } finally {
         busy = false;
@@ -122,7 +144,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
         lines = decoder.push(chunk);
       } catch (err) {
         if (!(err instanceof LineTooLongError)) {
-          log(`The line decoder threw: ${(err as Error).stack ?? err}`);
+          log(`The line decoder threw: ${describeThrown(err)}`);
           return client.close();
         }
         socket.pause(); // nothing after the long line counts
@@ -141,17 +163,67 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     });
   }
 
+  // Every write to a socket. History's messages are committed first (write, then send).
+  // Lesson 9's writeBounded() queues each client's bytes; one that throws costs that client
+  // its connection (logged), never the server: the flusher calls it outside any handler.
+  function write(socket: Socket, line: string): boolean {
+    extensions.beforeWrite();
+    try {
+      return pieces.writeBounded(socket, line, options.maxQueuedBytes);
+    } catch (err) {
+      log(`A server piece threw while writing to a connection: ${describeThrown(err)}`);
+      socket.destroy();
+      return true;
+    }
+  }
+
+  function countFrom(address: string, change: 1 | -1): void {
+    const count = (perAddress.get(address) ?? 0) + change;
+    if (count > 0) {
+      perAddress.set(address, count);
+    } else {
+      perAddress.delete(address);
+      refusals.delete(address);
+    }
+  }
+
+  // One machine trying to take every slot (lesson 9) shows in the log. An attacker may try
+  // thousands of times, so each address's refusals are logged once a minute at most.
+  function noteRefused(address: string): void {
+    const max = options.maxPerAddress;
+    if (max === 0 || ctx.connectionsFrom(address) <= max) return; // refused for another reason
+    const now = Date.now();
+    const seen = refusals.get(address);
+    if (seen === undefined) {
+      refusals.set(address, { loggedAt: now, unlogged: 0 });
+      log(`Refusing connections from ${address}: it has ${max} open (--max-per-address ${max}).`);
+    } else if (now - seen.loggedAt >= 60_000) {
+      log(`Still refusing connections from ${address}: ${seen.unlogged + 1} more since the last report (--max-per-address ${max}).`);
+      refusals.set(address, { loggedAt: now, unlogged: 0 });
+    } else {
+      seen.unlogged++;
+    }
+  }
+
   // A client is gone the moment it quits, is dropped, or hangs up: others hear `leave` at once,
   // even while its socket is still flushing its last bytes.
   function depart(client: Connection): void {
+    if (activity) logDeparture(activity, client as LoggedConnection); // serve() makes every one so
     try {
       if (client.name !== '' && ctx.registry.find(client.name) === client) {
         ctx.registry.remove(client);
         extensions.depart(client, !shuttingDown); // its room (or everyone) hears `leave`
       }
     } catch (err) {
-      log(`A server piece threw while connection ${client.id} was leaving: ${(err as Error).stack ?? err}`);
+      log(`A server piece threw while connection ${client.id} was leaving: ${describeThrown(err)}`);
     }
+  }
+
+  function logDeparture(activity: ActivityLog, client: LoggedConnection): void {
+    const who = `#${client.id}`;
+    if (client.name !== '') return activity(`${who} ${client.name} left (${shuttingDown ? 'shutdown' : client.leaveReason})`);
+    const attempt = client.triedName === undefined ? '' : ` as ${JSON.stringify(client.triedName)}`;
+    activity(client.refusal ? `${who} refused${attempt}: ${client.refusal}` : `${who} closed before logging in${attempt}`);
   }
 
   const listening = await pieces.listen({ host: options.host, port: options.port }, onConnection);

@@ -11,6 +11,8 @@ export interface ServerOptions {
   /** 0 picks a free port; the running server reports the one it got. */
   port: number;
   maxClients: number;
+  /** Most connections open at once from one remote address, logged in or not; 0 means no limit. */
+  maxPerAddress: number;
   maxLineBytes: number;
   handshakeTimeoutMs: number;
   maxQueuedBytes: number;
@@ -28,6 +30,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   host: '127.0.0.1',
   port: 5050,
   maxClients: 50,
+  maxPerAddress: 10,
   maxLineBytes: 4096,
   handshakeTimeoutMs: 30_000,
   maxQueuedBytes: 1024 * 1024,
@@ -99,6 +102,8 @@ export interface RateLimiterLike {
 // ── The connection as every piece sees it ─────────────────────────────────────
 export interface Client extends Member {
   readonly id: number;
+  /** The remote IP address it connected from, as the socket reports it (e.g. '127.0.0.1'). */
+  readonly address: string;
   /** '' until the handshake accepts a name. */
   name: string;
   /** True once the connection has closed or is closing: nothing more reaches it. */
@@ -118,6 +123,8 @@ export interface ServerContext {
   readonly pieces: ServerPieces;
   /** Connections open now, logged in or not, including one being admitted. */
   readonly connectionCount: number;
+  /** Connections open now from this remote address, logged in or not, including one being admitted. */
+  connectionsFrom(address: string): number;
 }
 
 // ── Lesson 12: rooms (an extension) ──────────────────────────────────────────

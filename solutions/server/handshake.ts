@@ -18,6 +18,12 @@ export function admit(client: Client, ctx: ServerContext): void {
   if (ctx.connectionCount > ctx.options.maxClients) {
     return refuse(client, 'SERVER_FULL', `Server is full (${ctx.options.maxClients} connections). Try again later.`);
   }
+  // One machine may not take every slot. Its count works like the total: logged in or not,
+  // this connection included, lowered by the wiring however a connection ends. 0: no limit.
+  const perAddress = ctx.options.maxPerAddress;
+  if (perAddress > 0 && ctx.connectionsFrom(client.address) > perAddress) {
+    return refuse(client, 'SERVER_FULL', `Too many connections from your address (at most ${perAddress} per address). Close one and try again.`);
+  }
   client.sendEvent({ type: 'hello', proto: PROTOCOL_VERSION, text: TEXTS.hello });
   // A connection that never sends a name would hold a slot forever.
   const timer = setTimeout(() => {
@@ -35,7 +41,7 @@ const MAX_NAME_LENGTH = 20;
 export function checkUsername(name: string): string | undefined {
   if (name.length === 0) return 'Username cannot be empty.';
   if (name.length > MAX_NAME_LENGTH) return `Username must be at most ${MAX_NAME_LENGTH} characters.`;
-  if (!NAME_PATTERN.test(name)) return 'Username may only contain letters, digits, _ and -.';
+  if (!NAME_PATTERN.test(name)) return 'Username may only contain ASCII letters (A-Z, a-z), digits, _ and -.';
   return undefined;
 }
 

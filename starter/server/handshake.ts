@@ -9,8 +9,12 @@ export function admit(client: Client, ctx: ServerContext): void {
   // TODO (lesson 5):
   //  1. If ctx.connectionCount (which already counts this connection) is over
   //     ctx.options.maxClients, send error SERVER_FULL and close: no hello.
-  //  2. Otherwise send `hello` with proto PROTOCOL_VERSION and text TEXTS.hello.
-  //  3. Start a timer of ctx.options.handshakeTimeoutMs: if the client still has no
+  //  2. The same per address: if ctx.options.maxPerAddress is not 0 and
+  //     ctx.connectionsFrom(client.address) (this connection included, logged in or
+  //     not) is over it, send error SERVER_FULL with a text that says the limit is per
+  //     address, and close.
+  //  3. Otherwise send `hello` with proto PROTOCOL_VERSION and text TEXTS.hello.
+  //  4. Start a timer of ctx.options.handshakeTimeoutMs: if the client still has no
   //     name when it fires, send error TIMEOUT and close. A client that logs in in time
   //     must never be cut by it.
   throw new Error('TODO (lesson 5): admit() is not written yet. Read the lesson: npm run lesson 5');

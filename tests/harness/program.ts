@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { ROOT } from '../../app/server/pieces.js';
+import { ANSWERS_BY_MESSAGE, signalChild } from './child-messages.js';
 import { TREE } from './mine.js';
 
 export interface Exit {
@@ -19,7 +20,7 @@ export interface ProgramOptions {
   nodeArgs?: string[];
   /** Pipe its standard input, to type into it. */
   stdin?: boolean;
-  /** Open an IPC channel (lesson 8 sends signals through it on Windows). */
+  /** Open an IPC channel that takes signals (lesson 8 sends them through it on Windows). */
   ipc?: boolean;
 }
 
@@ -35,7 +36,8 @@ export class Program {
   private readonly changes = new EventEmitter();
 
   constructor(args: string[], options: ProgramOptions = {}) {
-    this.proc = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), ...args], {
+    const answers = options.ipc ? ['--import', ANSWERS_BY_MESSAGE] : [];
+    this.proc = spawn(process.execPath, ['--import', 'tsx', ...answers, ...(options.nodeArgs ?? []), ...args], {
       cwd: ROOT,
       env: { ...process.env, COURSE_TREE: TREE, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
       stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(options.ipc ? ['ipc' as const] : [])],
@@ -57,6 +59,16 @@ export class Program {
   onChange(wake: () => void): () => void {
     this.changes.on('change', wake);
     return () => this.changes.off('change', wake);
+  }
+
+  /** Types text into its standard input (started with `stdin: true`), exactly as given. */
+  type(text: string): void {
+    this.proc.stdin!.write(text);
+  }
+
+  /** Delivers a signal as `kill -INT` or a terminal's Ctrl+C would (needs `ipc` on Windows). */
+  signal(signal: 'SIGINT' | 'SIGTERM'): void {
+    signalChild(this.proc, signal);
   }
 
   /** Kills it if it still runs, and waits until it has gone. */

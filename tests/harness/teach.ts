@@ -26,11 +26,20 @@ export function failure(parts: {
   const lines = [parts.problem];
   if (parts.expected) lines.push('', `Expected: ${parts.expected}`);
   if (parts.logs && parts.logs.length > 0) {
-    lines.push('', 'Your code threw (as the server logged it):', ...parts.logs.slice(-3).map((l) => '  ' + firstLines(l)));
+    lines.push('', 'The server logged (a piece that threw shows here):', ...parts.logs.slice(-3).map((l) => '  ' + firstLines(l)));
   }
   if (parts.transcript) lines.push('', 'What crossed the wire:', parts.transcript.format());
   lines.push('', `Read again: lesson ${parts.see}`);
   return new LessonFailure(lines.join('\n'));
+}
+
+/**
+ * A long list of rows (every call a test made, every chunk it pushed) keeps its first 8 and
+ * last 3, with one row that says how many were left out: the news must stay on the screen.
+ */
+export function collapseRows(rows: string[], what: string): string[] {
+  if (rows.length <= 12) return rows;
+  return [...rows.slice(0, 8), `  … ${rows.length - 11} more ${what} …`, ...rows.slice(-3)];
 }
 
 function firstLines(text: string): string {

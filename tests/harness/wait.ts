@@ -3,6 +3,24 @@
 /** Default time to wait for something the server should do at once. */
 export const PATIENCE_MS = Number(process.env.COURSE_PATIENCE_MS ?? 2000);
 
+// A machine that needs more patience for a wait needs it for everything else too. Raising
+// COURSE_PATIENCE_MS stretches every longer deadline alike; lowering it never shortens them.
+const stretch = Math.max(1, PATIENCE_MS / 2000);
+
+/** The deadlines longer than one wait, all computed here from PATIENCE_MS. */
+export const DEADLINES = {
+  /** A child process (a server run with tsx) compiles before it listens: slow on a busy machine. */
+  childStart: 10_000 * stretch,
+  /** A whole program (a client with its screen) started with tsx, up to its first prompt. */
+  cliBoot: 15_000 * stretch,
+  /** Anything a running child should do at once, seen from outside the process. */
+  step: 5000 * stretch,
+  /** One test (vitest's testTimeout and hookTimeout). */
+  test: 16_000 * stretch,
+  /** A test that starts several programs or moves megabytes. */
+  longTest: 30_000 * stretch,
+};
+
 /**
  * Resolves with the first value `check` returns that is not undefined. `check` runs now and
  * again whenever `subscribe`'s callback fires; after `ms` the wait fails with `onTimeout()`.

@@ -19,4 +19,34 @@ export const mistakes: Mistake[] = [
     change: [{ from: "if (event.type === 'welcome') {", to: 'if (event.type !== undefined) {' }],
     says: 'resolved although the server refused',
   },
+  {
+    name: 'hands the socket over without any listener, the error listener included',
+    file: 'client/connect.ts',
+    change: [{ from: "socket.off('data', onData);", to: 'socket.removeAllListeners();' }],
+    says: "no 'error' listener left",
+  },
+  {
+    name: 'says "Connection refused" for every error, even when the server was running and reset the connection',
+    file: 'client/connect.ts',
+    change: [{ from: "reject(new Error(err.code === 'ECONNREFUSED' ?", to: 'reject(new Error(true ?' }],
+    says: 'The server was running',
+  },
+  {
+    name: 'keeps listening for data after the welcome, and takes the next chat line for a failed login',
+    file: 'client/connect.ts',
+    change: [{ from: "socket.off('data', onData);", to: '' }],
+    says: "still listened for 'data' after the welcome",
+  },
+  {
+    name: 'never rejects when the server hangs up before the welcome',
+    file: 'client/connect.ts',
+    change: [{ from: "socket.on('close', () => reject(new Error('The server closed the connection before welcoming us.')));", to: '' }],
+    says: 'neither resolved nor rejected',
+  },
+  {
+    name: 'rejects on an answer that is no welcome, but leaves the connection open',
+    file: 'client/connect.ts',
+    change: [{ from: "socket.destroy();\n          return reject(new Error(event.type === 'error'", to: "return reject(new Error(event.type === 'error'" }],
+    says: 'was still open',
+  },
 ];

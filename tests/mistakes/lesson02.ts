@@ -19,4 +19,28 @@ export const mistakes: Mistake[] = [
     change: [{ from: 'server.close(() => done());', to: 'done();' }],
     says: 'still accepts connections',
   },
+  {
+    name: 'creates the server without allowHalfOpen: a client that has sent FIN gets no more replies',
+    file: 'server/listen.ts',
+    change: [{ from: 'net.createServer({ allowHalfOpen: true, noDelay: true }, onConnection)', to: 'net.createServer({ noDelay: true }, onConnection)' }],
+    says: 'allowHalfOpen: true',
+  },
+  {
+    name: 'rejects with a new message but drops the cause, so npm run server prints a stack trace',
+    file: 'server/listen.ts',
+    change: [{ from: ', { cause: err }));', to: '));' }],
+    says: 'prints a stack trace',
+  },
+  {
+    name: 'says "in use" whatever went wrong',
+    file: 'server/listen.ts',
+    change: [{ from: 'reject(new Error(explainListenError(err, options.host, options.port), { cause: err }));', to: 'reject(new Error(`Port ${options.port} is already in use. Pick another port with --port.`, { cause: err }));' }],
+    says: 'only when err.code is',
+  },
+  {
+    name: 'close() resolves at once, before the open connections have ended',
+    file: 'server/listen.ts',
+    change: [{ from: 'server.close(() => done());', to: 'server.close();\n            done();' }],
+    says: 'resolved while a client was still connected',
+  },
 ];

@@ -36,6 +36,12 @@ export const mistakes: Mistake[] = [
     says: 'the right names, not sorted',
   },
   {
+    name: 'names() sorted without regard to case (localeCompare), not by code unit',
+    file: 'server/registry.ts',
+    change: [{ from: '.map((m) => m.name).sort();', to: '.map((m) => m.name).sort((a, b) => a.localeCompare(b));' }],
+    says: 'sorted without regard to case',
+  },
+  {
     name: 'names() lists the lower-case keys instead of the names people typed',
     file: 'server/registry.ts',
     change: [{ from: 'return [...this.members.values()].map((m) => m.name).sort();', to: 'return [...this.members.keys()].sort();' }],
@@ -61,5 +67,23 @@ export const mistakes: Mistake[] = [
     file: 'server/registry.ts',
     change: [{ from: 'broadcast(line: string, except?: M): void {', to: 'broadcast(line: string, except?: M): void {\n    const until = Date.now() + 3000;\n    while (Date.now() < until) {}' }],
     says: 'kept the event loop busy',
+  },
+  {
+    name: 'broadcast loops with for...in over the Map, which visits nothing (the registry on its own)',
+    file: 'server/registry.ts',
+    change: [{ from: 'for (const member of this.members.values()) {', to: 'for (const member in this.members) {' }],
+    says: 'the loop in broadcast() never ran its body',
+  },
+  {
+    name: 'broadcast loops with for...in over the Map: inside the server no join reaches anyone, and the suite says so before any wait for a leave or a chat times out',
+    file: 'server/registry.ts',
+    change: [{ from: 'for (const member of this.members.values()) {', to: 'for (const member in this.members) {' }],
+    says: 'your broadcast() sent nothing at all',
+  },
+  {
+    name: 'broadcast loops with for...in over the Map: the failure with a thousand members shows a few of its 1000 add() calls, not all',
+    file: 'server/registry.ts',
+    change: [{ from: 'for (const member of this.members.values()) {', to: 'for (const member in this.members) {' }],
+    says: '… 990 more calls …',
   },
 ];

@@ -14,6 +14,49 @@ export const mistakes: Mistake[] = [
     says: 'logged in or not',
   },
   {
+    name: 'refuses at the per-address limit instead of over it',
+    file: 'server/handshake.ts',
+    change: [{ from: 'ctx.connectionsFrom(client.address) > perAddress', to: 'ctx.connectionsFrom(client.address) >= perAddress' }],
+    says: 'refuse only when it is over maxPerAddress',
+  },
+  {
+    name: 'takes maxPerAddress 0 as a limit of zero, not as no limit',
+    file: 'server/handshake.ts',
+    change: [{ from: 'perAddress > 0 && ctx.connectionsFrom', to: 'ctx.connectionsFrom' }],
+    says: 'maxPerAddress 0 means no limit',
+  },
+  {
+    name: 'counts only the users from the address who logged in',
+    file: 'server/handshake.ts',
+    change: [{ from: 'ctx.connectionsFrom(client.address) > perAddress', to: 'ctx.registry.names().filter((name) => ctx.registry.find(name)?.address === client.address).length >= perAddress' }],
+    says: 'logged in or not (ctx.connectionsFrom',
+  },
+  {
+    name: 'compares the total count of connections with maxPerAddress',
+    file: 'server/handshake.ts',
+    change: [{ from: 'ctx.connectionsFrom(client.address) > perAddress', to: 'ctx.connectionCount > perAddress' }],
+    says: 'not ctx.connectionCount, which counts every address',
+  },
+  {
+    name: 'keeps a count per address of its own that never goes down',
+    file: 'server/handshake.ts',
+    change: [
+      { from: 'const timeouts = new WeakMap<Client, NodeJS.Timeout>();', to: 'const timeouts = new WeakMap<Client, NodeJS.Timeout>();\nconst opened = new Map<string, number>();' },
+      { from: '  if (perAddress > 0 && ctx.connectionsFrom(client.address) > perAddress) {', to: '  opened.set(client.address, (opened.get(client.address) ?? 0) + 1);\n  if (perAddress > 0 && opened.get(client.address)! > perAddress) {' },
+    ],
+    says: 'goes down however a connection ends',
+  },
+  {
+    name: "keeps a count per address of its own, lowered only by the handshake's errors (not by /quit, a hang-up or a reset)",
+    file: 'server/handshake.ts',
+    change: [
+      { from: 'const timeouts = new WeakMap<Client, NodeJS.Timeout>();', to: 'const timeouts = new WeakMap<Client, NodeJS.Timeout>();\nconst opened = new Map<string, number>();' },
+      { from: '  if (perAddress > 0 && ctx.connectionsFrom(client.address) > perAddress) {', to: '  opened.set(client.address, (opened.get(client.address) ?? 0) + 1);\n  if (perAddress > 0 && opened.get(client.address)! > perAddress) {' },
+      { from: 'function refuse(client: Client, code: ErrorCode, text: string): void {\n', to: 'function refuse(client: Client, code: ErrorCode, text: string): void {\n  opened.set(client.address, (opened.get(client.address) ?? 1) - 1);\n' },
+    ],
+    says: 'goes down however a connection ends',
+  },
+  {
     name: 'checks the name without trimming it',
     file: 'server/handshake.ts',
     change: [{ from: 'const name = line.trim();', to: 'const name = line;' }],

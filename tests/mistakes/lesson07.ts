@@ -114,4 +114,21 @@ export const mistakes: Mistake[] = [
     ],
     says: 'hands the lock straight to the first waiter',
   },
+  {
+    name: 'tests client.closed before awaiting the store, so a client that leaves during the check is registered',
+    file: 'server/claim-name.ts',
+    change: [
+      {
+        from: "    if (await ctx.names.isReserved(name)) return 'reserved';\n    if (client.closed) return 'gone'; // it hung up while it waited: never register a ghost\n",
+        to: "    if (client.closed) return 'gone';\n    if (await ctx.names.isReserved(name)) return 'reserved';\n",
+      },
+    ],
+    says: 'The client.closed test ran before the await',
+  },
+  {
+    name: 'never asks the name store, so reserved names are handed out',
+    file: 'server/claim-name.ts',
+    change: [{ from: "    if (await ctx.names.isReserved(name)) return 'reserved';\n", to: '' }],
+    says: 'which the name store says is reserved',
+  },
 ];

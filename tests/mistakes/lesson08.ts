@@ -43,4 +43,16 @@ export const mistakes: Mistake[] = [
     change: [{ from: '    setTimeout(() => process.exit(0), deadlineMs).unref();\n', to: '' }],
     says: 'a deadline: setTimeout',
   },
+  {
+    name: 'a second Ctrl+C is ignored while the shutdown hangs',
+    file: 'server/lifecycle.ts',
+    change: [{ from: 'if (stopping) process.exit(1);', to: 'if (stopping) return;' }],
+    says: 'a second signal while stopping exits at once',
+  },
+  {
+    name: 'a shutdown that failed still exits with code 0',
+    file: 'server/lifecycle.ts',
+    change: [{ from: 'console.error(`[SERVER] Shutdown failed: ${err.message}`);\n        process.exit(1);', to: 'console.error(`[SERVER] Shutdown failed: ${err.message}`);\n        process.exit(0);' }],
+    says: 'a shutdown that failed is not a clean exit',
+  },
 ];

@@ -55,4 +55,10 @@ export const mistakes: Mistake[] = [
     change: [{ from: "      if (!finished) quit('/quit');\n", to: '' }],
     says: "when the input ends (Ctrl+D: readline emits 'close')",
   },
+  {
+    name: 'the server\'s multi-line texts flattened: /help comes out as one long line',
+    file: 'client/render-event.ts',
+    change: [{ from: 'return `[SYSTEM]: ${sanitizeLines(event.text)}`;', to: 'return `[SYSTEM]: ${sanitize(event.text)}`;' }],
+    says: 'Available commands:\\n      /help',
+  },
 ];

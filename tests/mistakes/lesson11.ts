@@ -44,9 +44,45 @@ export const mistakes: Mistake[] = [
     says: 'without regard to case',
   },
   {
-    name: 'replaces the input text without a new key, so the cursor stays where it was',
+    name: 'puts the completed name in, but leaves the cursor where it was',
     file: 'client/tui/input-line.tsx',
-    change: [{ from: '<TextInput key={version} ', to: '<TextInput ' }],
-    says: 'give it a new key',
+    change: [{ from: 'if (completed !== line.text) return { ...state, line: lineOf(completed) };', to: 'if (completed !== line.text) return { ...state, line: { text: completed, cursor: line.cursor } };' }],
+    says: 'after Tab the cursor must be at the end',
+  },
+  {
+    name: 'drops a line typed before the welcome instead of keeping it for later',
+    file: 'client/tui/use-chat.ts',
+    change: [{ from: '      waiting.push(trimmed);\n', to: '' }],
+    says: 'wait in a queue',
+  },
+  {
+    name: 'writes a line typed before the welcome straight to the socket, where the server takes it for the login',
+    file: 'client/tui/use-chat.ts',
+    change: [{ from: '    if (!socket || !loggedIn) {\n', to: '    if (!socket) {\n' }],
+    says: 'nothing but the name until the welcome',
+  },
+  {
+    name: 'lets message rows shrink: a wrapped message is squeezed and drawn over its neighbours',
+    file: 'client/tui/chat-screen.tsx',
+    change: [{ from: '  return (\n    <Box flexShrink={0}>\n      <Box width={CLOCK_COLUMNS}', to: '  return (\n    <Box>\n      <Box width={CLOCK_COLUMNS}' }],
+    says: 'flexShrink={0}',
+  },
+  {
+    name: 'lets Ink wrap the text, which cuts a joined emoji in two at the end of a row',
+    file: 'client/tui/chat-screen.tsx',
+    change: [{ from: 'const rows = wrapText(label + body, width - CLOCK_COLUMNS);', to: 'const rows = [label + body];' }],
+    says: 'cut between graphemes',
+  },
+  {
+    name: 'keeps the user list in a narrow window, leaving the messages no room',
+    file: 'client/tui/chat-screen.tsx',
+    change: [{ from: 'const withUsers = columns >= USER_LIST_MIN_COLUMNS;', to: 'const withUsers = true;' }],
+    says: 'no user list',
+  },
+  {
+    name: 'shows the key hints in the status bar however narrow the window',
+    file: 'client/tui/chat-screen.tsx',
+    change: [{ from: "status.state === 'connected' && room >= textWidth(hint) + 2 && ", to: "status.state === 'connected' && " }],
+    says: 'cut to fit',
   },
 ];

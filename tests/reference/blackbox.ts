@@ -10,17 +10,18 @@
 // - to prove something did NOT arrive, use a barrier (`/users` and its reply).
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, onTestFinished } from 'vitest';
+import { ANSWERS_BY_MESSAGE, memoryOf, signalChild } from '../harness/child-messages.js';
+import { DEADLINES } from '../harness/wait.js';
 
 /** The project root, found from this file's place in it (tests/reference/). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** How long a wait for something that should happen at once may take under load. */
-export const SOON = 5000;
+export const SOON = DEADLINES.step;
 
 /** One event from the server, as parsed from its NDJSON line. */
 export interface Ev {
@@ -43,8 +44,10 @@ export interface ServerProc {
   stdout(): string;
   stderr(): string;
   alive(): boolean;
-  /** The server process's resident memory, in bytes (from /proc/PID/status). */
-  rssBytes(): number;
+  /** The server process's resident memory, in bytes, as it reports it over IPC (every OS). */
+  rssBytes(): Promise<number>;
+  /** SIGINT or SIGTERM, as `kill` sends it; on Windows through IPC (tests/harness/child-messages.ts). */
+  signal(signal: 'SIGINT' | 'SIGTERM'): void;
   /** SIGKILL, then wait for the exit. Safe to call twice. */
   kill(): Promise<void>;
 }
@@ -61,17 +64,20 @@ if (!registry[RUNNING]) {
   });
 }
 
-/** Spawns `node --import tsx app/server/main.ts ARGS` in the project root. */
+/**
+ * Spawns `node --import tsx app/server/main.ts ARGS` in the project root, with an IPC channel
+ * through which it reports its memory and takes signals on Windows.
+ */
 export function spawnServerProcess(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'app/server/main.ts', ...args], {
+  return spawn(process.execPath, ['--import', 'tsx', '--import', ANSWERS_BY_MESSAGE, 'app/server/main.ts', ...args], {
     cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
   });
 }
 
 /** Starts the server on a free port and waits for its `Listening on HOST:PORT` banner line. */
-export async function startServer(flags: string[] = ['--no-rate-limit'], startupMs = 15_000): Promise<ServerProc> {
+export async function startServer(flags: string[] = ['--no-rate-limit'], startupMs = DEADLINES.cliBoot): Promise<ServerProc> {
   // These suites check version 1 to the letter; extensions.test.ts runs the extensions.
   const v1 = flags.includes('--features') ? [] : ['--features', 'none'];
   const args = ['--port', '0', ...v1, ...flags];
@@ -127,12 +133,8 @@ export async function startServer(flags: string[] = ['--no-rate-limit'], startup
     stdout: () => out,
     stderr: () => err,
     alive: () => exitInfo === undefined,
-    rssBytes: () => {
-      const status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
-      const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-      if (!m) throw new Error(`no VmRSS in /proc/${proc.pid}/status`);
-      return Number(m[1]) * 1024;
-    },
+    rssBytes: () => memoryOf(proc, `the server (${args.join(' ')})`),
+    signal: (signal) => signalChild(proc, signal),
     kill: async () => {
       running.delete(server);
       if (exitInfo === undefined) proc.kill('SIGKILL');
@@ -193,6 +195,8 @@ export interface ClientOptions {
   label: string;
   /** Events for which this returns false are kept in `all` but never queued for the test. */
   relevant?: (e: Ev) => boolean;
+  /** The local address to connect from (e.g. a second loopback address, 127.0.0.2). */
+  localAddress?: string;
 }
 
 /** A plain TCP client that buffers the server's NDJSON lines and queues the parsed events. */
@@ -234,7 +238,7 @@ export class Client {
 
   static connect(port: number, options: ClientOptions, host = '127.0.0.1'): Promise<Client> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ port, host });
+      const socket = net.connect({ port, host, localAddress: options.localAddress });
       socket.setNoDelay(true);
       const client = new Client(socket, options.label, options.relevant ?? (() => true));
       const timer = setTimeout(() => {
@@ -485,8 +489,8 @@ export class Session {
     }
   };
 
-  async connect(label: string): Promise<Client> {
-    const c = await Client.connect(this.server.port, { label, relevant: this.relevant }, this.server.host);
+  async connect(label: string, localAddress?: string): Promise<Client> {
+    const c = await Client.connect(this.server.port, { label, relevant: this.relevant, localAddress }, this.server.host);
     this.clients.push(c);
     return c;
   }

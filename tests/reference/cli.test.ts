@@ -3,6 +3,7 @@
 
 import net from 'node:net';
 import { type ExpectStatic, test } from 'vitest';
+import { DEADLINES } from '../harness/wait.js';
 import { type OnFinished, spawnServerProcess, waitExit } from './blackbox.js';
 
 async function run(args: string[], onTestFinished: OnFinished): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -14,7 +15,7 @@ async function run(args: string[], onTestFinished: OnFinished): Promise<{ code: 
   let stderr = '';
   proc.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const { code } = await waitExit(proc, 10_000, `the server started with ${args.join(' ')} to exit`);
+  const { code } = await waitExit(proc, DEADLINES.childStart, `the server started with ${args.join(' ')} to exit`);
   return { code, stdout, stderr };
 }
 
@@ -32,6 +33,7 @@ test.concurrent.for<[string[], RegExp]>([
   [['--port', 'abc'], /--port.*abc|abc.*--port/],
   [['--bogus'], /--bogus/],
   [['--max-clients', '0'], /--max-clients/],
+  [['--max-per-address', 'ten'], /--max-per-address/],
   [['--rate-limit', 'fast'], /--rate-limit/],
   [['--features', 'rooms,chess'], /--features/],
   [['--presence-limit', '0'], /--presence-limit/],
@@ -54,10 +56,13 @@ test.concurrent('a port in use: non-zero exit, a clear message mentioning "in us
   expect(stdout).not.toMatch(/Listening on/);
   expectOneClearLine(expect, stderr, /in use/i);
   expect(stderr).toContain(String(port));
+  // and how to find the program that holds it, with this system's own tool
+  const tool = { win32: 'netstat -ano', darwin: 'lsof -nP' }[process.platform as string] ?? 'ss -ltnp';
+  expect(stderr).toContain(`To see what holds it: ${tool}`);
 });
 
 test.concurrent('--help prints every flag and exits 0', async ({ expect, onTestFinished }) => {
   const { code, stdout } = await run(['--help'], onTestFinished);
   expect(code).toBe(0);
-  for (const flag of ['--host', '--port', '--max-clients', '--handshake-timeout-ms', '--max-queued-bytes', '--rate-limit', '--no-rate-limit']) expect(stdout).toContain(flag);
+  for (const flag of ['--host', '--port', '--max-clients', '--max-per-address', '--handshake-timeout-ms', '--max-queued-bytes', '--rate-limit', '--no-rate-limit']) expect(stdout).toContain(flag);
 });

@@ -2,9 +2,11 @@
 // racing logins, half-close, slow readers, abrupt resets, hostile bytes.
 
 import { describe, expect, test } from 'vitest';
+import { DEADLINES } from '../harness/wait.js';
 import { type Ev, noTs, serverForFile, serverForTest, Session, settle, SOON } from './blackbox.js';
 
-const server = serverForFile(['--no-rate-limit', '--max-clients', '300']);
+// Every client here comes from 127.0.0.1, and some tests open 30 or more at once.
+const server = serverForFile(['--no-rate-limit', '--max-clients', '300', '--max-per-address', '0']);
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
@@ -58,12 +60,12 @@ describe('many clients', () => {
     const s = new Session(server());
     const n = 200;
     const roles = Array.from({ length: n }, (_, i) => `c${i}`);
-    const clients = await Promise.all(roles.map((r) => s.login(r, 10_000)));
+    const clients = await Promise.all(roles.map((r) => s.login(r, 2 * SOON)));
     // everyone is online now: each says two things at once
     for (const [i, c] of clients.entries()) c.write(`from ${i} a\nfrom ${i} b\n`);
     const each = 2 * (n - 1);
-    await Promise.all(clients.map((c) => c.waitCount((e) => e.type === 'chat', each, 'chats', 10_000)));
-    await Promise.all(clients.map((c) => c.barrier('the users reply to a barrier', 10_000)));
+    await Promise.all(clients.map((c) => c.waitCount((e) => e.type === 'chat', each, 'chats', 2 * SOON)));
+    await Promise.all(clients.map((c) => c.barrier('the users reply to a barrier', 2 * SOON)));
     for (const [i, c] of clients.entries()) {
       const chats = c.all.filter((e) => e.type === 'chat');
       const from = chats.map((e) => `${e.from}|${e.text}`);
@@ -77,7 +79,7 @@ describe('many clients', () => {
         if (texts.join() !== `from ${j} a,from ${j} b`) throw new Error(`${c.label} got ${JSON.stringify(texts)} from ${other.label}`);
       }
     }
-  }, 30_000);
+  }, DEADLINES.longTest);
 
   test('30 simultaneous logins with the same name (any case): exactly one welcome, 29 NAME_TAKEN; 5 rounds', async () => {
     const s = new Session(server());
@@ -235,7 +237,7 @@ describe('a reader that never reads', () => {
     await alice!.waitFor((e) => e.type === 'join' && e.user === s.name('slow'), 'join of slow');
     await bob!.expectNext('join', 'join of slow');
     slow!.socket.pause(); // never reads again
-    const rssBefore = srv.rssBytes();
+    const rssBefore = await srv.rssBytes();
     let peak = rssBefore;
     // ~4 KB lines, 100 KB per write. The kernel's socket buffers on loopback absorb several MB
     // before the server's own queue for slow even starts to grow, so alice keeps talking until
@@ -251,21 +253,21 @@ describe('a reader that never reads', () => {
       const data = batch.map((l) => l + '\n').join('');
       sentBytes += data.length;
       await alice!.write(data);
-      peak = Math.max(peak, srv.rssBytes());
+      peak = Math.max(peak, await srv.rssBytes());
       // keep bob (who reads) at most one batch behind, so that on a loaded machine it is never
       // bob who falls a megabyte behind: only slow does
-      await bob!.waitCount((e) => e.type === 'chat', lines.length - batch.length, `chats from alice (one batch behind)`, 10_000);
+      await bob!.waitCount((e) => e.type === 'chat', lines.length - batch.length, `chats from alice (one batch behind)`, 2 * SOON);
     }
-    const got = await bob!.waitCount((e) => e.type === 'chat', lines.length, 'chats from alice', 15_000);
+    const got = await bob!.waitCount((e) => e.type === 'chat', lines.length, 'chats from alice', 3 * SOON);
     expect(got.length).toBe(lines.length);
     if (got.some((e, i) => e.text !== lines[i])) throw new Error('bob got alice\'s chats out of order or changed');
     const leave = await bob!.waitFor(leaveSlow, 'leave of slow');
     expect(noTs(leave)).toEqual({ type: 'leave', user: s.name('slow'), reason: 'slow' });
     expect((await alice!.waitFor(leaveSlow, 'leave of slow')).reason).toBe('slow');
-    peak = Math.max(peak, srv.rssBytes());
+    peak = Math.max(peak, await srv.rssBytes());
     expect(peak - rssBefore, `server RSS grew from ${rssBefore} to ${peak} bytes while alice sent ${sentBytes} bytes`).toBeLessThan(50 * 1024 * 1024);
     // and the server still answers
     const { users } = await bob!.barrier();
     expect(s.mine(users.users)).toEqual([s.name('alice'), s.name('bob')]);
-  }, 30_000);
+  }, DEADLINES.longTest);
 });

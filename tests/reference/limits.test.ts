@@ -1,8 +1,10 @@
-// PROTOCOL.md limits: SERVER_FULL (--max-clients), TIMEOUT (--handshake-timeout-ms),
-// RATE_LIMITED (--rate-limit), each on a server of its own started with that flag.
+// PROTOCOL.md limits: SERVER_FULL (--max-clients, --max-per-address), TIMEOUT
+// (--handshake-timeout-ms), RATE_LIMITED (--rate-limit), each on a server of its own started
+// with that flag.
 
+import net from 'node:net';
 import { describe, test } from 'vitest';
-import { type Client, noTs, serverForTest, Session, SOON } from './blackbox.js';
+import { type Client, noTs, type ServerProc, serverForTest, Session, SOON } from './blackbox.js';
 
 /** Connects until the server admits the connection (hello) instead of SERVER_FULL. */
 async function admitted(s: Session, label: string, ms: number): Promise<Client> {
@@ -49,6 +51,97 @@ describe('--max-clients', () => {
     // the one mid-handshake can still log in
     mid.send(s.name('mid'));
     expect((await mid.expectNext('welcome', 'welcome')).user).toBe(s.name('mid'));
+  });
+});
+
+/** The second loopback address, where the system has one: Linux and Windows do, macOS only with an alias. */
+const SECOND_LOOPBACK = '127.0.0.2';
+function secondLoopbackWorks(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(0, SECOND_LOOPBACK, () => probe.close(() => resolve(true)));
+  });
+}
+const NO_SECOND_LOOPBACK = `${SECOND_LOOPBACK} is not a loopback address on this system (macOS has only 127.0.0.1 unless you run "sudo ifconfig lo0 alias ${SECOND_LOOPBACK}"), so the part of this test that connects from a second address did not run.`;
+
+/** Waits until the server has written `text` to its stderr (its log). */
+function logged(server: ServerProc, text: string, ms = SOON): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!server.stderr().includes(text)) return;
+      cleanup();
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`waited ${ms} ms for the server to log ${JSON.stringify(text)}; its stderr: ${JSON.stringify(server.stderr())}`));
+    }, ms);
+    const cleanup = () => {
+      clearTimeout(timer);
+      server.proc.stderr!.off('data', check);
+    };
+    server.proc.stderr!.on('data', check);
+    check();
+  });
+}
+
+/** The connection must get SERVER_FULL instead of hello, with a text about the address, and be closed. */
+async function refusedPerAddress(c: Client, expect: import('vitest').ExpectStatic): Promise<void> {
+  const e = await c.next('error SERVER_FULL (instead of hello)');
+  expect(e.type).toBe('error');
+  expect(e.code).toBe('SERVER_FULL');
+  expect(e.text, 'the text says the limit is per address').toMatch(/address/i);
+  await c.waitClosed('the server to close the refused connection');
+  expect(c.queue).toEqual([]);
+}
+
+describe('--max-per-address', () => {
+  test.concurrent('by default 10: ten connections from one address that never log in get hello, the 11th gets SERVER_FULL and the log says so; another address still gets in; once one closes, a new one gets in', async ({ expect, onTestFinished, annotate }) => {
+    const server = await serverForTest(['--no-rate-limit'], onTestFinished);
+    const s = new Session(server, onTestFinished);
+    const idle = await Promise.all(Array.from({ length: 10 }, (_, i) => s.greeted(`idle ${i + 1}`)));
+    for (const label of ['11th', '12th']) await refusedPerAddress(await s.connect(label), expect);
+    await logged(server, 'Refusing connections from 127.0.0.1: it has 10 open (--max-per-address 10).');
+    expect(server.stderr().match(/Refusing connections from/g), 'one log line for an address at its limit, not one per refusal').toHaveLength(1);
+
+    if (await secondLoopbackWorks()) {
+      const other = await s.connect(`from ${SECOND_LOOPBACK}`, SECOND_LOOPBACK);
+      await other.expectNext('hello', `hello: ${SECOND_LOOPBACK} has a count of its own`);
+      other.send(s.name('other'));
+      expect((await other.expectNext('welcome', 'welcome')).user).toBe(s.name('other'));
+    } else {
+      console.warn(NO_SECOND_LOOPBACK); // shown by every reporter; the annotation stays with the test's result
+      await annotate(NO_SECOND_LOOPBACK, 'notice');
+    }
+
+    idle[0]!.destroy();
+    const newcomer = await admitted(s, 'newcomer', 2000);
+    newcomer.send(s.name('newcomer'));
+    expect((await newcomer.expectNext('welcome', 'welcome for the newcomer')).user).toBe(s.name('newcomer'));
+  });
+
+  test.concurrent('2: logged-in users and connections mid-handshake count alike; /quit, a hang-up and a reset each free a slot', async ({ expect, onTestFinished }) => {
+    const s = new Session(await serverForTest(['--no-rate-limit', '--max-per-address', '2'], onTestFinished), onTestFinished);
+    const alice = await s.login('alice');
+    let other = await s.greeted('mid-handshake');
+    await refusedPerAddress(await s.connect('third'), expect);
+    const endings: [string, (c: Client) => void][] = [
+      ['/quit', (c) => c.send('/quit')],
+      ['a hang-up', (c) => c.socket.end()],
+      ['a reset', (c) => c.socket.resetAndDestroy()],
+    ];
+    for (const [how, end] of endings) {
+      end(other);
+      other = await admitted(s, `after ${how}`, 2000);
+      await refusedPerAddress(await s.connect(`one more after ${how}`), expect);
+    }
+    await alice.expectNothingMore('refused connections never join');
+  });
+
+  test.concurrent('0: no limit per address; 15 connections from one address all get hello', async ({ onTestFinished }) => {
+    const s = new Session(await serverForTest(['--no-rate-limit', '--max-per-address', '0'], onTestFinished), onTestFinished);
+    await Promise.all(Array.from({ length: 15 }, (_, i) => s.greeted(`connection ${i + 1}`)));
   });
 });
 

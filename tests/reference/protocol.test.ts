@@ -3,7 +3,9 @@
 import { describe, expect, test } from 'vitest';
 import { noTs, serverForFile, Session, settle, sorted } from './blackbox.js';
 
-const server = serverForFile(['--no-rate-limit']);
+// Every client here comes from 127.0.0.1: the tests' connections, closing and opening, must not
+// meet the per-address limit (tests/reference/limits.test.ts checks it).
+const server = serverForFile(['--no-rate-limit', '--max-per-address', '0']);
 
 describe('events', () => {
   test('hello carries proto 1 and a prompt; welcome names the user, lists users sorted (self included) and says the fixed text', async () => {

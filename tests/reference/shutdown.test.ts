@@ -3,7 +3,7 @@
 
 import net from 'node:net';
 import { describe, test } from 'vitest';
-import { serverForTest, Session, within } from './blackbox.js';
+import { serverForTest, Session, SOON, within } from './blackbox.js';
 
 /** Resolves with how a fresh connection attempt ended: refused, or what it received. */
 function tryConnect(port: number): Promise<string> {
@@ -29,8 +29,8 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s', (signal) => {
     const clients = [alice!, bob!, greeted, typing];
 
     const sent = Date.now();
-    srv.proc.kill(signal);
-    const exit = await within(srv.exited, 5000, `the server to exit after ${signal}`);
+    srv.signal(signal);
+    const exit = await within(srv.exited, SOON, `the server to exit after ${signal}`);
     const took = Date.now() - sent;
     for (const c of clients) {
       const e = await c.expectNext('shutdown', `shutdown after ${signal}`);
@@ -58,8 +58,8 @@ test.concurrent('shutdown also reaches a client that is not reading, and the pro
   await alice!.write(line.repeat(100));
   await alice!.barrier();
   const sent = Date.now();
-  srv.proc.kill('SIGINT');
-  const exit = await within(srv.exited, 5000, 'the server to exit after SIGINT');
+  srv.signal('SIGINT');
+  const exit = await within(srv.exited, SOON, 'the server to exit after SIGINT');
   const took = Date.now() - sent;
   expect(exit.code).toBe(0);
   expect(took, 'ms from SIGINT to exit').toBeLessThan(2000);

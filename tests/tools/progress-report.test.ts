@@ -1,10 +1,9 @@
 // The progress report's text (tools/progress/report.ts): what a student's progress tool
-// whispers and what the instructor's board accepts. The board reads whatever anyone whispers,
+// sends and what the instructor's board accepts. The board reads whatever anyone sends it,
 // so everything that is not exactly a report must be turned away.
 
 import { describe, expect, test } from 'vitest';
 import { formatReport, lessonRanges, parseReport, progressBar, type ProgressReport } from '../../tools/progress/report.js';
-import { reporterName } from '../../tools/progress/share.js';
 
 describe('progress reports', () => {
   test('a report survives the trip: format, then parse', () => {
@@ -44,14 +43,6 @@ describe('progress reports', () => {
     ' progress 1 of 10',
   ])('not a report: %j', (text) => {
     expect(parseReport(text)).toBeUndefined();
-  });
-
-  test('the reporter logs in as NAME_progress, cut to 20 characters, with a number when taken', () => {
-    expect(reporterName('alice', 1)).toBe('alice_progress');
-    expect(reporterName('alice', 2)).toBe('alice_progress-2');
-    expect(reporterName('Carol_with_a_long_nm', 1)).toBe('Carol_with__progress');
-    expect(reporterName('Carol_with_a_long_nm', 3)).toBe('Carol_wit_progress-3');
-    for (let attempt = 1; attempt <= 5; attempt++) expect(reporterName('x'.repeat(20), attempt)).toMatch(/^[A-Za-z0-9_-]{1,20}$/);
   });
 
   test('lessons show as ranges, progress as a bar', () => {

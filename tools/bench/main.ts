@@ -3,7 +3,7 @@
 //
 //   npm run bench                                   every scenario, the reference server
 //   npm run bench -- --scenario fanout --runs 1     one scenario, one run
-//   npm run bench -- --server "node --import tsx app/server/main.ts --mine"   your own server
+//   npm run bench -- --server "node --import tsx app/server/main.ts --mine --quiet"   your own server
 //   npm run bench -- --quick                        small sizes, one run (a smoke test)
 //   npm run bench -- --scenario fanout --clients 200   only the fan-out case with 200 clients
 //   npm run bench -- --features rooms,status        the server's extensions (history off)
@@ -13,7 +13,9 @@
 // afterwards (or --db FILE, kept).
 //
 // The server is started as a child process with --port 0 --no-rate-limit --max-clients 20000
-// added to its command; its CPU and memory are read from /proc (Linux only; elsewhere n/a).
+// --max-per-address 0 added to its command (every load client comes from 127.0.0.1); its CPU
+// and memory are read from /proc (Linux only; elsewhere n/a). The default command adds
+// --quiet: the benchmark measures serving, not the activity log.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -25,7 +27,7 @@ import { connect, fanout, idle, latency, slowReader, type Figures } from './scen
 import { startServer, type ServerProcess } from './server-process.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SERVER_FLAGS = ['--port', '0', '--no-rate-limit', '--max-clients', '20000'];
+const SERVER_FLAGS = ['--port', '0', '--no-rate-limit', '--max-clients', '20000', '--max-per-address', '0'];
 
 interface Case {
   scenario: string;
@@ -50,7 +52,7 @@ runMain('BENCH', async () => {
   const { values } = parseFlags({
     args: process.argv.slice(2),
     options: {
-      server: { type: 'string', default: 'node --import tsx app/server/main.ts' },
+      server: { type: 'string', default: 'node --import tsx app/server/main.ts --quiet' },
       scenario: { type: 'string', default: 'all' },
       runs: { type: 'string' },
       quick: { type: 'boolean', default: false },

@@ -1,21 +1,28 @@
-// `npm run progress`: which lessons your code passes, at a glance (every lesson's suite in one
-// vitest run against starter/). In a classroom, `-- --share HOST[:PORT] --name NAME` also sends
-// the result to the instructor's board, and `-- --board` is that board.
+// `npm run progress`: which lessons your code passes, at a glance. Every `npm test` records
+// its result as it ends (recorder.ts), so this answers at once; `--rerun` runs every suite
+// first. In a classroom, `--share HOST:PORT --name NAME` sends the result to the instructor's
+// board (`--auto`: after every test run from now on), and `--board` is that board.
 
-import { parseFlags, runMain, UsageError } from '../../app/cli.js';
-import { DEFAULT_HOST, DEFAULT_PORT } from '../../app/protocol.js';
+import { runMain } from '../../app/cli.js';
 import { LESSONS } from '../../lessons/index.js';
+import { runLessonSuites, TREE, type SuiteResult } from '../suite-results.js';
 import { runBoard } from './board.js';
-import { formatReport, progressBar, USERNAME, type ProgressReport } from './report.js';
-import { openReporter } from './share.js';
-import { passes, runLessonSuites, TREE, type SuiteResult } from '../suite-results.js';
+import { editedSince, passes, readResults, readShare, recordResults, toReport, writeShare, type Results } from './record.js';
+import { parseProgressFlags } from './flags.js';
+import { BOARD_PORT, lessonRanges, progressBar } from './report.js';
+import { sendReport } from './share.js';
 
 const USAGE = `Usage:
-  npm run progress                                   which lessons your code passes
-  npm run progress -- --share HOST[:PORT] --name NAME [--to teacher]
-                                                     the same, then report it to the instructor's board
-  npm run progress -- --board [--host H] [--port P] [--name teacher]
-                                                     (instructor) a live table of the room's reports`;
+  npm run progress                  which lessons pass, from your latest test runs
+  npm run progress -- --rerun       the same, after running every lesson suite now
+  npm run progress -- --share HOST[:PORT] --name NAME [--auto]
+                                    send it to the instructor's board; with --auto,
+                                    every later npm test sends its result too
+  npm run progress -- --no-auto     stop sending after every test run
+  npm run progress -- --board [--port P] [--lessons 1-6] [--silent-after MIN]
+                      [--host H] [--file F] [--new]
+                                    (instructor) the room's progress, live, on
+                                    port ${BOARD_PORT}; reports are kept in a file`;
 
 const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
 const paint = (code: string) => (text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -27,117 +34,93 @@ runMain('PROGRESS', async () => {
   const flags = parseProgressFlags(process.argv.slice(2));
   if (flags.mode === 'help') return console.log(USAGE);
   if (flags.mode === 'board') return runBoard(flags);
+  if (flags.mode === 'no-auto') {
+    writeShare(undefined);
+    return console.log('Your test runs are no longer sent to a board.');
+  }
 
-  if (flags.mode === 'local') return console.log(table(await runWithTicker()));
+  const results = flags.rerun ? await runWithTicker() : readResults();
+  console.log(table(results));
+  if (flags.mode === 'local') return console.log(footer(flags.rerun));
 
-  // Sharing: connect first, so that a wrong address or a missing board shows before the wait.
-  const reporter = await openReporter(flags);
-  try {
-    const results = await runWithTicker();
-    console.log(table(results));
-    const report = toReport(results, flags.name);
-    await reporter.send(report);
-    console.log(`\nSent to ${flags.to} at ${flags.host}:${flags.port} (as ${reporter.user}): ${formatReport(report)}`);
-  } finally {
-    await reporter.quit();
+  const report = toReport(results, flags.name);
+  await sendReport(flags.host, flags.port, report);
+  console.log(`\nSent to the board at ${flags.host}:${flags.port}: ${lessonRanges(report.passed)} of ${report.total} pass.`);
+  if (flags.auto) {
+    writeShare({ host: flags.host, port: flags.port, name: flags.name });
+    console.log('From now on every npm test sends its result there too, silently. To stop: npm run progress -- --no-auto');
   }
 });
 
-type Flags =
-  | { mode: 'help' }
-  | { mode: 'local' }
-  | { mode: 'share'; host: string; port: number; name: string; to: string }
-  | { mode: 'board'; host: string; port: number; name: string };
-
-function parseProgressFlags(argv: string[]): Flags {
-  const { values } = parseFlags({
-    args: argv,
-    options: {
-      share: { type: 'string' },
-      board: { type: 'boolean' },
-      name: { type: 'string' },
-      to: { type: 'string' },
-      host: { type: 'string' },
-      port: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) return { mode: 'help' };
-  const chatName = (flag: string, text: string) => {
-    if (!USERNAME.test(text)) throw new UsageError(`${flag} wants a chat name: 1 to 20 letters, digits, _ or -; got '${text}'.`);
-    return text;
-  };
-
-  if (values.board) {
-    if (values.share !== undefined || values.to !== undefined) throw new UsageError('--board shows reports; --share and --to are for students sending them.');
-    return { mode: 'board', host: values.host ?? DEFAULT_HOST, port: portNumber(values.port ?? String(DEFAULT_PORT)), name: chatName('--name', values.name ?? 'teacher') };
-  }
-  if (values.share !== undefined) {
-    if (values.host !== undefined || values.port !== undefined) throw new UsageError('With --share, give the address as --share HOST:PORT.');
-    if (values.name === undefined) throw new UsageError('--share needs your name, so the instructor knows whose progress it is: --share HOST:PORT --name alice');
-    const [host, port] = address(values.share);
-    return { mode: 'share', host, port, name: chatName('--name', values.name), to: chatName('--to', values.to ?? 'teacher') };
-  }
-  const stray = (['name', 'to', 'host', 'port'] as const).find((f) => values[f] !== undefined);
-  if (stray) throw new UsageError(`--${stray} goes with --share or --board.`);
-  return { mode: 'local' };
-}
-
-/** 'HOST', 'HOST:PORT' or ':PORT', the port 5050 unless given. */
-function address(text: string): [string, number] {
-  const colon = text.lastIndexOf(':');
-  const host = colon === -1 ? text : text.slice(0, colon);
-  return [host || DEFAULT_HOST, portNumber(colon === -1 ? String(DEFAULT_PORT) : text.slice(colon + 1))];
-}
-
-function portNumber(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port < 1 || port > 65535) throw new UsageError(`A port is a whole number from 1 to 65535; got '${text}'.`);
-  return port;
-}
-
-/** The suites take a few seconds: on a terminal, show that something is happening. */
-async function runWithTicker(): Promise<SuiteResult[]> {
+/** The suites take a while: on a terminal, show that something is happening. */
+async function runWithTicker(): Promise<Results> {
   const started = Date.now();
   const what = `Running the ${LESSONS.length} lesson suites against ${TREE}/`;
-  if (!process.stdout.isTTY) return runLessonSuites();
-  const tick = () => process.stdout.write(`\r${what}... ${Math.round((Date.now() - started) / 1000)} s`);
-  tick();
-  const ticker = setInterval(tick, 1000);
+  const ticker = process.stdout.isTTY ? setInterval(() => process.stdout.write(`\r${what}... ${Math.round((Date.now() - started) / 1000)} s`), 1000) : undefined;
   try {
-    return await runLessonSuites();
+    const results = fromSuites(await runLessonSuites());
+    // The vitest run records starter/ results itself (recorder.ts); this covers any other reporter.
+    return TREE === 'starter' ? recordResults(results) : results;
   } finally {
     clearInterval(ticker);
-    process.stdout.write('\r\x1b[2K');
+    if (ticker) process.stdout.write('\r\x1b[2K');
   }
 }
 
-function table(results: SuiteResult[]): string {
-  const done = results.filter(passes).length;
-  const width = Math.max(...results.map((r) => r.lesson.title.length));
-  const rows = results.map((r) => {
-    const mark = passes(r) ? green('✓') : red('✗');
-    const tests = r.error ? red(`could not run: ${r.error}`) : `${r.passed}/${r.total} tests`;
-    return `  ${String(r.lesson.number).padStart(2)}  ${r.lesson.title.padEnd(width)}  ${mark}  ${tests}`;
+function fromSuites(suites: SuiteResult[]): Results {
+  const at = Date.now();
+  return Object.fromEntries(suites.map((s) => [s.lesson.number, { passed: s.passed, total: s.total, at, ...(s.error ? { error: s.error } : {}) }]));
+}
+
+function table(results: Results): string {
+  const done = LESSONS.filter((l) => passes(results[l.number])).length;
+  const width = Math.max(...LESSONS.map((l) => l.title.length));
+  let edited = false;
+  const rows = LESSONS.map((lesson) => {
+    const r = results[lesson.number];
+    const start = `  ${String(lesson.number).padStart(2)}  ${lesson.title.padEnd(width)}  `;
+    if (!r) return start + dim('·  not run yet');
+    const changed = editedSince(lesson, r);
+    edited ||= changed;
+    const tests = r.error ? red(`could not run: ${r.error}`) : `${r.passed}/${r.total} tests`.padEnd(11);
+    return `${start}${passes(r) ? green('✓') : red('✗')}  ${tests}  ${dim(clock(r.at))}${changed ? '*' : ''}`;
   });
-  return [`Your progress (${TREE}/):`, '', ...rows, '', `  ${progressBar(done, results.length, 12)} ${done}/${results.length} lessons`, '', nextStep(results)].join('\n');
+  return [
+    `Your progress (${TREE}/):`,
+    '',
+    ...rows,
+    ...(edited ? ['', dim('  * a file of that lesson changed since its suite ran: run it again')] : []),
+    '',
+    `  ${progressBar(done, LESSONS.length, 12)} ${done}/${LESSONS.length} lessons`,
+    '',
+    nextStep(results),
+  ].join('\n');
 }
 
-function nextStep(results: SuiteResult[]): string {
-  const next = results.find((r) => !passes(r));
+function footer(rerun: boolean): string {
+  const lines = [''];
+  if (!rerun) lines.push(dim('From your latest test runs. npm run progress -- --rerun runs every suite now.'));
+  const share = readShare();
+  if (share) {
+    const last = share.last ? ` Last: ${clock(share.last.at)}, ${share.last.ok ? 'sent.' : `not sent: ${share.last.message}`}` : '';
+    lines.push(`Every test run is sent to the board at ${share.host}:${share.port} as ${share.name}.${last}`);
+    lines.push(dim('To stop: npm run progress -- --no-auto'));
+  }
+  return lines.join('\n');
+}
+
+function nextStep(results: Results): string {
+  const next = LESSONS.find((l) => !passes(results[l.number]));
   if (!next) return 'All lessons pass. Your own chat, end to end: npm run server -- --mine, then npm run chat -- --mine --name YOU';
-  const n = next.lesson.number;
-  if (next.error) return `Next: npm test -- lesson${n}   (its suite could not run: the first lines it prints say why)`;
-  if (next.passed === 0) return `Next: npm run lesson ${n}   ${dim(`(then npm test -- lesson${n})`)}`;
-  return `Next: npm test -- lesson${n}   ${dim(`(${next.passed} of ${next.total} tests pass; each failure says what to fix)`)}`;
+  const n = next.number;
+  const r = results[n];
+  if (r?.error) return `Next: npm test -- lesson${n}   (its suite could not run: the first lines it prints say why)`;
+  if (!r || r.passed === 0) return `Next: npm run lesson ${n}   ${dim(`(then npm test -- lesson${n})`)}`;
+  return `Next: npm test -- lesson${n}   ${dim(`(${r.passed} of ${r.total} tests pass; each failure says what to fix)`)}`;
 }
 
-function toReport(results: SuiteResult[], name: string): ProgressReport {
-  const next = results.find((r) => !passes(r));
-  return {
-    name,
-    passed: results.filter(passes).map((r) => r.lesson.number),
-    total: results.length,
-    next: next && { lesson: next.lesson.number, passed: next.passed, tests: next.total },
-  };
+function clock(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
+

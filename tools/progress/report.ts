@@ -1,13 +1,14 @@
-// The progress report a student's `npm run progress -- --share` whispers to the instructor's
-// board. It rides on the chat's own /whisper, so the wire protocol stays as it is; its text is
-// one machine-readable line:
+// The progress report a student's `npm run progress -- --share` sends to the instructor's
+// board. The board listens on a port of its own, so reports never pass through the chat
+// and nobody in the room sees them. One connection carries one report:
 //
-//   progress 1,2,3 of 10 name=alice next=4:3/17
-//   progress none of 10 name=bob next=1:0/5
+//   board → student   progress-board 1
+//   student → board   progress 1,2,3 of 11 name=alice next=4:3/17
+//   board → student   ok                      (or: refused WHY)
 //
-// the lessons whose suites pass, out of how many; the student's own name; and the first
-// lesson still to do, with how many of its tests pass. The board reads what anyone whispers,
-// so the parser trusts nothing: a line that does not fit exactly is not a report.
+// The report: the lessons whose suites pass, out of how many; the student's own name; and
+// the first lesson still to do, with how many of its tests pass. The board reads what anyone
+// sends it, so the parser trusts nothing: a line that does not fit exactly is not a report.
 
 export interface ProgressReport {
   /** The student's chat name, as they gave it with --name. */
@@ -21,6 +22,11 @@ export interface ProgressReport {
 }
 
 export const REPORT_PREFIX = 'progress ';
+
+/** The board's port unless --port says otherwise: next to the chat's 5050 and the tap's 5051. */
+export const BOARD_PORT = 5052;
+/** The board's first line, so that a share can tell a board from anything else listening. */
+export const BOARD_GREETING = 'progress-board 1';
 
 /** The chat's rule for usernames (PROTOCOL.md): the only names a report may carry. */
 export const USERNAME = /^[A-Za-z0-9_-]{1,20}$/;
@@ -78,4 +84,9 @@ export function lessonRanges(lessons: number[]): string {
 export function progressBar(done: number, total: number, width = 20): string {
   const full = total === 0 ? 0 : Math.round((done / total) * width);
   return `[${'█'.repeat(full)}${'░'.repeat(width - full)}]`;
+}
+
+/** A remote string made safe to print: no control characters, so no remote party can drive our terminal. */
+export function printable(text: string): string {
+  return String(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 }

@@ -15,12 +15,21 @@
 
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useState } from 'react';
+import { textWidth, truncate, wrapText } from '../../../app/client/terminal-text.js';
 import { InputLine } from './input-line.js';
 import type { Chat, Message, MessageKind, Status } from './use-chat.js';
 
 const USER_LIST_WIDTH = 22;
+/** Narrower than this, the user list goes (the status bar counts who is online instead). */
+const USER_LIST_MIN_COLUMNS = 60;
 /** Rows that are not the message list's: its two borders, the input's three, the status bar. */
 const OTHER_ROWS = 2 + 3 + 1;
+/** A frame's border and its padding of one on each side. */
+const FRAME_COLUMNS = 4;
+/** '[12:00:05] ' before each message. */
+const CLOCK_COLUMNS = 11;
+/** Ctrl+L: erase the whole screen, so that Ink draws the chat again on a clean one. */
+const CLEAR_SCREEN = '\x1b[2J\x1b[H';
 
 /** How each kind of line looks. Chosen by the event's type, never by what its text says. */
 const KIND_COLOR: Record<MessageKind, string | undefined> = {
@@ -35,6 +44,7 @@ const KIND_COLOR: Record<MessageKind, string | undefined> = {
 
 export function ChatScreen({ chat }: { chat: Chat }) {
   const { exit } = useApp();
+  const { write } = useStdout();
   const { columns, rows } = useTerminalSize();
   const { status, quit } = chat;
 
@@ -45,20 +55,23 @@ export function ChatScreen({ chat }: { chat: Chat }) {
 
   useInput((input, key) => {
     if (key.ctrl && input === 'c') quit();
+    if (key.ctrl && input === 'l') write(CLEAR_SCREEN);
   });
 
   // One row less than the terminal: a full-height frame makes Ink clear the screen on every redraw.
   const height = Math.max(rows - 1, OTHER_ROWS + 3);
   const listRows = height - OTHER_ROWS;
+  const withUsers = columns >= USER_LIST_MIN_COLUMNS;
+  const listWidth = columns - (withUsers ? USER_LIST_WIDTH : 0) - FRAME_COLUMNS;
   const me = chat.name.toLowerCase();
   return (
     <Box flexDirection="column" width={columns} height={height}>
       <Box flexGrow={1}>
-        <MessageList messages={chat.messages} me={chat.name} rows={listRows} />
-        <UserList users={chat.users} me={chat.name} rows={listRows} />
+        <MessageList messages={chat.messages} me={chat.name} rows={listRows} width={listWidth} />
+        {withUsers && <UserList users={chat.users} me={chat.name} rows={listRows} />}
       </Box>
-      <InputLine names={chat.users.filter((u) => u.toLowerCase() !== me)} onSubmit={chat.send} />
-      <StatusBar chat={chat} />
+      <InputLine names={chat.users.filter((u) => u.toLowerCase() !== me)} onSubmit={chat.send} width={columns - FRAME_COLUMNS} />
+      <StatusBar chat={chat} width={columns - 2} counted={!withUsers} />
     </Box>
   );
 }
@@ -78,19 +91,19 @@ function useTerminalSize(): { columns: number; rows: number } {
   return size;
 }
 
-function MessageList({ messages, me, rows }: { messages: Message[]; me: string; rows: number }) {
+function MessageList({ messages, me, rows, width }: { messages: Message[]; me: string; rows: number; width: number }) {
   // Each message takes a row at least, so no more than `rows` can show. A long one wraps
   // onto several: the list is pinned to the bottom and the oldest rows are cut off the top.
   return (
     <Box flexDirection="column" justifyContent="flex-end" overflow="hidden" flexGrow={1} borderStyle="round" borderColor="gray" paddingX={1}>
       {messages.slice(-rows).map((message) => (
-        <MessageRow key={message.id} message={message} me={me} />
+        <MessageRow key={message.id} message={message} me={me} width={width} />
       ))}
     </Box>
   );
 }
 
-function MessageRow({ message, me }: { message: Message; me: string }) {
+function MessageRow({ message, me, width }: { message: Message; me: string; width: number }) {
   const color = colorOf(message);
   const from = sanitize(message.from ?? '');
   const to = sanitize(message.to ?? '');
@@ -111,15 +124,23 @@ function MessageRow({ message, me }: { message: Message; me: string }) {
       body = `*** ${text} ***`;
       break;
   }
+  // Wrapped here, by grapheme: Ink would cut a joined emoji in two. The label starts the first row.
+  const rows = wrapText(label + body, width - CLOCK_COLUMNS);
+  const bold = rows[0]!.startsWith(label) ? label : '';
+  // flexShrink 0: a row never gets fewer lines than its text has; the list cuts what does not fit.
   return (
     <Box flexShrink={0}>
-      <Box flexShrink={0}>
-        <Text dimColor>{clock(message.ts)} </Text>
+      <Box width={CLOCK_COLUMNS} flexShrink={0}>
+        <Text dimColor>{clock(message.ts)}</Text>
       </Box>
-      <Text>
-        <Text bold color={color}>{label}</Text>
-        <Text color={color}>{body}</Text>
-      </Text>
+      <Box flexDirection="column">
+        {rows.map((row, i) => (
+          <Text key={i} color={color}>
+            {i === 0 && <Text bold>{bold}</Text>}
+            {i === 0 ? row.slice(bold.length) : row}
+          </Text>
+        ))}
+      </Box>
     </Box>
   );
 }
@@ -129,38 +150,55 @@ function colorOf(message: Message): string | undefined {
 }
 
 function UserList({ users, me, rows }: { users: string[]; me: string; rows: number }) {
-  const room = rows - 1; // the heading takes one
-  const shown = users.length > room ? users.slice(0, room - 1) : users;
+  const room = rows - 2 - 1; // inside the border, under the heading
+  const shown = users.length > room ? users.slice(0, Math.max(0, room - 1)) : users;
+  const width = USER_LIST_WIDTH - FRAME_COLUMNS;
   return (
     <Box flexDirection="column" width={USER_LIST_WIDTH} flexShrink={0} borderStyle="round" borderColor="gray" paddingX={1} overflow="hidden">
-      <Text bold>Online ({users.length})</Text>
-      {shown.map((user) => (
-        <Text key={user} wrap="truncate-end" color={user.toLowerCase() === me.toLowerCase() ? 'cyan' : undefined}>
-          {sanitize(user)}
-          {user.toLowerCase() === me.toLowerCase() ? ' (you)' : ''}
-        </Text>
-      ))}
+      <Text bold>{truncate(`Online (${users.length})`, width)}</Text>
+      {shown.map((user) => {
+        const mine = user.toLowerCase() === me.toLowerCase();
+        return (
+          <Text key={user} color={mine ? 'cyan' : undefined}>
+            {truncate(sanitize(user) + (mine ? ' (you)' : ''), width)}
+          </Text>
+        );
+      })}
       {shown.length < users.length && <Text dimColor>and {users.length - shown.length} more</Text>}
     </Box>
   );
 }
 
-function StatusBar({ chat }: { chat: Chat }) {
+/** One row: how the connection is, who you are, where. What does not fit is cut, the hints first. */
+function StatusBar({ chat, width, counted }: { chat: Chat; width: number; counted: boolean }) {
   const { status } = chat;
   const { dot, color, words } = describeStatus(status);
   const reason = status.state === 'reconnecting' || status.state === 'closed' ? `  ${sanitize(status.reason)}` : '';
+  const online = counted && status.state === 'connected' ? `  ${chat.users.length} online` : '';
+  const parts = fitParts([`${dot} ${words}`, `  ${sanitize(chat.name)} @ ${chat.address}${online}`, reason], width);
+  const hint = 'Tab completes  ↑↓ history  Ctrl+C quits';
+  const room = width - parts.reduce((sum, part) => sum + textWidth(part), 0);
   return (
     <Box paddingX={1} flexShrink={0}>
       <Box flexGrow={1}>
-        <Text wrap="truncate-end">
-          <Text color={color}>{dot} {words}</Text>
-          <Text dimColor>  {sanitize(chat.name)} @ {chat.address}</Text>
-          <Text color={color}>{reason}</Text>
+        <Text>
+          <Text color={color}>{parts[0]}</Text>
+          <Text dimColor>{parts[1]}</Text>
+          <Text color={color}>{parts[2]}</Text>
         </Text>
       </Box>
-      {status.state === 'connected' && <Text dimColor>Tab completes  ↑↓ history  Ctrl+C quits</Text>}
+      {status.state === 'connected' && room >= textWidth(hint) + 2 && <Text dimColor>{hint}</Text>}
     </Box>
   );
+}
+
+/** The parts, in order, cut so that together they take at most `width` columns. */
+function fitParts(parts: string[], width: number): string[] {
+  return parts.map((part) => {
+    const fitted = truncate(part, width);
+    width -= textWidth(fitted);
+    return fitted;
+  });
 }
 
 function describeStatus(status: Status): { dot: string; color: string; words: string } {

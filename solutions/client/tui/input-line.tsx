@@ -1,10 +1,16 @@
-// Lesson 11: the line you type into. ink-text-input edits the text; this component adds
-// what a chat needs around it: Enter sends, up and down walk through the lines sent
-// before, and Tab completes a name after `/whisper `.
+// Lesson 11: the line you type into. Every key goes through one reducer, so that keys that
+// arrive together (a paste, `hello` + Enter in one read) each see the state the one before
+// left: nothing typed is lost or glued to the next line. app/client/line-editor.tsx knows
+// the editing keys; this component adds what a chat needs: Enter sends, up and down walk
+// through the lines sent before, and Tab completes a name after `/whisper `.
+//
+//   keys ──dispatch──> inputReducer ──> { line, history, outbox }
+//                                                       │ an effect, after the render
+//                                                       └──> onSubmit(line), in order
 
 import { Box, Text, useInput } from 'ink';
-import TextInput from 'ink-text-input';
-import { useState } from 'react';
+import { useEffect, useReducer } from 'react';
+import { editLine, EMPTY_LINE, keysOf, lineOf, LineView, type EditedLine, type LineKey } from '../../../app/client/line-editor.js';
 
 const HISTORY_SIZE = 100;
 
@@ -12,60 +18,73 @@ export interface InputLineProps {
   /** Names Tab can complete (everyone online but you). */
   names: string[];
   onSubmit(line: string): void;
+  /** The columns the text may take. */
+  width: number;
 }
 
-export function InputLine({ names, onSubmit }: InputLineProps) {
-  const [value, setValue] = useState('');
-  const [history, setHistory] = useState<string[]>([]);
+export interface InputState {
+  line: EditedLine;
+  /** The lines sent, the newest last. */
+  history: string[];
   /** How far back in the history we are: 0 is the line being typed. */
-  const [back, setBack] = useState(0);
+  back: number;
   /** The unsent line, kept while we look at older ones. */
-  const [draft, setDraft] = useState('');
-  // TextInput keeps its own cursor and leaves it where it was when the text is replaced
-  // from outside. A new key makes a new TextInput, with the cursor at the end.
-  const [version, setVersion] = useState(0);
+  draft: string;
+  /** Lines Enter has finished, waiting to be handed to onSubmit (a reducer cannot send). */
+  outbox: string[];
+}
 
-  function replace(text: string): void {
-    setValue(text);
-    setVersion((v) => v + 1);
-  }
+export type InputAction = { type: 'key'; key: LineKey; names: string[] } | { type: 'delivered'; count: number };
 
-  useInput((_input, key) => {
-    if (key.upArrow && back < history.length) {
-      if (back === 0) setDraft(value);
-      replace(history[history.length - 1 - back]!);
-      setBack(back + 1);
-    } else if (key.downArrow && back > 0) {
-      replace(back === 1 ? draft : history[history.length - back + 1]!);
-      setBack(back - 1);
-    } else if (key.tab) {
-      const completed = completeName(value, names);
-      if (completed !== value) replace(completed);
+export const INITIAL_INPUT: InputState = { line: EMPTY_LINE, history: [], back: 0, draft: '', outbox: [] };
+
+export function inputReducer(state: InputState, action: InputAction): InputState {
+  if (action.type === 'delivered') return { ...state, outbox: state.outbox.slice(action.count) };
+  const { key, names } = action;
+  const { line, history, back } = state;
+  switch (key.type) {
+    case 'enter': {
+      if (line.text.trim() === '') return state;
+      return { line: EMPTY_LINE, history: [...history, line.text].slice(-HISTORY_SIZE), back: 0, draft: '', outbox: [...state.outbox, line.text] };
     }
+    case 'up': {
+      if (back >= history.length) return state;
+      const draft = back === 0 ? line.text : state.draft;
+      return { ...state, line: lineOf(history[history.length - 1 - back]!), back: back + 1, draft };
+    }
+    case 'down': {
+      if (back === 0) return state;
+      const text = back === 1 ? state.draft : history[history.length - back + 1]!;
+      return { ...state, line: lineOf(text), back: back - 1 };
+    }
+    case 'tab': {
+      const completed = completeName(line.text, names);
+      if (completed !== line.text) return { ...state, line: lineOf(completed) };
+      return key.pasted ? { ...state, line: editLine(line, { type: 'insert', text: ' ' }) } : state;
+    }
+    default:
+      return { ...state, line: editLine(line, key) };
+  }
+}
+
+export function InputLine({ names, onSubmit, width }: InputLineProps) {
+  const [state, dispatch] = useReducer(inputReducer, INITIAL_INPUT);
+
+  useInput((input, key) => {
+    for (const one of keysOf(input, key)) dispatch({ type: 'key', key: one, names });
   });
 
-  // A paste arrives as one chunk and may hold line breaks and tabs: each line is sent.
-  function change(text: string): void {
-    const pasted = text.replace(/\t/g, ' ').split(/\r\n|\r|\n/);
-    const last = pasted.pop() ?? '';
-    for (const line of pasted) submit(line);
-    if (pasted.length > 0) replace(last);
-    else setValue(last);
-  }
-
-  function submit(line: string): void {
-    if (line.trim() === '') return;
-    onSubmit(line);
-    setHistory((old) => [...old, line].slice(-HISTORY_SIZE));
-    setBack(0);
-    setDraft('');
-    replace('');
-  }
+  // Sending is a side effect: it happens here, after the reducer, each line once and in order.
+  useEffect(() => {
+    if (state.outbox.length === 0) return;
+    for (const line of state.outbox) onSubmit(line);
+    dispatch({ type: 'delivered', count: state.outbox.length });
+  }, [state.outbox, onSubmit]);
 
   return (
     <Box borderStyle="round" borderColor="gray" paddingX={1} flexShrink={0}>
       <Text bold color="cyan">{'> '}</Text>
-      <TextInput key={version} value={value} onChange={change} onSubmit={submit} placeholder="Type a message, or /help" />
+      <LineView line={state.line} width={width - 2} placeholder="Type a message, or /help" />
     </Box>
   );
 }

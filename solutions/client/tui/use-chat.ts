@@ -207,6 +207,8 @@ interface Ending {
 }
 
 const QUIT_GRACE_MS = 1000;
+/** Lines kept while not connected: a few are typing ahead, many are a stuck connection. */
+const MAX_WAITING = 20;
 
 /** Connects, logs in, and reconnects until told to stop; reports everything through `dispatch`. */
 function openChat({ host, port, name, retryMs, maxRetryMs }: Settings, dispatch: (action: ChatAction) => void): Connection {
@@ -219,6 +221,8 @@ function openChat({ host, port, name, retryMs, maxRetryMs }: Settings, dispatch:
   let leaving = false;
   /** Set by close(): nothing more happens, nothing more is dispatched. */
   let stopped = false;
+  /** Lines typed while not logged in, sent after the next welcome. */
+  const waiting: string[] = [];
 
   function connect(): void {
     const decoder = new LineDecoder();
@@ -245,6 +249,8 @@ function openChat({ host, port, name, retryMs, maxRetryMs }: Settings, dispatch:
         if (event.type === 'shutdown') ending.shutdown = true;
       }
       if (events.length > 0) dispatch({ type: 'received', events, at: Date.now() });
+      // The lines typed while we were not in go out now, in the order they were typed.
+      if (loggedIn) for (const line of waiting.splice(0)) write(current, line);
     });
     current.on('error', (err: NodeJS.ErrnoException) => {
       ending.error = err; // 'close' follows and decides what to do
@@ -282,12 +288,20 @@ function openChat({ host, port, name, retryMs, maxRetryMs }: Settings, dispatch:
     if (trimmed === '') return;
     if (/^\/quit(\s|$)/i.test(trimmed)) return quit();
     if (!socket || !loggedIn) {
-      dispatch({ type: 'note', kind: 'error', text: 'Not connected: that line was not sent.', at: Date.now() });
+      // Typed before the welcome (or while reconnecting): it goes out once we are in.
+      if (waiting.length === MAX_WAITING) return dispatch({ type: 'note', kind: 'error', text: `Not connected: only ${MAX_WAITING} lines wait; that one was not kept.`, at: Date.now() });
+      waiting.push(trimmed);
+      if (waiting.length === 1) dispatch({ type: 'note', kind: 'info', text: 'Not connected yet: what you type is sent once you are in.', at: Date.now() });
       return;
     }
-    socket.write(trimmed + '\n');
+    write(socket, trimmed);
+  }
+
+  /** Sends one line on a logged-in socket, and shows it as ours when it is a chat line. */
+  function write(to: net.Socket, line: string): void {
+    to.write(line + '\n');
     // The server does not echo our chat back: show it ourselves, as the others will see it.
-    const own = trimmed.startsWith('//') ? trimmed.slice(1) : trimmed.startsWith('/') ? undefined : trimmed;
+    const own = line.startsWith('//') ? line.slice(1) : line.startsWith('/') ? undefined : line;
     if (own !== undefined) dispatch({ type: 'sent', from: name, text: own, at: Date.now() });
   }
 

@@ -28,9 +28,12 @@ export function ChatScreen({ chat }: { chat: Chat }) {
   //  1. The terminal's size from useStdout().stdout.columns and .rows, kept in state and
   //     updated on stdout's 'resize' event (remove the listener in the effect's cleanup).
   //  2. A row: the message list (the last messages that fit, each with its time, its sender,
-  //     and a colour chosen by message.kind) beside the user list (chat.users).
-  //  3. <InputLine names={...} onSubmit={chat.send} /> (input-line.tsx), then a status bar:
-  //     chat.status, chat.name, chat.address.
+  //     and a colour chosen by message.kind) beside the user list (chat.users). Wrap each
+  //     message yourself with wrapText(text, columns) from app/client/terminal-text.ts, one
+  //     <Text> per row, in a <Box flexShrink={0}>: the list cuts what does not fit.
+  //     Below 60 columns, leave the user list out.
+  //  3. <InputLine names={...} onSubmit={chat.send} width={...} /> (input-line.tsx), then a
+  //     status bar of one row: chat.status, chat.name, chat.address, cut to fit (truncate).
   //  4. When chat.status.state becomes 'closed', exit(): with new Error(reason) if it failed.
   //  5. Every string from the network goes through sanitize() before it is drawn.
   return (

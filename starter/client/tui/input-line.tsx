@@ -1,43 +1,92 @@
-// Lesson 11: the line you type into. ink-text-input edits the text; this component adds
-// what a chat needs around it: Enter sends, up and down walk through the lines sent
-// before, and Tab completes a name after `/whisper `.
+// Lesson 11: the line you type into. Every key goes through one reducer, so that keys that
+// arrive together (a paste, `hello` + Enter in one read) each see the state the one before
+// left: nothing typed is lost or glued to the next line. app/client/line-editor.tsx knows
+// the editing keys; this component adds what a chat needs: Enter sends, up and down walk
+// through the lines sent before, and Tab completes a name after `/whisper `.
 // Read the lesson first: npm run lesson 11      Check your work: npm test -- lesson11
+//
+//   keys ──dispatch──> inputReducer ──> { line, history, outbox }
+//                                                       │ an effect, after the render
+//                                                       └──> onSubmit(line), in order
 
 import { Box, Text, useInput } from 'ink';
-import TextInput from 'ink-text-input';
-import { useState } from 'react';
+import { useEffect, useReducer } from 'react';
+import { editLine, EMPTY_LINE, keysOf, lineOf, LineView, type EditedLine, type LineKey } from '../../../app/client/line-editor.js';
+
+const HISTORY_SIZE = 100;
 
 export interface InputLineProps {
   /** Names Tab can complete (everyone online but you). */
   names: string[];
   onSubmit(line: string): void;
+  /** The columns the text may take. */
+  width: number;
 }
 
-// Given: typing and Enter already work.
-export function InputLine({ names, onSubmit }: InputLineProps) {
-  const [value, setValue] = useState('');
+export interface InputState {
+  line: EditedLine;
+  /** The lines sent, the newest last. */
+  history: string[];
+  /** How far back in the history we are: 0 is the line being typed. */
+  back: number;
+  /** The unsent line, kept while we look at older ones. */
+  draft: string;
+  /** Lines Enter has finished, waiting to be handed to onSubmit (a reducer cannot send). */
+  outbox: string[];
+}
 
-  useInput((_input, key) => {
-    // TODO (lesson 11):
-    //  - key.upArrow / key.downArrow: walk back and forth through the lines sent before
-    //    (keep them in state), showing each in the input; down past the newest gives back
-    //    the line you had started.
-    //  - key.tab: setValue(completeName(value, names)).
-    //  TextInput keeps its own cursor and leaves it where it was when you replace the text
-    //  from outside: give <TextInput> a key that changes whenever you do, so that a new one,
-    //  with its cursor at the end, takes over.
+export type InputAction = { type: 'key'; key: LineKey; names: string[] } | { type: 'delivered'; count: number };
+
+export const INITIAL_INPUT: InputState = { line: EMPTY_LINE, history: [], back: 0, draft: '', outbox: [] };
+
+// Given: typing, the editing keys and Enter already work. Yours: history and Tab.
+export function inputReducer(state: InputState, action: InputAction): InputState {
+  if (action.type === 'delivered') return { ...state, outbox: state.outbox.slice(action.count) };
+  const { key } = action;
+  const { line } = state;
+  switch (key.type) {
+    case 'enter': {
+      if (line.text.trim() === '') return state;
+      // TODO (lesson 11): remember the line in `history` too (the last HISTORY_SIZE lines),
+      // and start again from the line being typed (back 0, no draft).
+      return { ...state, line: EMPTY_LINE, outbox: [...state.outbox, line.text] };
+    }
+    case 'up':
+    case 'down':
+      // TODO (lesson 11): up shows the line sent before (again: the one before that), down
+      // goes forward again, and past the newest gives back the draft: the line you had
+      // started before the first up. lineOf(text) puts the cursor at the end of a line.
+      return state;
+    case 'tab':
+      // TODO (lesson 11): the line as completeName(line.text, action.names) makes it, with
+      // the cursor at its end (lineOf), so that what you type next goes after the name.
+      // A tab that completes nothing: ignored, or a space when it came with other text
+      // (key.pasted): editLine(line, { type: 'insert', text: ' ' }).
+      return state;
+    default:
+      return { ...state, line: editLine(line, key) };
+  }
+}
+
+// Given.
+export function InputLine({ names, onSubmit, width }: InputLineProps) {
+  const [state, dispatch] = useReducer(inputReducer, INITIAL_INPUT);
+
+  useInput((input, key) => {
+    for (const one of keysOf(input, key)) dispatch({ type: 'key', key: one, names });
   });
 
-  function submit(line: string): void {
-    if (line.trim() === '') return;
-    onSubmit(line);
-    setValue('');
-  }
+  // Sending is a side effect: it happens here, after the reducer, each line once and in order.
+  useEffect(() => {
+    if (state.outbox.length === 0) return;
+    for (const line of state.outbox) onSubmit(line);
+    dispatch({ type: 'delivered', count: state.outbox.length });
+  }, [state.outbox, onSubmit]);
 
   return (
     <Box borderStyle="round" borderColor="gray" paddingX={1} flexShrink={0}>
       <Text bold color="cyan">{'> '}</Text>
-      <TextInput value={value} onChange={setValue} onSubmit={submit} placeholder="Type a message, or /help" />
+      <LineView line={state.line} width={width - 2} placeholder="Type a message, or /help" />
     </Box>
   );
 }

@@ -118,7 +118,8 @@ export function useChat({ host, port, name, maxMessages = 500, retryMs = 500, ma
   //     dispatch status closed. Otherwise dispatch status reconnecting and try again after
   //     retryMs, doubling the wait after each failure, up to maxRetryMs.
   //  4. send(line) and quit() reach the current socket through a useRef; useCallback keeps
-  //     them the same functions from one render to the next.
+  //     them the same functions from one render to the next. A line sent before the welcome
+  //     (or while reconnecting) waits in a queue and goes out, in order, once logged in.
   return {
     name,
     address: `${host}:${port}`,

@@ -1,0 +1,168 @@
+// The student's progress, recorded as each test run ends (tools/progress/recorder.ts and
+// record.ts), and sent to the board after every run once they asked for it (--auto): the
+// real vitest, run as the student runs it, on a real lesson suite, to a board on port 0.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { TestModule } from 'vitest/node';
+import { ROOT } from '../../app/server/pieces.js';
+import { LESSONS } from '../../lessons/index.js';
+import { PATIENCE_MS, waitUntil } from '../harness/wait.js';
+import { editedSince, readResults, readShare, recordResults, toReport, writeShare } from '../../tools/progress/record.js';
+import { lessonResults } from '../../tools/progress/recorder.js';
+import { BOARD_GREETING } from '../../tools/progress/report.js';
+
+const VITEST = path.join(path.dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
+/** A whole vitest run, start-up included, and then the detached share. */
+const RUN_MS = Math.max(20_000, PATIENCE_MS * 5);
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'course-progress-'));
+  process.env.COURSE_PROGRESS_DIR = dir;
+});
+afterEach(() => {
+  delete process.env.COURSE_PROGRESS_DIR;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the record', () => {
+  test('a run updates the lessons it ran and keeps the others', () => {
+    recordResults({ 1: { passed: 5, total: 5, at: 1000 }, 2: { passed: 1, total: 6, at: 1000 } });
+    recordResults({ 2: { passed: 6, total: 6, at: 2000 } });
+    expect(readResults()).toEqual({ 1: { passed: 5, total: 5, at: 1000 }, 2: { passed: 6, total: 6, at: 2000 } });
+    expect(toReport(readResults(), 'alice')).toEqual({ name: 'alice', passed: [1, 2], total: LESSONS.length, next: { lesson: 3, passed: 0, tests: 0 } });
+  });
+
+  test('a damaged or hand-edited file is ignored, never a failure', () => {
+    writeFileSync(path.join(dir, '.progress.json'), '{"1": {"passed": "5"}, "2": ');
+    expect(readResults()).toEqual({});
+    writeFileSync(path.join(dir, '.progress.json'), '{"1": {"passed": 5, "total": 5, "at": 1}, "99": {"passed": 1, "total": 1, "at": 1}}');
+    expect(readResults()).toEqual({ 1: { passed: 5, total: 5, at: 1 } });
+  });
+
+  test('a suite that could not run, or ran only in part, is told apart', () => {
+    const module = (file: string, states: string[]) =>
+      ({ moduleId: file, children: { allTests: () => states.map((state) => ({ result: () => ({ state }) })) } }) as unknown as TestModule;
+    const run = lessonResults([
+      module(`${ROOT}/tests/lesson01.test.ts`, ['passed', 'failed', 'passed']),
+      module('C:\\course\\tests\\lesson02.test.ts', ['passed']),
+      module(`${ROOT}/tests/lesson03.test.ts`, ['passed', 'skipped']),
+      module(`${ROOT}/tests/lesson04.test.ts`, []),
+      module(`${ROOT}/tests/tools/progress-record.test.ts`, ['passed']),
+    ]);
+    expect(run[1]).toMatchObject({ passed: 2, total: 3 });
+    expect(run[2], 'a Windows path').toMatchObject({ passed: 1, total: 1 });
+    expect(run[3], 'a run narrowed with -t says nothing about the lesson').toBeUndefined();
+    expect(run[4]).toMatchObject({ passed: 0, total: 0, error: 'the suite could not run' });
+    expect(Object.keys(run)).toEqual(['1', '2', '4']);
+  });
+
+  test('a lesson whose files changed after its run is marked', () => {
+    expect(editedSince(LESSONS[0], { passed: 5, total: 5, at: 0 })).toBe(true);
+    expect(editedSince(LESSONS[0], { passed: 5, total: 5, at: Date.now() + 60_000 })).toBe(false);
+  });
+});
+
+/** A board as small as the exchange allows: greets, takes one line, says ok. */
+async function fakeBoard(): Promise<{ port: number; reports: string[]; close(): Promise<void> }> {
+  const reports: string[] = [];
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    socket.write(BOARD_GREETING + '\n');
+    let text = '';
+    socket.on('data', (d) => {
+      text += d;
+      if (text.includes('\n')) {
+        reports.push(text.slice(0, text.indexOf('\n')));
+        socket.end('ok\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as net.AddressInfo).port, reports, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/** A port nobody listens on: one the system just handed out and took back. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** `npm test -- lesson1` as tools/test.js runs it: vitest with the project's config, on starter/. */
+function runLesson1(): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [VITEST, 'run', 'tests/lesson01.test.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, COURSE_TREE: 'starter', COURSE_PROGRESS_DIR: dir, FORCE_COLOR: '0' },
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+/** Polls a file the detached sender writes: no event tells this process when it changes. */
+function untilShared(what: string): Promise<NonNullable<ReturnType<typeof readShare>>['last']> {
+  return waitUntil(
+    () => readShare()?.last,
+    (wake) => {
+      const timer = setInterval(wake, 50);
+      return () => clearInterval(timer);
+    },
+    () => new Error(`Waited ${RUN_MS} ms for ${what}; .progress-share.json holds: ${JSON.stringify(readShare())}`),
+    RUN_MS,
+  );
+}
+
+test(
+  'every test run is recorded; with --auto it reaches the board, and a board that is down changes nothing',
+  async () => {
+    const board = await fakeBoard();
+    writeShare({ host: '127.0.0.1', port: board.port, name: 'alice' });
+    const first = await runLesson1();
+    const lesson1 = readResults()[1];
+    expect(lesson1, `the run was not recorded; vitest printed:\n${first.output.slice(-1500)}`).toBeDefined();
+    const failed = Number(/Tests\s+(\d+) failed/.exec(first.output.replace(/\x1b\[[0-9;]*m/g, ''))?.[1] ?? 0);
+    expect(lesson1.total - lesson1.passed, 'the record says what vitest said').toBe(failed);
+
+    const last = await untilShared('the automatic share after the run');
+    expect(last).toMatchObject({ ok: true });
+    // Sent once, or twice when the run ended with the first attempt still on its way and the
+    // detached sender repeated it: each report holds the whole progress, so a repeat is harmless.
+    const expected = `progress ${lesson1.passed === lesson1.total ? '1' : 'none'} of ${LESSONS.length} name=alice next=${lesson1.passed === lesson1.total ? `2:0/0` : `1:${lesson1.passed}/${lesson1.total}`}`;
+    expect(board.reports.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(board.reports)).toEqual(new Set([expected]));
+
+    await board.close();
+    // Another closed port: a late note from the first run's sender (for board.port) is dropped.
+    writeShare({ host: '127.0.0.1', port: await closedPort(), name: 'alice' });
+    const second = await runLesson1();
+    expect(second.code, 'the same run with the board gone ends the same way').toBe(first.code);
+    expect(second.output, 'and says nothing about it').not.toMatch(/board|progress|Nothing listens/i);
+    expect(await untilShared('the failed share to be noted')).toMatchObject({ ok: false, message: expect.stringContaining('Nothing listens at') });
+  },
+  RUN_MS * 3,
+);
+
+test('when the run ends before the board answers, the detached sender delivers it alone', async () => {
+  const board = await fakeBoard();
+  recordResults({ 1: { passed: 5, total: 5, at: Date.now() } });
+  writeShare({ host: '127.0.0.1', port: board.port, name: 'bob' });
+  const sender = spawn(process.execPath, ['--import', 'tsx', 'tools/progress/auto-share.ts'], { cwd: ROOT, env: { ...process.env, COURSE_PROGRESS_DIR: dir }, stdio: 'ignore' });
+  const code = await new Promise((resolve) => sender.on('close', resolve));
+  await board.close();
+  expect(code).toBe(0);
+  expect(board.reports).toEqual([`progress 1 of ${LESSONS.length} name=bob next=2:0/0`]);
+  expect(readShare()?.last).toMatchObject({ ok: true });
+}, RUN_MS);

@@ -1,0 +1,44 @@
+// Survivors that no suite should be made to kill, each with the reason. `npm run mutate`
+// marks a survivor that matches one and leaves it out of its second score. Two kinds:
+//   equivalent  the mutant changes nothing any caller or client can observe;
+//   untestable  it does change behaviour, but only in a way no suite can provoke on every
+//               machine (Linux, macOS, Windows; CI runs as root) without timing or luck.
+// A mutant is matched by its lesson, file, mutator, the original text of the span it changes
+// and its replacement (white space squeezed). `line` (a piece of the source line it is on)
+// or `after` (the text just before the span) tells apart two mutants that look the same.
+
+export interface Equivalent {
+  lesson: number;
+  kind: 'equivalent' | 'untestable';
+  /** As under solutions/. */
+  file: string;
+  /** Stryker's mutator name, e.g. 'ConditionalExpression'. */
+  mutator: string;
+  original: string;
+  replacement: string;
+  line?: string;
+  after?: string;
+  why: string;
+}
+
+const EACCES = 'EACCES needs a port below 1024 and no right to it: CI runs as root, where every port is allowed, and macOS lets anyone listen on them.';
+const OTHER_LISTEN_ERROR = "Any other listen error (a host name DNS cannot resolve, for one) cannot be provoked quickly and offline on every system; the message is then Node's own, with the host and port.";
+const SINGLE_RELEASE = "Only runExclusive's finally calls release(), exactly once; lock() is no part of MutexLike (the lesson only allows it), so nobody can release twice and the guard never fires.";
+
+export const EQUIVALENT: Equivalent[] = [
+  {
+    lesson: 2, kind: 'untestable', file: 'server/listen.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', after: 'noDelay: ',
+    why: "Nagle's algorithm only holds back a small write while earlier bytes wait for their ACK: the same bytes arrive in the same order, and on loopback the delay cannot be told from scheduling noise without a flaky timing test.",
+  },
+  { lesson: 2, kind: 'untestable', file: 'server/listen.ts', mutator: 'ConditionalExpression', original: "case 'EACCES': return `Not allowed to listen on port ${port}. Ports below 1024 need special rights; pick one above 1024.`;", replacement: "case 'EACCES':", why: EACCES },
+  { lesson: 2, kind: 'untestable', file: 'server/listen.ts', mutator: 'StringLiteral', original: "'EACCES'", replacement: '""', why: EACCES },
+  { lesson: 2, kind: 'untestable', file: 'server/listen.ts', mutator: 'StringLiteral', original: '`Not allowed to listen on port ${port}. Ports below 1024 need special rights; pick one above 1024.`', replacement: '``', why: EACCES },
+  { lesson: 2, kind: 'untestable', file: 'server/listen.ts', mutator: 'ConditionalExpression', original: 'default: return `Could not listen on ${host}:${port}: ${err.message}`;', replacement: 'default:', why: OTHER_LISTEN_ERROR },
+  { lesson: 2, kind: 'untestable', file: 'server/listen.ts', mutator: 'StringLiteral', original: '`Could not listen on ${host}:${port}: ${err.message}`', replacement: '``', why: OTHER_LISTEN_ERROR },
+  {
+    lesson: 7, kind: 'equivalent', file: 'server/claim-name.ts', mutator: 'StringLiteral', original: "'gone'", replacement: '""',
+    why: "The handshake's switch over the outcome has no default: any value it does not know, like 'gone', sends nothing. (tsc would refuse \"\", which is no ClaimOutcome.)",
+  },
+  { lesson: 7, kind: 'equivalent', file: 'server/mutex.ts', mutator: 'ConditionalExpression', original: 'released', replacement: 'false', why: SINGLE_RELEASE },
+  { lesson: 7, kind: 'equivalent', file: 'server/mutex.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', line: 'released = true', why: SINGLE_RELEASE },
+];
