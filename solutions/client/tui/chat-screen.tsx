@@ -200,13 +200,13 @@ function StatusBar({ chat, width, counted }: { chat: Chat; width: number; counte
   const { status } = chat;
   const { dot, color, words } = describeStatus(status);
   const reason = status.state === 'reconnecting' || status.state === 'closed' ? `  ${sanitize(status.reason)}` : '';
-  const room = chat.extensions?.room;
+  const inRoom = chat.extensions?.room;
   const size = chat.extensions?.count ?? chat.users.length;
-  const online = counted && status.state === 'connected' ? `  ${size} ${room === undefined ? 'online' : 'in room'}` : '';
-  const where = room === undefined ? '' : `  #${sanitize(room)}`;
+  const online = counted && status.state === 'connected' ? `  ${size} ${inRoom === undefined ? 'online' : 'in room'}` : '';
+  const where = inRoom === undefined ? '' : `  #${sanitize(inRoom)}`;
   const parts = fitParts([`${dot} ${words}`, `  ${sanitize(chat.name)} @ ${chat.address}${where}${online}`, reason], width);
   const hint = 'Tab completes  ↑↓ history  Ctrl+C quits';
-  const free = width - parts.reduce((sum, part) => sum + textWidth(part), 0);
+  const room = width - parts.reduce((sum, part) => sum + textWidth(part), 0);
   return (
     <Box paddingX={1} flexShrink={0}>
       <Box flexGrow={1}>
@@ -216,7 +216,7 @@ function StatusBar({ chat, width, counted }: { chat: Chat; width: number; counte
           <Text color={color}>{parts[2]}</Text>
         </Text>
       </Box>
-      {status.state === 'connected' && free >= textWidth(hint) + 2 && <Text dimColor>{hint}</Text>}
+      {status.state === 'connected' && room >= textWidth(hint) + 2 && <Text dimColor>{hint}</Text>}
     </Box>
   );
 }
