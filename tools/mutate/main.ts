@@ -93,7 +93,7 @@ async function mutateLesson(lesson: Lesson, concurrency: number, showKilled: boo
     tempDirName: '.stryker-tmp',
     cleanTempDir: true,
     // Only what the suites need goes into the sandbox.
-    ignorePatterns: ['/lessons/*.md', '/course.md', '/.mistake-*', '/.backup', '/reports'],
+    ignorePatterns: ['/lessons/*.md', '/course.md', '/.mistake-*', '/.backup'],
   };
   const started = Date.now();
   const { Stryker } = await import('@stryker-mutator/core');
