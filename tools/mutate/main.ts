@@ -74,7 +74,7 @@ async function mutateLesson(lesson: Lesson, concurrency: number, showKilled: boo
   console.log(`\nLesson ${lesson.number}: mutating ${files.join(', ')}; each mutant runs ${suites.join(' and ')}${inChildren ? ' (whole: it runs code in child processes)' : ''}.`);
 
   // Stryker's workers inherit these: the suites grade solutions/ (Stryker's sandbox copy of
-  // it, with the mutants in), and tools/mutate/vitest.config.ts runs only this suite.
+  // it, with the mutants in), and tools/mutate/vitest.config.ts runs only these suites.
   process.env.COURSE_TREE = 'solutions';
   process.env.MUTATE_SUITES = suites.join(',');
   process.env.MUTATE_ALL_TESTS = inChildren ? '1' : '0';
@@ -93,7 +93,7 @@ async function mutateLesson(lesson: Lesson, concurrency: number, showKilled: boo
     tempDirName: '.stryker-tmp',
     cleanTempDir: true,
     // Only what the suites need goes into the sandbox.
-    ignorePatterns: ['/lessons/*.md', '/course.md', '/.mistake-*', '/.backup', '/reports'],
+    ignorePatterns: ['/lessons/*.md', '/course.md', '/.mistake-*', '/.backup'],
   };
   const started = Date.now();
   const { Stryker } = await import('@stryker-mutator/core');
