@@ -7,7 +7,12 @@ export const PROTOCOL_VERSION = 1;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 5050;
 
-export type LeaveReason = 'quit' | 'disconnect' | 'timeout' | 'slow' | 'kicked';
+/** `moved` only with the rooms extension: the user went to another room. */
+export type LeaveReason = 'quit' | 'disconnect' | 'timeout' | 'slow' | 'kicked' | 'moved';
+
+/** The extensions a server may run (PROTOCOL.md, "Extensions"); `hello.features` lists them. */
+export type Feature = 'rooms' | 'status' | 'history';
+export const FEATURES: readonly Feature[] = ['rooms', 'status', 'history'];
 
 export type ErrorCode =
   | 'INVALID_NAME'
@@ -18,7 +23,8 @@ export type ErrorCode =
   | 'UNKNOWN_COMMAND'
   | 'USAGE'
   | 'NO_SUCH_USER'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  | 'INVALID_ROOM'; // rooms extension
 
 /** Error codes after which the server closes the connection. */
 export const CLOSING_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -29,18 +35,37 @@ export const CLOSING_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'TIMEOUT',
 ]);
 
+// What the extensions add to version 1's events (optional: a v1 server never sends them).
+/** rooms: the room an event happened in, or the room a list of members is of. */
+interface InRoom { room?: string }
+/** rooms: a member list cut at the presence limit carries the room's true size. */
+interface Counted { count?: number }
+/** status: a user's status when it is not `online`. */
+export type UserStatus = 'online' | 'away' | 'busy';
+export interface StatusEntry { status: UserStatus; note?: string }
+/** status: an entry for each listed user who is not `online` (`{}` when all are). */
+interface WithStatuses { statuses?: Record<string, StatusEntry> }
+
 // One interface per event type: a discriminated union on `type`.
 export interface HelloEvent { type: 'hello'; proto: number; text: string; features?: string[] }
-export interface WelcomeEvent { type: 'welcome'; user: string; users: string[]; text: string }
-export interface JoinEvent { type: 'join'; user: string }
-export interface LeaveEvent { type: 'leave'; user: string; reason: LeaveReason }
-export interface ChatEvent { type: 'chat'; from: string; text: string }
+export interface WelcomeEvent extends InRoom, Counted, WithStatuses { type: 'welcome'; user: string; users: string[]; text: string }
+export interface JoinEvent extends InRoom { type: 'join'; user: string }
+export interface LeaveEvent extends InRoom { type: 'leave'; user: string; reason: LeaveReason }
+export interface ChatEvent extends InRoom { type: 'chat'; from: string; text: string }
 export interface WhisperEvent { type: 'whisper'; from: string; to: string; text: string }
-export interface UsersEvent { type: 'users'; users: string[] }
+export interface UsersEvent extends InRoom, Counted, WithStatuses { type: 'users'; users: string[] }
 export interface InfoEvent { type: 'info'; text: string }
 export interface ErrorEvent { type: 'error'; code: ErrorCode; text: string }
 export interface ByeEvent { type: 'bye'; text: string }
 export interface ShutdownEvent { type: 'shutdown'; text: string }
+// rooms: the answer to /join (the mover's new room and its members) and to /rooms.
+export interface RoomEvent extends Counted, WithStatuses { type: 'room'; room: string; users: string[] }
+export interface RoomsEvent { type: 'rooms'; rooms: { name: string; users: number }[] }
+// status: someone in your room went away, got busy or came back.
+export interface StatusEvent { type: 'status'; user: string; status: UserStatus; note?: string }
+// history: a room's last messages, oldest first (after welcome, after room, and for /history).
+export interface HistoryMessage { from: string; text: string; ts: number }
+export interface HistoryEvent extends InRoom { type: 'history'; messages: HistoryMessage[] }
 
 /** An event as code builds it, before the server stamps it with `ts`. */
 export type Event =
@@ -54,16 +79,23 @@ export type Event =
   | InfoEvent
   | ErrorEvent
   | ByeEvent
-  | ShutdownEvent;
+  | ShutdownEvent
+  | RoomEvent
+  | RoomsEvent
+  | StatusEvent
+  | HistoryEvent;
 
 /** An event as it travels on the wire: every one carries a timestamp. */
 export type WireEvent = Event & { ts: number };
 
 export type EventType = Event['type'];
 
-/** Encodes one event as one NDJSON line, newline included, stamped with `ts`. */
-export function encodeEvent(event: Event, now: number = Date.now()): string {
-  return JSON.stringify({ ...event, ts: now }) + '\n';
+/**
+ * Encodes one event as one NDJSON line, newline included, stamped with `ts`. An event that
+ * already has one keeps it: a chat passed on to a room is the chat history stored.
+ */
+export function encodeEvent(event: Event | WireEvent, now: number = Date.now()): string {
+  return JSON.stringify({ ...event, ts: 'ts' in event ? event.ts : now }) + '\n';
 }
 
 /** An event type this version does not know: clients show it as plain text. */
@@ -93,6 +125,7 @@ export function parseEvent(line: string): WireEvent | UnknownEvent {
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set<EventType>([
   'hello', 'welcome', 'join', 'leave', 'chat', 'whisper', 'users', 'info', 'error', 'bye', 'shutdown',
+  'room', 'rooms', 'status', 'history',
 ]);
 
 /** Texts the protocol fixes, so that every server says the same thing. */

@@ -10,6 +10,8 @@
  * @property {string} title
  * @property {string[]} edits The files under starter/ this lesson asks the student to write.
  * @property {string[]} hints Shown one at a time by `npm run hint N`.
+ * @property {string} [needs] The oldest Node its code runs on, when newer than the course's
+ *   floor (e.g. '22.13' for node:sqlite): on an older Node its suite is not run.
  */
 
 /** @type {Lesson[]} */
@@ -61,7 +63,7 @@ export const LESSONS = [
       "Work on bytes: find each newline with chunk.indexOf(0x0a, start). The line is the pending bytes plus chunk.subarray(start, newline), joined with Buffer.concat. Decode only that whole line with .toString('utf8'): a character cut between chunks is whole again by then. If its last byte is 0x0d ('\\r'), leave it out: line.subarray(0, -1).",
       "The limit counts bytes: compare the line Buffer's length ('\\r' already dropped) with this.maxLineBytes, and throw new LineTooLongError(this.maxLineBytes, lines), where lines are the lines this push() had already finished.",
       "Don't wait for a newline to check: after keeping the leftover bytes, if more than this.maxLineBytes are pending, throw at once. The one exception: exactly maxLineBytes + 1 pending whose last byte is '\\r' (its '\\n' may be in the next chunk).",
-      "In client/connect.ts: create const decoder = new LineDecoder() right after net.connect(), and replace the once('data') handlers with one socket.on('data', function onData(chunk) {...}) that loops over decoder.push(chunk) and switches on parseEvent(line).type: 'hello' → write the name; 'welcome' → socket.off('data', onData) and resolve; anything else → reject. Wrap decoder.push() in try/catch and reject if it throws.",
+      "In client/connect.ts: create const decoder = new LineDecoder() right after net.connect(), and replace the once('data') handlers with one socket.on('data', function onData(chunk) {...}) that loops over decoder.push(chunk) and switches on parseEvent(line).type: 'hello' → write the name; 'welcome' → socket.off('data', onData) and resolve({ socket, welcome: event, after: lines.slice(i + 1).map(parseEvent), decoder }), with i the welcome's index in this push()'s lines; anything else → reject. Wrap decoder.push() in try/catch and reject if it throws.",
     ],
   },
   {
@@ -154,7 +156,60 @@ export const LESSONS = [
       "inputReducer: on 'enter', also history: [...history, line.text].slice(-HISTORY_SIZE), back: 0, draft: ''. On 'up' (while back < history.length): keep line.text as the draft when back is 0, then line: lineOf(history[history.length - 1 - back]), back + 1; 'down' walks back again, to the draft. On 'tab': line: lineOf(completeName(line.text, action.names)). completeName: /^(\\/whisper\\s+)(\\S*)$/i.exec(line), then names.filter((n) => n.toLowerCase().startsWith(typed.toLowerCase())). In ChatScreen, useInput calls chat.quit() on key.ctrl && input === 'c', and a useEffect on chat.status calls exit() once it is 'closed'.",
     ],
   },
+  {
+    number: 12,
+    slug: 'rooms',
+    title: 'Rooms: a broadcast is a question of who',
+    edits: ['server/rooms.ts'],
+    hints: [
+      "roomName: const name = typed.startsWith('#') ? typed.slice(1) : typed; then /^[A-Za-z0-9_-]{1,20}$/.test(name) ? name.toLowerCase() : undefined. Test before lower-casing: '\\u212A' (the Kelvin sign) lower-cases to 'k'.",
+      "put(client, name): let room = this.rooms.get(name); if there is none, this.rooms.set(name, room = { members: new Set(), names: [] }). Then room.members.add(client), room.names.splice(sortedIndex(room.names, client.name), 0, client.name), this.where.set(client, name). take() undoes each step, and deletes the room when members.size is 0 and its name is not LOBBY.",
+      "tell(room, event, except): const members = this.rooms.get(room)?.members; return if there are none. For a join the largest size is members.size, for a leave members.size + 1; return when that is over this.presenceLimit. Otherwise const line = encodeEvent(event) once, and member.send(line) for each member !== except.",
+      "listing(room): const names = this.rooms.get(room)?.names ?? []. Within the limit return { users: [...names] } (a copy: callers must not hold your array); past it, { users: names.slice(0, this.presenceLimit), count: names.length }.",
+      "move(client, to): const from = this.roomOf(client); same room → client.sendEvent({ type: 'info', ... }). Else: this.take(client); this.tell(from, { type: 'leave', user: client.name, reason: 'moved', room: from }); this.put(client, to); this.tell(to, { type: 'join', user: client.name, room: to }, client); client.sendEvent({ type: 'room', room: to, ...this.listing(to) }).",
+      "command(): 'rooms' → client.sendEvent({ type: 'rooms', rooms }) with [...this.rooms].map(([name, r]) => ({ name, users: r.members.size })) sorted by (a.name < b.name ? -1 : 1). 'join' → args === '' is USAGE, roomName(args) undefined is INVALID_ROOM, else move(). Return true for both, false for anything else.",
+    ],
+  },
+  {
+    number: 13,
+    slug: 'status',
+    title: 'Presence: away and busy',
+    edits: ['server/statuses.ts'],
+    hints: [
+      "command(): const status = COMMANDS.get(name); if (status === undefined) return false. The note: status === 'online' ? '' : [...ctx.pieces.stripControl(args).trim()].slice(0, NOTE_LIMIT).join(''). The entry: note === '' ? { status } : { status, note }.",
+      "Keep it: on 'online' this.entries.delete(client), else this.entries.set(client, entry). Then ctx.registry.broadcast(encodeEvent({ type: 'status', user: client.name, ...entry })) with no second argument: the user hears it too. Return true.",
+      "statusesOf(names, ctx): Object.fromEntries(names.flatMap((name) => { const c = ctx.registry.find(name); const e = c && this.entries.get(c); return e ? [[name, e]] : []; })). Not statuses[name] = e: a user called __proto__ would vanish.",
+      "whisperNotice(to): const e = this.entries.get(to); undefined without one; otherwise e.note ? `${to.name} is ${e.status}: ${e.note}` : `${to.name} is ${e.status}.`",
+    ],
+  },
+  {
+    number: 14,
+    slug: 'history',
+    title: 'History that survives a crash (SQLite)',
+    edits: ['server/history-store.ts'],
+    needs: '22.13',
+    hints: [
+      "The constructor runs once, when the server starts: db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;'), then db.exec() the CREATE TABLE IF NOT EXISTS messages (...) and CREATE INDEX IF NOT EXISTS ... ON messages (room, id), then this.insert = db.prepare('INSERT INTO messages (room, sender, text, ts) VALUES (?, ?, ?, ?)').",
+      "add() only remembers: this.pending.push(message). Nothing touches the database there. The server calls commit() before it writes to any socket, and that is when the whole batch goes in.",
+      "commit(): return at once if nothing is pending. Otherwise take the batch (const batch = this.pending; this.pending = []), db.exec('BEGIN'), this.insert.run(m.room, m.from, m.text, m.ts) for each, db.exec('COMMIT'). In a catch, db.exec('ROLLBACK') and throw again. No setTimeout, no promise: when commit() returns, the rows must be in the file.",
+      "Values go in only through the ? placeholders of a prepared statement. A template string like `VALUES ('${m.text}')` lets a user's text end your SQL and start their own: try the text '); DROP TABLE messages; -- and see.",
+      "recent(room, n): SELECT sender, text, ts FROM messages WHERE room = ? ORDER BY id DESC LIMIT ? gives the newest n, newest first. .all(room, n), then .reverse() for oldest first, then map each row to { room, from: String(row.sender), text: String(row.text), ts: Number(row.ts) }.",
+    ],
+  },
 ];
+
+/**
+ * Why this Node cannot run a lesson's code (one line for people), or undefined when it can.
+ * @param {Lesson} lesson
+ * @param {string} [version] Node's version, e.g. '20.20.2'
+ */
+export function unmetNeed(lesson, version = process.versions.node) {
+  if (!lesson.needs) return undefined;
+  const [major = 0, minor = 0] = lesson.needs.split('.').map(Number);
+  const [hasMajor = 0, hasMinor = 0] = version.split('.').map(Number);
+  if (hasMajor > major || (hasMajor === major && hasMinor >= minor)) return undefined;
+  return `Lesson ${lesson.number} needs Node ${lesson.needs} or newer; this is Node ${version}.`;
+}
 
 /** @param {Lesson} lesson */
 export function lessonFile(lesson) {

@@ -19,7 +19,6 @@ const SECTION = {
   events: '1, section "A socket talks in events"',
   login: '1, section "Logging in: your first protocol exchange"',
   refused: '1, section "When nobody answers: Connection refused"',
-  handOver: '1, section "Logging in: your first protocol exchange" (its end: the socket is the caller\'s)',
   yourTurn: '1, section "Your turn"',
 };
 
@@ -197,7 +196,7 @@ describe('lesson 1: joinChat()', () => {
   });
 
   test('after the welcome the socket is the caller\'s: chat that arrives later reaches the caller, and the socket stays open', async () => {
-    const { chat, port } = await serverBehindProxy(SECTION.handOver);
+    const { chat, port } = await serverBehindProxy(SECTION.login);
     const bob = await chat.login('bob');
     const { socket } = await join(chat, { host: '127.0.0.1', port, name: 'alice' });
     await bob.next({ type: 'join', user: 'alice' }, 'the join of alice (your client)');
@@ -211,13 +210,13 @@ describe('lesson 1: joinChat()', () => {
         socket.on('data', wake).on('close', wake);
         return () => socket.off('data', wake).off('close', wake);
       },
-      () => failure({ problem: `bob said "hi alice" after your joinChat() had resolved; within ${PATIENCE_MS} ms that chat line never reached the socket it resolved with.`, expected: 'the chat event on the socket: once resolved, joinChat() leaves the socket to its caller', see: SECTION.handOver, transcript: chat.transcript }),
+      () => failure({ problem: `bob said "hi alice" after your joinChat() had resolved; within ${PATIENCE_MS} ms that chat line never reached the socket it resolved with.`, expected: 'the chat event on the socket: once resolved, joinChat() leaves the socket to its caller', see: SECTION.login, transcript: chat.transcript }),
     );
     if (socket.destroyed || !socket.writable) {
       throw failure({
         problem: 'bob said "hi alice" after your joinChat() had resolved, and right then your code closed the socket. joinChat() still listened for \'data\' after the welcome, took the chat line for the answer to the name (it is no welcome), and gave up on the connection.',
         expected: "once the welcome has come, stop listening: socket.off('data', onData) (or use socket.once), and leave the socket open to the caller",
-        see: SECTION.handOver,
+        see: SECTION.login,
         transcript: chat.transcript,
       });
     }

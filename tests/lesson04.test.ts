@@ -4,7 +4,7 @@
 // bytes reach it one at a time.
 
 import net from 'node:net';
-import { describe, test } from 'vitest';
+import { describe, onTestFinished, test } from 'vitest';
 import { LineTooLongError } from '../app/protocol.js';
 import type { Joined } from '../starter/client/connect.js';
 import { startChat, type Chat } from './harness/chat.js';
@@ -29,6 +29,8 @@ const SECTION = {
   bytes: '4 (npm run lesson 4), section "The limit: 4096 bytes, not characters"',
   early: '4 (npm run lesson 4), section "Too long: give up early"',
   luck: '4 (npm run lesson 4), section "Lesson 1 worked by luck"',
+  glued: '4 (npm run lesson 4), section "What comes glued to the welcome"',
+  fixing: '4 (npm run lesson 4), section "Fixing joinChat()"',
 };
 
 // ── Feeding the student's decoder, and showing what it did ────────────────────
@@ -431,6 +433,148 @@ describe('lesson 4: your joinChat() reads lines, not chunks', () => {
     const message = outcome.rejected instanceof Error ? outcome.rejected.message : String(outcome.rejected);
     if (!message.includes('already taken')) {
       throw failure({ problem: `joinChat() rejected with: ${explainRejection(outcome.rejected)}`, expected: 'the text of the server\'s error event: "Username \'alice\' is already taken."', see: SECTION.luck, transcript: chat.transcript });
+    }
+  });
+
+  test('a server that sends an endless line: joinChat() rejects with the LineTooLongError and closes its connection', async () => {
+    // No chat server: one that answers a connection with more than the limit and no newline.
+    const sent = LIMIT + 100;
+    const sockets: net.Socket[] = [];
+    let closedByClient!: () => void;
+    const closed = new Promise<void>((done) => (closedByClient = done));
+    const server = net.createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+      socket.on('close', closedByClient);
+      socket.write('x'.repeat(sent));
+    });
+    onTestFinished(() => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    });
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const { port } = server.address() as net.AddressInfo;
+    const said = `A server answered joinChat() with ${sent} bytes of "x" and no newline.`;
+
+    let promise: Promise<Joined>;
+    try {
+      promise = joinChat({ host: '127.0.0.1', port, name: 'alice' });
+    } catch (err) {
+      throw failure({ problem: `joinChat() threw instead of returning a promise: ${showError(err)}`, see: SECTION.fixing });
+    }
+    const outcome = await within(promise.then((resolved) => ({ resolved }), (rejected: unknown) => ({ rejected })), PATIENCE_MS, () =>
+      failure({ problem: `${said} joinChat() did not settle within ${PATIENCE_MS} ms.`, expected: "decoder.push() throws a LineTooLongError: catch it in your 'data' listener, destroy the socket and reject with it (an error thrown inside an event listener reaches no caller, and crashes the program)", see: SECTION.fixing }),
+    );
+    const tooLong = new LineTooLongError(LIMIT).message;
+    if ('resolved' in outcome || !(outcome.rejected instanceof Error) || outcome.rejected.message !== tooLong) {
+      if ('resolved' in outcome) outcome.resolved.socket?.destroy();
+      const how = 'resolved' in outcome ? 'resolved' : `rejected with: ${showError(outcome.rejected)}`;
+      throw failure({ problem: `${said} joinChat() ${how}.`, expected: `a rejection with the LineTooLongError that decoder.push() threw ("${tooLong}")`, see: SECTION.fixing });
+    }
+    await within(closed, PATIENCE_MS, () =>
+      failure({ problem: `${said} joinChat() rejected, but the server never saw the connection close (${PATIENCE_MS} ms).`, expected: 'socket.destroy() before rejecting: the caller gets no socket from a rejection, so nobody else can close it', see: SECTION.fixing }),
+    );
+  });
+});
+
+// ── What comes glued to the welcome ───────────────────────────────────────────
+
+const GLUED = {
+  chat: '{"type":"chat","from":"bob","text":"just in time","ts":1764096903000}',
+  joinStart: '{"type":"join","user":"ca',
+  joinEnd: 'rol","ts":1764096904000}',
+};
+
+/**
+ * A server that answers the name with its welcome, a chat line and half a join in ONE write
+ * (with history on, the next event nearly always shares the welcome's chunk), and sends the
+ * join's end only when `finish()` is called.
+ */
+async function gluingServer(transcript: Transcript): Promise<{ port: number; finish: () => void }> {
+  const sockets: net.Socket[] = [];
+  const server = net.createServer((socket) => {
+    sockets.push(socket);
+    socket.on('error', () => {});
+    const send = (text: string) => {
+      transcript.record('server', 'your client', text);
+      socket.write(text);
+    };
+    send('{"type":"hello","proto":1,"text":"Welcome to the chat server! Enter your username:","ts":1764096896000}\n');
+    socket.once('data', (name) => {
+      transcript.record('your client', 'server', name);
+      const welcome = '{"type":"welcome","user":"alice","users":["alice","bob"],"text":"Welcome, alice! Type /help for available commands.","ts":1764096902000}';
+      send(`${welcome}\n${GLUED.chat}\n${GLUED.joinStart}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => {
+    for (const s of sockets) s.destroy();
+    server.close();
+  });
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    finish: () => {
+      for (const s of sockets) {
+        transcript.record('server', 'your client', `${GLUED.joinEnd}\n`);
+        s.write(`${GLUED.joinEnd}\n`);
+      }
+    },
+  };
+}
+
+describe('lesson 4: what came with the welcome is handed over, not dropped', () => {
+  test('the events after the welcome in its chunk come back as `after`, and `decoder` finishes the line cut in half', async () => {
+    const transcript = new Transcript();
+    const server = await gluingServer(transcript);
+    const outcome = await within(
+      joinChat({ host: '127.0.0.1', port: server.port, name: 'alice' }).then((resolved) => ({ resolved }), (rejected: unknown) => ({ rejected })),
+      PATIENCE_MS,
+      () => failure({ problem: `joinChat() did not settle within ${PATIENCE_MS} ms.`, expected: 'it resolves once the welcome line is complete', see: SECTION.glued, transcript }),
+    );
+    if ('rejected' in outcome) {
+      throw failure({ problem: `joinChat() rejected with: ${showError(outcome.rejected)}`, expected: 'it resolves with the welcome; the lines after it in the same chunk are no reason to fail', see: SECTION.glued, transcript });
+    }
+    const { socket, after, decoder } = outcome.resolved;
+    onTestFinished(() => void socket?.destroy());
+    const chats = (after ?? []).filter((e) => e.type === 'chat');
+    if (chats.length !== 1 || JSON.stringify(after?.[0]) !== JSON.stringify(JSON.parse(GLUED.chat))) {
+      throw failure({
+        problem: `The server's answer to the name was ONE chunk: the welcome, bob's chat line, and the first half of a join. joinChat() resolved with after = ${JSON.stringify(after)}, so bob's line was lost: the caller never sees it.`,
+        expected: `after: [the chat event parsed from ${GLUED.chat}], the events of the lines that came after the welcome in the same push(), in order`,
+        see: SECTION.glued,
+        transcript,
+      });
+    }
+    if (!decoder || typeof decoder.push !== 'function') {
+      throw failure({
+        problem: `joinChat() resolved without its decoder (decoder = ${String(decoder)}). The same chunk ended with ${JSON.stringify(GLUED.joinStart)}: the start of the next line, kept inside your decoder. Without it, the caller cannot finish that line.`,
+        expected: 'resolve({ socket, welcome, after, decoder }) with the one LineDecoder of this connection',
+        see: SECTION.glued,
+        transcript,
+      });
+    }
+    // The caller reads on as the lesson says: every later chunk into the decoder it was given.
+    const later: string[] = [];
+    const arrived = new Promise<void>((resolve) => {
+      socket.on('data', (chunk: Buffer) => {
+        later.push(...decoder.push(chunk));
+        if (later.length > 0) resolve();
+      });
+    });
+    server.finish();
+    await within(arrived, PATIENCE_MS, () => failure({
+      problem: `The server sent the rest of the join (${JSON.stringify(GLUED.joinEnd + '\n')}); fed to the decoder joinChat() handed over, it gave no line within ${PATIENCE_MS} ms.`,
+      expected: `the line ${GLUED.joinStart}${GLUED.joinEnd}: the decoder kept its first half`,
+      see: SECTION.glued,
+      transcript,
+    }));
+    if (later[0] !== GLUED.joinStart + GLUED.joinEnd) {
+      throw failure({
+        problem: `Fed the rest of the join, the decoder joinChat() handed over returned ${JSON.stringify(later)}: it no longer held the line's first half, ${JSON.stringify(GLUED.joinStart)}. Was it a new decoder, or one that had already thrown its pending bytes away?`,
+        expected: JSON.stringify([GLUED.joinStart + GLUED.joinEnd]),
+        see: SECTION.glued,
+        transcript,
+      });
     }
   });
 });

@@ -148,6 +148,9 @@ describe('lesson 5: admit()', () => {
     if (thirdFirst.type !== 'error' || thirdFirst.code !== 'SERVER_FULL') {
       throw fail(chat, SECTION.full, `With maxClients 2, alice logged in and bob still in his handshake, a 3rd connection got ${show(thirdFirst)}.`, 'error SERVER_FULL instead of hello: count every open connection, logged in or not (ctx.connectionCount)');
     }
+    if (thirdFirst.text === '') {
+      throw fail(chat, SECTION.full, `The SERVER_FULL for a 3rd connection came without a text: ${show(thirdFirst)}.`, 'a text that tells a person what happened, e.g. "Server is full (2 connections). Try again later."');
+    }
     await expectClosed(chat, third, 'SERVER_FULL');
     if (third.events.length > 1) {
       throw fail(chat, SECTION.full, `After SERVER_FULL, the refused connection also got ${show(third.events[1]!)}.`, 'nothing but the error: return right after refusing');
@@ -221,8 +224,13 @@ describe('lesson 5: admit()', () => {
       connectionCount: 40,
       connectionsFrom: (address: string) => (address === '10.0.0.7' ? 2 : 0),
     } as unknown as ServerContext; // admit() needs no registry, lock or pieces
+    // Timers that keep the process alive; an unref()'d one is not among them.
+    const keepingAlive = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const aliveBefore = keepingAlive();
+    let aliveAfter = aliveBefore;
     try {
       admit(client, ctx);
+      aliveAfter = keepingAlive();
     } catch (err) {
       throw failure({ problem: `admit() threw: ${(err as Error).message}`, expected: 'hello, sent with client.sendEvent()', see: SECTION.steps });
     } finally {
@@ -231,6 +239,9 @@ describe('lesson 5: admit()', () => {
     const got = sent.map((e) => JSON.stringify(e)).join(', ') || 'nothing';
     if (sent[0]?.type !== 'hello' || closed) {
       throw failure({ problem: `With 40 connections open (maxClients 50), 2 of them from this client's address 10.0.0.7 (maxPerAddress 10), admit() sent ${got}${closed ? ' and closed the connection' : ''}.`, expected: 'hello: compare the connections from this client\'s address, ctx.connectionsFrom(client.address), with maxPerAddress; not ctx.connectionCount, which counts every address', see: SECTION.perAddress });
+    }
+    if (aliveAfter > aliveBefore) {
+      throw failure({ problem: `admit() started a timer that keeps the process alive: ${aliveBefore} such timer(s) before the call, ${aliveAfter} after. A stopping server would wait handshakeTimeoutMs (30 s by default) for it.`, expected: 'timer.unref() right after setTimeout(): the timer then fires if the server is still running, and never holds a stopping one open', see: SECTION.timeout });
     }
   });
 
@@ -321,6 +332,9 @@ describe('lesson 5: admit()', () => {
     if (elapsed < timeoutMs - 10) {
       throw fail(chat, SECTION.timeout, `TIMEOUT came ${elapsed} ms after connecting, before the ${timeoutMs} ms were up.`, `a timer of ctx.options.handshakeTimeoutMs (${timeoutMs} ms)`);
     }
+    if (!answer.text.includes(String(timeoutMs / 1000))) {
+      throw fail(chat, SECTION.timeout, `With handshakeTimeoutMs ${timeoutMs}, the TIMEOUT said ${JSON.stringify(answer.text)}.`, `a text with the time the client had, in seconds, e.g. "No username within ${timeoutMs / 1000} s.": ctx.options.handshakeTimeoutMs / 1000, not a number written into the text`);
+    }
     await expectClosed(chat, silent, 'TIMEOUT');
 
     // alice connected before silent, so her timer, had it not been cancelled, has fired by now.
@@ -350,12 +364,16 @@ describe('lesson 5: checkUsername()', () => {
     }
   });
 
-  test('returns a sentence for a person for every other name', () => {
+  test('returns a sentence for a person for every other name; for an empty one it says so', () => {
     for (const name of ['', 'abcdefghijKLMNOPQRSTU', 'bob smith', 'bob!', 'a.b', 'émile', '名前', 'tab\there']) {
       const problem = call(name);
       if (typeof problem !== 'string' || problem === '') {
         throw failure({ problem: `checkUsername(${JSON.stringify(name)}) returned ${JSON.stringify(problem)}.`, expected: 'a sentence saying what is wrong: a name is 1 to 20 characters, all from A-Z a-z 0-9 _ - (a regular expression must be anchored with ^ and $ to test the whole name)', see: SECTION.names });
       }
+    }
+    const empty = call('');
+    if (!/empty/i.test(empty ?? '')) {
+      throw failure({ problem: `checkUsername("") returned ${JSON.stringify(empty)}, the sentence the person who pressed Enter without a name reads.`, expected: 'a sentence that says the name is empty, e.g. "Username cannot be empty.": check the length before the characters', see: SECTION.names });
     }
   });
 });

@@ -8,8 +8,13 @@
 import { describe, test } from 'vitest';
 import { TEXTS } from '../app/protocol.js';
 import { startChat, type Chat } from './harness/chat.js';
+import { importMine } from './harness/mine.js';
 import { failure } from './harness/teach.js';
 import { matches, type Received, type TestClient } from './harness/test-client.js';
+
+// Loaded before the first test rather than by it: what runs as the file loads (the help text,
+// the table) then belongs to every test, not to the first alone (see tools/mutate).
+await importMine('server/commands.ts');
 
 const lesson = (heading: string) => `6 (npm run lesson 6), section "${heading}"`;
 const SECTION = {
@@ -115,6 +120,12 @@ function quote(lines: string[]): string {
   return lines.map((l) => JSON.stringify(l)).join(' and ');
 }
 
+/** True when an event carries a text for people that is not empty. */
+function hasText(event: Received): boolean {
+  const { text } = event as { text?: unknown };
+  return typeof text === 'string' && text !== '';
+}
+
 /** True when `got` is exactly one event, like `expected`. */
 function onlyOne(got: Received[], expected: Record<string, unknown>): boolean {
   return got.length === 1 && matches(got[0]!, expected);
@@ -134,7 +145,7 @@ describe('lesson 6: handleLine()', () => {
     }
   });
 
-  test('/help answers an info event that lists /help, /users, /whisper and /quit', async () => {
+  test('/help answers an info event that lists /help, /users, /whisper and /quit, one a line, and says how to send a line that starts with /', async () => {
     const { chat, users: [alice] } = await chatWith(SECTION.helpUsers, 'alice');
     const expected = 'one info event whose text names /help, /users, /whisper and /quit';
     const got = await answerTo(chat, alice!, '/help', expected);
@@ -142,6 +153,16 @@ describe('lesson 6: handleLine()', () => {
     const missing = ['/help', '/users', '/whisper', '/quit'].filter((c) => !(info?.type === 'info' && String(info.text).includes(c)));
     if (got.length !== 1 || missing.length > 0) {
       throw fail(chat, { problem: `alice sent "/help" and got ${show(got)}${info?.type === 'info' ? ` (it does not mention ${missing.join(', ')})` : ''}.`, expected, see: SECTION.helpUsers });
+    }
+    const text = info?.type === 'info' ? info.text : '';
+    const lines = text.split('\n');
+    const shared = lines.filter((l) => ['/help', '/users', '/whisper', '/quit'].filter((c) => new RegExp(`${c}\\b`).test(l)).length > 1);
+    if (shared.length > 0 || !text.includes('//')) {
+      throw fail(chat, {
+        problem: `alice sent "/help" and got the text ${JSON.stringify(text)}${shared.length > 0 ? `, where one line names several commands: ${JSON.stringify(shared[0])}` : ', which never mentions //'}.`,
+        expected: 'a text for people: one line per command ("\\n" between them), with its arguments, and a line saying that // starts a message that begins with /',
+        see: SECTION.helpUsers,
+      });
     }
   });
 
@@ -232,6 +253,9 @@ describe('lesson 6: handleLine()', () => {
     if (!onlyOne(got, { type: 'error', code })) {
       throw fail(chat, { problem: `alice sent "${line}" and got ${show(got)}.`, expected, see });
     }
+    if (!hasText(got[0]!)) {
+      throw fail(chat, { problem: `alice sent "${line}" and got ${show(got)}: an error without a text.`, expected: `a text for the person who typed it, e.g. ${code === 'USAGE' ? '"Usage: /whisper <user> <message>"' : '"User \'nobody\' not found or offline."'}: the code is for programs, the text for people`, see: SECTION.errors });
+    }
     const leaked = await heard(chat, bob!);
     if (leaked.length > 0) {
       throw fail(chat, { problem: `alice sent "${line}"; bob got ${show(leaked)}.`, expected: 'nothing for bob: a whisper that fails reaches nobody', see });
@@ -276,6 +300,9 @@ describe('lesson 6: handleLine()', () => {
     const got = await answerTo(chat, alice!, line, expected);
     if (!onlyOne(got, { type: 'error', code: 'UNKNOWN_COMMAND' })) {
       throw fail(chat, { problem: `alice sent "${line}" and got ${show(got)}.`, expected, see });
+    }
+    if (!hasText(got[0]!)) {
+      throw fail(chat, { problem: `alice sent "${line}" and got ${show(got)}: an error without a text.`, expected: `a text for the person who typed it, e.g. "Unknown command: ${line}. Type /help for the list.": the code is for programs, the text for people`, see: SECTION.errors });
     }
     const leaked = await heard(chat, bob!);
     if (leaked.length > 0) {
@@ -326,9 +353,10 @@ describe('lesson 6: handleLine()', () => {
     }
   });
 
-  test('control characters are stripped from chat and whisper text; a whisper with nothing left is USAGE', async () => {
+  test('control characters are stripped from chat and whisper text, then the text is trimmed; a whisper with nothing left is USAGE', async () => {
     const { chat, users: [alice, bob] } = await chatWith(SECTION.chat, 'alice', 'bob');
-    const lines = ['red\u001b[31m alert\u0007', '/whisper bob \u001b[5mboo', '/whisper bob \u0007\u0007'];
+    // The space before each last \u0007 is at the end only once the \u0007 is gone: trim after stripping.
+    const lines = ['red\u001b[31m alert \u0007', '/whisper bob \u001b[5mboo \u0007', '/whisper bob \u0007\u0007'];
     const expected = [{ type: 'chat', from: 'alice', text: 'red[31m alert' }, { type: 'whisper', from: 'alice', to: 'bob', text: '[5mboo' }];
     const own = await answerTo(chat, alice!, lines, 'the whisper back, then error USAGE');
     const got = await heard(chat, bob!);
@@ -343,7 +371,7 @@ describe('lesson 6: handleLine()', () => {
     if (got.length !== 2 || !expected.every((e, i) => matches(got[i]!, e))) {
       throw fail(chat, {
         problem: `alice sent ${quote(lines)}; bob got ${show(got)}.`,
-        expected: `${expected.map((e) => JSON.stringify(e)).join(', ')}: pass chat and whisper text through ctx.pieces.stripControl() before you send it on`,
+        expected: `${expected.map((e) => JSON.stringify(e)).join(', ')}: pass chat and whisper text through ctx.pieces.stripControl(), then trim it (the space before a stripped \\u0007 is then at the end), before you send it on`,
         see: SECTION.chat,
       });
     }

@@ -11,10 +11,11 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, test } from 'vitest';
 import { TEXTS } from '../app/protocol.js';
 import { ROOT } from '../app/server/pieces.js';
+import type { Client } from '../app/server/types.js';
 import { startChat, type Chat } from './harness/chat.js';
 import { heldNameStore } from './harness/held-name-store.js';
 import { Program } from './harness/program.js';
-import { TREE } from './harness/mine.js';
+import { importMine, TREE } from './harness/mine.js';
 import { failure, LessonFailure } from './harness/teach.js';
 import { TestClient, type ClientContext, type Received } from './harness/test-client.js';
 import { Transcript } from './harness/transcript.js';
@@ -24,6 +25,7 @@ const SECTION = {
   ends: '8 (npm run lesson 8), section "Three ways a connection ends"',
   error: '8, section "An error nobody listens for kills the server"',
   halfClose: '8, section "Half-close: done talking, still listening"',
+  keepAlive: '8, section "Timeouts: when the other side goes quiet"',
   shutdown: '8, section "A graceful shutdown"',
   signals: '8, section "Signals: Ctrl+C and SIGTERM"',
 };
@@ -100,6 +102,35 @@ describe('lesson 8: watchEnds() and half-closed connections', () => {
     const news = (await alice.sync()).filter((e) => e.type === 'join' || e.type === 'leave');
     if (news.length > 0) {
       throw fail(chat, SECTION.halfClose, `alice got ${news.map(show).join(', ')} about a client that never logged in.`, 'nothing: only users who logged in join and leave');
+    }
+  });
+});
+
+describe('lesson 8: watchEnds() and a peer that vanished', () => {
+  test('watchEnds() turns on TCP keep-alive, so that a peer gone without a FIN or a reset is found in the end', async () => {
+    const { watchEnds } = await importMine<typeof import('../starter/server/lifecycle.js')>('server/lifecycle.ts');
+    // A real socket, never connected: it keeps the setting for when it is. Each call is noted.
+    const socket = new net.Socket();
+    const calls: string[] = [];
+    const setKeepAlive = socket.setKeepAlive.bind(socket);
+    socket.setKeepAlive = (enable?: boolean, initialDelay?: number) => {
+      calls.push(`socket.setKeepAlive(${[enable, initialDelay].filter((a) => a !== undefined).join(', ')})`);
+      return setKeepAlive(enable, initialDelay);
+    };
+    const client = { id: 1, address: '127.0.0.1', name: 'bob', closed: false, send() {}, sendEvent() {}, close() {} } as Client;
+    try {
+      watchEnds(socket, client, () => {});
+    } catch (err) {
+      throw failure({ problem: `watchEnds(socket, client, whenIdle) threw: ${(err as Error).message}`, expected: 'it attaches its listeners, turns on keep-alive and returns', see: SECTION.ends });
+    } finally {
+      socket.destroy();
+    }
+    if (!calls.some((call) => call.startsWith('socket.setKeepAlive(true'))) {
+      throw failure({
+        problem: `watchEnds() ${calls.length === 0 ? 'never called socket.setKeepAlive()' : `called only ${calls.join(' and ')}`}. A peer whose cable was pulled sends no FIN and no reset: without keep-alive its user stays online for good.`,
+        expected: 'socket.setKeepAlive(true, 60_000): the system probes a connection that has been silent for a minute, and one that never answers gets \'error\' and \'close\' like any other',
+        see: SECTION.keepAlive,
+      });
     }
   });
 });
@@ -183,12 +214,19 @@ const server = await startChatServer({ host: '127.0.0.1', port: 0, rateLimit: nu
 console.log('Listening on ' + server.host + ':' + server.port);
 `;
 
+/** Why the stop() of a program below fails, when it fails: the program must print it. */
+const STOP_FAILED = 'the shutdown failed';
+
 /**
- * Your stopOnSignals() around a stop() that never finishes (or that fails): the smallest
- * program a signal can stop.
+ * Your stopOnSignals() around a stop() that never finishes (or that fails, or finishes at
+ * once): the smallest program a signal can stop.
  */
-function hangingStopProgram(deadlineMs: number, stop: 'hangs' | 'fails' = 'hangs'): string {
-  const outcome = stop === 'hangs' ? 'new Promise(() => {}); // a shutdown stuck for ever' : "Promise.reject(new Error('the shutdown failed'));";
+function programAroundStop(deadlineMs: number, stop: 'hangs' | 'fails' | 'finishes' = 'hangs'): string {
+  const outcome = {
+    hangs: 'new Promise(() => {}); // a shutdown stuck for ever',
+    fails: `Promise.reject(new Error('${STOP_FAILED}'));`,
+    finishes: 'Promise.resolve();',
+  }[stop];
   return `
 const { importFromTree } = await import(${url('app/server/pieces.ts')});
 const { stopOnSignals } = await importFromTree(${JSON.stringify(TREE)}, 'server/lifecycle.ts');
@@ -330,18 +368,24 @@ const EXIT_BY_MS = 1500;
 // Each test below runs a program of its own, and starting one takes a good part of a second
 // (tsx compiles the TypeScript on the way in). So all three start now, while the file loads
 // and the tests above run; each test then takes its own. The longest test's goes first.
-const serverForCtrlC = early(startServer('the server (npm run server -- --mine 8)', ['app/server/main.ts', '--port', '0', '--mine', '8', '--no-rate-limit'], SECTION.signals));
+const serverForCtrlC = early(startServer('the server (npm run server -- --mine 8)', ['app/server/main.ts', '--port', '0', '--mine', '8', '--no-rate-limit', '--features', 'none'], SECTION.signals));
 const serverForResets = early(startServer('the server with your watchEnds()', ['--input-type=module', '-e', SERVER_WITH_YOUR_WATCH_ENDS], SECTION.error));
-const programWithHangingStop = new Child(`the program that calls your stopOnSignals(stop, ${DEADLINE_MS}) with a stop() that never finishes`, ['--input-type=module', '-e', hangingStopProgram(DEADLINE_MS)]);
+const programWithHangingStop = new Child(`the program that calls your stopOnSignals(stop, ${DEADLINE_MS}) with a stop() that never finishes`, ['--input-type=module', '-e', programAroundStop(DEADLINE_MS)]);
 const programReady = early(programWithHangingStop.waitFor(/^ready$/m, '"ready"', 'stopOnSignals() attaches its listeners and returns at once; the process runs on until a signal comes', SECTION.signals));
 // Two more, whose deadline is far away: a second signal, and a stop() that fails, must each
-// end the process well before it, with code 1.
+// end the process well before it, with code 1. They start once the three above are up: five
+// compilations at once are too many for a busy two-core machine.
 const LONG_DEADLINE_MS = 20_000;
-const programForTwoSignals = new Child(`the program that calls your stopOnSignals(stop, ${LONG_DEADLINE_MS}) with a stop() that never finishes`, ['--input-type=module', '-e', hangingStopProgram(LONG_DEADLINE_MS)]);
-const programWithFailingStop = new Child(`the program that calls your stopOnSignals(stop, ${LONG_DEADLINE_MS}) with a stop() that rejects`, ['--input-type=module', '-e', hangingStopProgram(LONG_DEADLINE_MS, 'fails')]);
-const readyAgain = (program: Child) => early(program.waitFor(/^ready$/m, '"ready"', 'stopOnSignals() attaches its listeners and returns at once; the process runs on until a signal comes', SECTION.signals));
-const twoSignalsReady = readyAgain(programForTwoSignals);
-const failingStopReady = readyAgain(programWithFailingStop);
+const readyToo = (program: Child) => early(program.waitFor(/^ready$/m, '"ready"', 'stopOnSignals() attaches its listeners and returns at once; the process runs on until a signal comes', SECTION.signals));
+const laterPrograms = early(
+  Promise.allSettled([serverForCtrlC, serverForResets, programReady]).then(() => {
+    const start = (what: string, stop?: 'fails' | 'finishes') => {
+      const child = new Child(`the program that calls your stopOnSignals(stop, ${LONG_DEADLINE_MS}) with a stop() that ${what}`, ['--input-type=module', '-e', programAroundStop(LONG_DEADLINE_MS, stop)]);
+      return { child, ready: readyToo(child) };
+    };
+    return { twice: start('never finishes'), failing: start('rejects', 'fails'), finishing: start('resolves at once', 'finishes') };
+  }),
+);
 
 describe.concurrent('lesson 8: the server as a process', () => {
   test('abrupt resets, mid-handshake and after login, never crash the server, and nobody else loses a message', async ({ onTestFinished }) => {
@@ -468,11 +512,13 @@ describe.concurrent('lesson 8: the server as a process', () => {
   });
 
   test('a second Ctrl+C while stopping exits at once, with code 1; so does a stop() that fails', async ({ onTestFinished }) => {
-    onTestFinished(() => programForTwoSignals.stop());
-    onTestFinished(() => programWithFailingStop.stop());
-    await Promise.all([twoSignalsReady, failingStopReady]);
+    const later = await laterPrograms;
+    const twice = later.twice.child;
+    const failing = later.failing.child;
+    onTestFinished(() => twice.stop());
+    onTestFinished(() => failing.stop());
+    await Promise.all([later.twice.ready, later.failing.ready]);
 
-    const twice = programForTwoSignals;
     twice.signal('SIGINT');
     await twice.waitFor(/stop\(\) was called/, '"stop() was called"', 'the first SIGINT calls stop()', SECTION.signals);
     twice.signal('SIGINT');
@@ -483,13 +529,33 @@ describe.concurrent('lesson 8: the server as a process', () => {
       throw twice.explain(failure({ problem: `After a second SIGINT, ${twice.name} ${twice.ending()}.`, expected: 'exit code 1: the person gave up waiting, the shutdown did not finish', see: SECTION.signals }));
     }
 
-    const failing = programWithFailingStop;
     failing.signal('SIGTERM');
     const second = await within(failing.exited, EXIT_BY_MS, () =>
       failing.explain(failure({ problem: `The test sent SIGTERM to ${failing.name}; ${EXIT_BY_MS} ms later it was still running.`, expected: 'when stop() rejects, say why and exit at once with code 1', see: SECTION.signals })),
     );
     if (second.code !== 1) {
       throw failing.explain(failure({ problem: `stop() rejected, and ${failing.name} ${failing.ending()}.`, expected: 'exit code 1: a shutdown that failed is not a clean exit (stop().then(() => process.exit(0), () => process.exit(1)))', see: SECTION.signals }));
+    }
+    if (!failing.output.includes(STOP_FAILED)) {
+      throw failing.explain(failure({ problem: `stop() rejected with the error "${STOP_FAILED}"; ${failing.name} exited with code 1 without printing it.`, expected: 'print why before exiting, e.g. console.error(`[SERVER] Shutdown failed: ${err.message}`): whoever stopped the server needs to know what went wrong', see: SECTION.signals }));
+    }
+  });
+
+  test('a stop() that resolves ends the process at once, with code 0, long before the deadline', async ({ onTestFinished }) => {
+    const { finishing } = await laterPrograms;
+    const program = finishing.child;
+    onTestFinished(() => program.stop());
+    await finishing.ready;
+    program.signal('SIGTERM');
+    const exit = await within(program.exited, EXIT_BY_MS, () =>
+      program.explain(failure({
+        problem: `The test sent SIGTERM to ${program.name}. ${program.output.includes('stop() was called') ? 'stop() was called and resolved' : 'stop() was never called'}, yet ${EXIT_BY_MS} ms later the process was still running (its deadline was ${LONG_DEADLINE_MS} ms away).`,
+        expected: 'process.exit(0) as soon as stop() resolves: once you listen for a signal, Node no longer exits by itself, and a timer or socket left open (here, an interval standing in for the server) keeps it running until the deadline',
+        see: SECTION.signals,
+      })),
+    );
+    if (exit.code !== 0) {
+      throw program.explain(failure({ problem: `stop() resolved, and ${program.name} ${program.ending()}.`, expected: 'exit code 0: the server stopped as asked', see: SECTION.signals }));
     }
   });
 });

@@ -376,7 +376,7 @@ const QUESTION = /Enter your username:/;
  */
 async function startReference(onFinished: OnFinished, see: string): Promise<{ server: ChatServer; port: number; ctx: ClientContext; login(name: string): Promise<TestClient> }> {
   const ctx: ClientContext = { transcript: new Transcript(), logs: [], see, serverLabel: 'server' };
-  const server = await startChatServer({ host: '127.0.0.1', port: 0, rateLimit: null, log: (m) => ctx.logs.push(m) }, await piecesWithMine());
+  const server = await startChatServer({ host: '127.0.0.1', port: 0, rateLimit: null, features: [], log: (m) => ctx.logs.push(m) }, await piecesWithMine());
   const clients: TestClient[] = [];
   const relayed = new Set<net.Socket>();
   const relay = net.createServer({ allowHalfOpen: true }, (client) => {

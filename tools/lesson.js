@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FriendlyError, parseFlags, runMain, UsageError } from '../app/cli.js';
-import { findLesson, lessonFile, LESSONS } from '../lessons/index.js';
+import { findLesson, lessonFile, LESSONS, unmetNeed } from '../lessons/index.js';
 
 /** @typedef {import('../lessons/index.js').Lesson} Lesson */
 /** @typedef {{ heading: string, markdown: string }} Section */
@@ -156,11 +156,13 @@ function listHint() {
  */
 function footer(lesson, partial) {
   const files = lesson.edits.map((f) => `starter/${f}`).join(', ');
+  const need = unmetNeed(lesson);
   return [
     '─'.repeat(60),
     ...(partial ? [`Whole lesson: npm run lesson ${lesson.number}`] : []),
     `Edit:   ${files}`,
     `Check:  npm test -- lesson${lesson.number}`,
     `Stuck?  npm run hint ${lesson.number}   (${lesson.hints.length} hints, one at a time)`,
+    ...(need ? [`Note:   ${need}`] : []),
   ].join('\n');
 }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FriendlyError } from '../app/cli.js';
 import { ROOT } from '../app/server/pieces.js';
-import { LESSONS, suiteFile, type Lesson } from '../lessons/index.js';
+import { LESSONS, suiteFile, unmetNeed, type Lesson } from '../lessons/index.js';
 
 const VITEST = path.join(path.dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
 
@@ -28,9 +28,13 @@ interface VitestJson {
 export const TREE = process.env.COURSE_TREE ?? 'starter';
 
 export async function runLessonSuites(lessons: readonly Lesson[] = LESSONS): Promise<SuiteResult[]> {
+  // A lesson that needs a newer Node is not run; its result says why.
+  const runnable = lessons.filter((lesson) => !unmetNeed(lesson));
+  const notRun = (lesson: Lesson): SuiteResult => ({ lesson, passed: 0, total: 0, error: unmetNeed(lesson) });
+  if (runnable.length === 0) return lessons.map(notRun);
   const out = path.join(os.tmpdir(), `course-progress-${process.pid}.json`);
   rmSync(out, { force: true });
-  const args = [VITEST, 'run', ...lessons.map(suiteFile), '--reporter=json', `--outputFile=${out}`];
+  const args = [VITEST, 'run', ...runnable.map(suiteFile), '--reporter=json', `--outputFile=${out}`];
   const output = await new Promise<string>((resolve) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, COURSE_TREE: TREE, FORCE_COLOR: '0' } });
     let text = '';
@@ -43,6 +47,7 @@ export async function runLessonSuites(lessons: readonly Lesson[] = LESSONS): Pro
   rmSync(out, { force: true });
 
   return lessons.map((lesson) => {
+    if (unmetNeed(lesson)) return notRun(lesson);
     // By the end of the path, in forward slashes: vitest's own spelling of a Windows path
     // (slashes, the drive letter's case) need not match path.resolve()'s.
     const file = json.testResults.find((f) => f.name.replace(/\\/g, '/').endsWith(`/${suiteFile(lesson)}`));

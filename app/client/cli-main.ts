@@ -12,7 +12,9 @@ const USAGE = `Usage: npm run cli -- [HOST] [PORT] [--mine]
   PORT     its port (default ${DEFAULT_PORT})
   --mine   run your own client from starter/client/cli.ts (lesson 10)
   --help   show this help
-Type a line and press Enter to send it; /quit or Ctrl+D to leave.`;
+Type a line and press Enter to send it; /help lists the commands; /quit or Ctrl+D to leave.
+On a server with rooms: /rooms, /join NAME (the prompt shows your room); with status:
+/away [note], /busy [note], /back.`;
 
 runMain('CLI', async () => {
   let parsed;

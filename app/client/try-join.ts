@@ -15,9 +15,14 @@ runMain('JOIN', async () => {
   const { joinChat } = await importFromTree<typeof import('../../starter/client/connect.js')>('starter', 'client/connect.ts');
   console.log(`Calling your joinChat({ host: '${flags.host}', port: ${flags.port}, name: '${flags.name}' })...`);
   try {
-    const { socket, welcome } = await joinChat({ host: flags.host, port: flags.port, name: flags.name });
+    const { socket, welcome, after } = await joinChat({ host: flags.host, port: flags.port, name: flags.name });
     console.log('It resolved. The welcome:');
     console.log(welcome);
+    // Lesson 4: what came in the same chunk right after the welcome (history, with lesson 14).
+    if (after && after.length > 0) {
+      console.log(`And ${after.length} more event(s) that came with it:`);
+      for (const event of after) console.log(event);
+    }
     socket.destroy();
   } catch (err) {
     throw new FriendlyError(`It rejected: ${(err as Error).message}`);

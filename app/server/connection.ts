@@ -27,6 +27,10 @@ export class Connection implements Client, Flushable {
   private goneCalled = false;
   /** Lines sent but not yet handed to the socket. */
   private pending = '';
+  /** What the extensions add to each event sent to this client (app/server/extensions.ts). */
+  extensions: { extend(client: Client, event: Event): Event } | undefined;
+  /** Set by the wiring while it answers this client's own line: sees each line sent to it. */
+  onReply: ((line: string) => void) | undefined;
 
   constructor(
     readonly socket: Socket,
@@ -46,6 +50,7 @@ export class Connection implements Client, Flushable {
 
   send(line: string): void {
     if (this.closed) return;
+    this.onReply?.(line);
     // Lines are gathered and written together: one write (one system call, one TCP
     // segment where it fits) for however many lines came meanwhile, not one per line.
     if (this.pending === '') this.flusher.request(this); // once per batch is enough
@@ -62,7 +67,7 @@ export class Connection implements Client, Flushable {
   }
 
   sendEvent(event: Event): void {
-    this.send(encodeEvent(event));
+    this.send(encodeEvent(this.extensions ? this.extensions.extend(this, event) : event));
   }
 
   close(reason?: LeaveReason): void {

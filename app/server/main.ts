@@ -2,10 +2,12 @@
 // pieces you wrote in starter/; `--mine 2,3` with only those lessons' pieces.
 
 import os from 'node:os';
+import path from 'node:path';
 import { startChatServer } from './server.js';
 import { printActivity } from './log.js';
 import { reservedNames, slowNames } from './name-store.js';
 import { parseServerFlags, SERVER_USAGE } from './options.js';
+import { HISTORY_NEEDS, sqliteAvailable } from './sqlite.js';
 import { assemblePieces, isUnwritten, PIECE_FILES, SERVER_LESSONS, serverFilesOf } from './pieces.js';
 import { FriendlyError, runMain } from '../cli.js';
 
@@ -41,6 +43,14 @@ runMain('SERVER', async () => {
   console.log(`  Maximum connections: ${options.maxClients}`);
   console.log(`  Maximum from one address: ${options.maxPerAddress === 0 ? 'no limit' : options.maxPerAddress}`);
   if (options.slowNameCheckMs > 0) console.log(`  Each name check takes ${options.slowNameCheckMs} ms (--slow-name-check-ms)`);
+  console.log(`  Extensions: ${options.features.length > 0 ? options.features.join(', ') : 'none (version 1 only)'}`);
+  if (options.features.includes('history')) {
+    const shown = path.relative(process.cwd(), options.db);
+    const where = options.db === ':memory:' ? 'in memory (kept until the server stops)' : shown.startsWith('..') ? options.db : shown;
+    console.log(`  History: ${where}`);
+  } else if (!sqliteAvailable()) {
+    console.log(`  ${HISTORY_NEEDS}`); // say why it is not among the extensions
+  }
   if (server.host === '0.0.0.0') {
     // A classroom: say which addresses the students can type.
     const addresses = Object.values(os.networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal);

@@ -1,10 +1,16 @@
 // Turns command-line flags (PROTOCOL.md, "Starting a server") into ServerOptions.
 // A mistake in a flag is the user's, so it becomes one clear line, never a stack trace.
 
-import { parseFlags, UsageError } from '../cli.js';
+import path from 'node:path';
+import { FriendlyError, parseFlags, UsageError } from '../cli.js';
 import { LESSONS } from '../../lessons/index.js';
-import { piecesOfLessons, SERVER_LESSONS, type PieceName } from './pieces.js';
+import { FEATURES, type Feature } from '../protocol.js';
+import { piecesOfLessons, ROOT, SERVER_LESSONS, type PieceName } from './pieces.js';
+import { HISTORY_NEEDS, sqliteAvailable } from './sqlite.js';
 import { DEFAULT_OPTIONS, type ServerOptions } from './types.js';
+
+/** Where history lives unless --db says otherwise: a git-ignored folder of the project. */
+export const DEFAULT_DB = path.join(ROOT, '.data', 'chat-history.db');
 
 export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --host HOST                   address to listen on (default 127.0.0.1; 0.0.0.0 for a classroom)
@@ -15,6 +21,11 @@ export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --max-queued-bytes N          bytes queued for one client before it is dropped (default 1048576)
   --rate-limit BURST/PER_SEC    lines a client may send (default 20/10)
   --no-rate-limit               no rate limit (for benchmarks)
+  --features LIST|none          the extensions to run, e.g. rooms or rooms,status
+                                (default: all of them, ${FEATURES.join(',')}; none: version 1)
+  --presence-limit N            rooms: no join/leave in a room larger than this (default 500)
+  --db FILE                     history: the SQLite database (default .data/chat-history.db;
+                                :memory: keeps nothing on disk). Needs Node 22.13 or newer
   --mine [LESSONS]              run your own pieces from starter/: all of them, or only
                                 those of the lessons listed, e.g. --mine 2 or --mine 2,3
   --quiet                       print no line per connection, login and leave
@@ -57,6 +68,9 @@ export function parseServerFlags(argv: string[]): ServerFlags {
       'no-rate-limit': { type: 'boolean' },
       quiet: { type: 'boolean' },
       'slow-name-check-ms': { type: 'string' },
+      features: { type: 'string' },
+      'presence-limit': { type: 'string' },
+      db: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -71,6 +85,15 @@ export function parseServerFlags(argv: string[]): ServerFlags {
   }
   if (values['no-rate-limit']) rateLimit = null;
 
+  // History needs node:sqlite (Node 22.13+): by default it runs where it can; asked for on
+  // an older Node, it is one line that says why.
+  const features = values.features === undefined ? FEATURES.filter((f) => f !== 'history' || sqliteAvailable()) : parseFeatures(values.features);
+  if ((features.includes('history') || values.db !== undefined) && !sqliteAvailable()) throw new FriendlyError(HISTORY_NEEDS);
+  if (values.db !== undefined && !features.includes('history')) {
+    throw new UsageError(`--db names the history database, but --features ${values.features} leaves history out.`);
+  }
+  if (values.db === '') throw new UsageError('--db wants a file name, or :memory:.');
+
   return {
     host: values.host ?? DEFAULT_OPTIONS.host,
     port: integer('--port', values.port, DEFAULT_OPTIONS.port, 0, 65535),
@@ -80,12 +103,26 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     maxQueuedBytes: integer('--max-queued-bytes', values['max-queued-bytes'], DEFAULT_OPTIONS.maxQueuedBytes, 1),
     maxLineBytes: DEFAULT_OPTIONS.maxLineBytes,
     rateLimit,
+    features,
+    presenceLimit: integer('--presence-limit', values['presence-limit'], DEFAULT_OPTIONS.presenceLimit, 1),
+    db: values.db ?? DEFAULT_DB,
     help: values.help ?? false,
     mineLessons,
     mine: piecesOfLessons(mineLessons),
     quiet: values.quiet ?? false,
     slowNameCheckMs: integer('--slow-name-check-ms', values['slow-name-check-ms'], 0, 0, 60_000),
   };
+}
+
+/** 'rooms,status' → ['rooms', 'status']; 'none' → []. */
+function parseFeatures(text: string): Feature[] {
+  if (text.trim() === 'none') return [];
+  const asked = text.split(',').map((f) => f.trim());
+  const unknown = asked.filter((f) => !(FEATURES as readonly string[]).includes(f));
+  if (unknown.length > 0 || asked.length === 0) {
+    throw new UsageError(`--features wants a comma-separated list of ${FEATURES.join(', ')}, or none; got '${text}'.`);
+  }
+  return FEATURES.filter((f) => asked.includes(f)); // in a fixed order, each once
 }
 
 /** `--mine 2,3`: lesson numbers, each one that has a server piece. */

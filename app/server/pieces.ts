@@ -29,6 +29,9 @@ export const PIECE_FILES: { [K in PieceName]: string } = {
   writeBounded: 'server/write-bounded.ts',
   RateLimiter: 'server/rate-limiter.ts',
   stripControl: 'server/strip-control.ts',
+  Rooms: 'server/rooms.ts',
+  Statuses: 'server/statuses.ts',
+  HistoryStore: 'server/history-store.ts',
 };
 
 export const ALL_PIECES = Object.keys(PIECE_FILES) as PieceName[];

@@ -3,8 +3,9 @@
 // live: accepted → admitted (hello) → lines → handshake → commands and chat → gone (leave).
 
 import type { Socket } from 'node:net';
-import { encodeEvent, LineTooLongError, TEXTS, type Event } from '../protocol.js';
+import { LineTooLongError, type Event } from '../protocol.js';
 import { Connection } from './connection.js';
+import { Extensions } from './extensions.js';
 import { Flusher } from './flusher.js';
 import { describeThrown, type ActivityLog } from './log.js';
 import { reservedNames } from './name-store.js';
@@ -62,6 +63,8 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       return perAddress.get(address) ?? 0;
     },
   };
+  // Rooms, away/busy and history (lessons 12–14), when they run: see extensions.ts.
+  const extensions = new Extensions(ctx, pieces, log);
   let shuttingDown = false;
 
   function onConnection(socket: Socket): void {
@@ -98,7 +101,8 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     });
 
     // Lesson 5: `hello` and the handshake timeout, or SERVER_FULL if we hold too many already.
-    pieces.admit(client, ctx);
+    const clientCtx = extensions.contextFor(client); // the registry as this client's room sees it
+    pieces.admit(client, clientCtx);
     if (client.closed) return noteRefused(client.address);
 
     const decoder = new pieces.LineDecoder(options.maxLineBytes);
@@ -112,12 +116,13 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
         for (let line = queue.shift(); line !== undefined && !client.closed; line = queue.shift()) {
           if (client.name === '') {
             client.triedName = line.trim();
-            await pieces.handshake(client, line, ctx);
+            await pieces.handshake(client, line, clientCtx);
             if (activity && client.name !== '') activity(`#${client.id} logged in as ${client.name} (${ctx.registry.size} online)`);
+            if (client.name !== '' && !client.closed) extensions.welcomed(client);
           } else if (limiter && !limiter.take()) {
             client.sendEvent({ type: 'error', code: 'RATE_LIMITED', text: 'Slow down: that line was dropped.' });
-          } else {
-            pieces.handleLine(client, line, ctx);
+          } else if (!extensions.command(client, line, clientCtx)) {
+            extensions.answer(client, line, clientCtx, () => pieces.handleLine(client, line, clientCtx));
           }
         }
       } catch (err) {
@@ -160,7 +165,9 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
 
   // Lesson 9's writeBounded() queues each client's bytes; one that throws costs that client
   // its connection (logged), never the server: the flusher calls it outside any handler.
+  // History's messages are committed first: write, then send (history.ts).
   function write(socket: Socket, line: string): boolean {
+    extensions.beforeWrite();
     try {
       return pieces.writeBounded(socket, line, options.maxQueuedBytes);
     } catch (err) {
@@ -205,7 +212,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     try {
       if (client.name !== '' && ctx.registry.find(client.name) === client) {
         ctx.registry.remove(client);
-        if (!shuttingDown) ctx.registry.broadcast(encodeEvent({ type: 'leave', user: client.name, reason: client.leaveReason }));
+        extensions.depart(client, !shuttingDown); // its room (or everyone) hears `leave`
       }
     } catch (err) {
       log(`A server piece threw while connection ${client.id} was leaving: ${describeThrown(err)}`);
@@ -232,6 +239,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       if (shuttingDown) return;
       shuttingDown = true;
       await pieces.shutdown(connections, () => listening.close()); // lesson 8
+      extensions.close();
     },
   };
 }

@@ -4,7 +4,7 @@
 // so a suite can combine one student's piece with the reference for the rest.
 
 import type { Socket } from 'node:net';
-import type { Event, LeaveReason } from '../protocol.js';
+import type { Event, Feature, LeaveReason, StatusEntry } from '../protocol.js';
 
 export interface ServerOptions {
   host: string;
@@ -18,6 +18,12 @@ export interface ServerOptions {
   maxQueuedBytes: number;
   /** `null` switches rate limiting off (for benchmarks). */
   rateLimit: { burst: number; perSecond: number } | null;
+  /** The extensions this server runs (hello.features); [] is plain version 1. */
+  features: Feature[];
+  /** rooms: a room larger than this sends no join/leave and cuts its member lists. */
+  presenceLimit: number;
+  /** history: the SQLite database file, or ':memory:' to keep nothing on disk. */
+  db: string;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -29,6 +35,9 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   handshakeTimeoutMs: 30_000,
   maxQueuedBytes: 1024 * 1024,
   rateLimit: { burst: 20, perSecond: 10 },
+  features: ['rooms', 'status'], // and history, where node:sqlite exists (options.ts)
+  presenceLimit: 500,
+  db: ':memory:', // the command line's default is a file (options.ts)
 };
 
 // ── Lesson 2: listening ───────────────────────────────────────────────────────
@@ -118,6 +127,73 @@ export interface ServerContext {
   connectionsFrom(address: string): number;
 }
 
+// ── Lesson 12: rooms (an extension) ──────────────────────────────────────────
+/** A room's members as events list them: sorted, cut at the presence limit, `count` only when cut. */
+export interface Listing {
+  users: string[];
+  count?: number;
+}
+export interface RoomsLike {
+  /** The room a logged-in client is in. */
+  roomOf(client: Client): string;
+  /** A client that has just logged in: into the lobby. */
+  enter(client: Client): void;
+  /** A client that is gone: out of its room (which vanishes once empty, unless it is the lobby). Returns that room. */
+  exit(client: Client): string;
+  /** Sends `event` to the members of `room` but `except`; a join or leave only while the room is within the presence limit. */
+  tell(room: string, event: Event, except?: Client): void;
+  listing(room: string): Listing;
+  /** Runs /join or /rooms (`name` in lower case) and returns true; false for any other command. */
+  command(client: Client, name: string, args: string, ctx: ServerContext): boolean;
+}
+
+// ── Lesson 13: away and busy (an extension) ──────────────────────────────────
+export interface StatusesLike {
+  /** Runs /away, /busy or /back (`name` in lower case) and returns true; false for any other command. */
+  command(client: Client, name: string, args: string, ctx: ServerContext): boolean;
+  /** The `statuses` field for a list of names: an entry for each one who is not online. */
+  statusesOf(names: readonly string[], ctx: ServerContext): Record<string, StatusEntry>;
+  /** What the sender of a whisper to `to` is told besides ("bob is away: lunch"), or undefined. */
+  whisperNotice(to: Client): string | undefined;
+}
+
+// ── Lesson 14: history that survives a crash (an extension) ──────────────────
+/** One chat message as history keeps it: `ts` is the ts of the chat event that delivered it. */
+export interface StoredMessage {
+  room: string;
+  from: string;
+  text: string;
+  ts: number;
+}
+/** A value SQLite stores or returns. */
+export type SqlValue = string | number | bigint | null | Uint8Array;
+/** The part of node:sqlite's StatementSync the history store uses: a prepared statement. */
+export interface SqlStatement {
+  /** Runs it with these values for its `?` placeholders. */
+  run(...params: SqlValue[]): unknown;
+  /** Runs a query with these values for its `?` placeholders: every row, as an object per row. */
+  all(...params: SqlValue[]): Record<string, SqlValue>[];
+}
+/** The part of node:sqlite's DatabaseSync (Node 22.13+) the history store uses. */
+export interface SqlDatabase {
+  /** Runs one or more SQL statements that take no values (CREATE, PRAGMA, BEGIN, COMMIT). */
+  exec(sql: string): void;
+  /** Compiles one statement once, to run many times with different values. */
+  prepare(sql: string): SqlStatement;
+  close(): void;
+}
+export interface HistoryStoreLike {
+  /** Keeps one chat message, to be written by the next commit(). */
+  add(message: StoredMessage): void;
+  /**
+   * Writes every message added since the last commit in one transaction. When it returns,
+   * they are in the database file: the server calls it before it writes to any socket.
+   */
+  commit(): void;
+  /** The last `n` messages of `room` (committed ones), oldest first. */
+  recent(room: string, n: number): StoredMessage[];
+}
+
 /** What claiming a name came to; 'gone' means the client left while we checked. */
 export type ClaimOutcome = 'ok' | 'taken' | 'reserved' | 'gone';
 
@@ -137,4 +213,7 @@ export interface ServerPieces {
   writeBounded: (socket: Socket, line: string, maxQueuedBytes: number) => boolean; // lesson 9
   RateLimiter: new (burst: number, perSecond: number) => RateLimiterLike;          // lesson 9
   stripControl: (text: string) => string;                                          // lesson 9
+  Rooms: new (presenceLimit: number) => RoomsLike;                                 // lesson 12
+  Statuses: new () => StatusesLike;                                                // lesson 13
+  HistoryStore: new (db: SqlDatabase) => HistoryStoreLike;                         // lesson 14
 }

@@ -8,7 +8,7 @@ import net from 'node:net';
 import readline from 'node:readline';
 import { CLOSING_ERRORS, parseEvent, type UnknownEvent, type WireEvent } from '../../app/protocol.js';
 import { LineDecoder } from '../server/line-decoder.js';
-import { renderEvent, renderOwnLine } from './render-event.js';
+import { renderEvent, renderOwnLine, sanitize } from './render-event.js';
 
 export interface CliOptions {
   host: string;
@@ -57,12 +57,21 @@ export function runCli({ host, port, input, output }: CliOptions): Promise<numbe
       keyboard.prompt();
     }
 
+    /** With rooms (lesson 12), the prompt says where a line will go: '#games> '. */
+    function inRoom(room: unknown): void {
+      keyboard.setPrompt(`#${sanitize(room)}> `);
+    }
+
     function onEvent(event: WireEvent | UnknownEvent): void {
       switch (event.type) {
         case 'hello':
           return ask(renderEvent(event, me));
         case 'welcome':
           me = event.user;
+          if (event.room !== undefined) inRoom(event.room);
+          break;
+        case 'room':
+          inRoom(event.room);
           break;
         case 'bye':
         case 'shutdown':

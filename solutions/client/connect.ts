@@ -7,7 +7,8 @@
 //          the socket tells us how it went through events: 'connect', 'data', 'error'.
 
 import net from 'node:net';
-import { parseEvent, type WelcomeEvent } from '../../app/protocol.js';
+import { parseEvent, type UnknownEvent, type WelcomeEvent, type WireEvent } from '../../app/protocol.js';
+import type { LineDecoderLike } from '../../app/server/types.js';
 import { LineDecoder } from '../server/line-decoder.js';
 
 export interface JoinOptions {
@@ -19,6 +20,10 @@ export interface JoinOptions {
 export interface Joined {
   socket: net.Socket;
   welcome: WelcomeEvent;
+  /** Lesson 4: the events that arrived in the same chunk, right after the welcome. */
+  after?: (WireEvent | UnknownEvent)[];
+  /** Lesson 4: the connection's decoder, holding the start of a line not finished yet: read on with it. */
+  decoder?: LineDecoderLike;
 }
 
 export function joinChat({ host, port, name }: JoinOptions): Promise<Joined> {
@@ -41,15 +46,17 @@ export function joinChat({ host, port, name }: JoinOptions): Promise<Joined> {
         socket.destroy();
         return reject(err);
       }
-      for (const line of lines) {
+      for (const [i, line] of lines.entries()) {
         const event = parseEvent(line);
         if (event.type === 'hello') {
           // The server speaks first: `hello` asks for our name. We answer with one line.
           socket.write(name + '\n');
         } else if (event.type === 'welcome') {
-          // Logged in. From here on the socket is the caller's to read.
+          // Logged in. From here on the socket is the caller's to read, and so is whatever
+          // came glued to the welcome: the lines after it in this chunk, and the decoder's
+          // unfinished line, which the next chunk completes.
           socket.off('data', onData);
-          return resolve({ socket, welcome: event });
+          return resolve({ socket, welcome: event, after: lines.slice(i + 1).map(parseEvent), decoder });
         } else {
           // An `error` event (name taken, invalid...) carries a text written for people.
           socket.destroy();

@@ -3,7 +3,7 @@
 // to test. It decides a message's kind from `type`, never from the text, and it cleans
 // every string that came over the network before a terminal can see it.
 
-import type { LeaveReason, UnknownEvent, WireEvent } from '../../app/protocol.js';
+import type { LeaveReason, StatusEntry, UnknownEvent, WireEvent } from '../../app/protocol.js';
 
 // C0 controls (ESC is one of them), DEL, and C1 controls: what lets a string drive a terminal.
 // eslint-disable-next-line no-control-regex
@@ -32,8 +32,21 @@ function leaveNote(reason: LeaveReason): string {
     case 'timeout': return ' (timed out)';
     case 'slow': return ' (too slow)';
     case 'kicked': return ' (kicked)';
+    case 'moved': return ' (moved to another room)';
     default: return '';
   }
+}
+
+/** '(3): alice, bob (away: lunch), carol', or '(600, first 500 shown): ...' for a cut list. */
+function members(users: unknown, count: unknown, statuses: Record<string, StatusEntry> | undefined): string {
+  const names: string[] = Array.isArray(users) ? users.map(sanitize) : [];
+  const size = typeof count === 'number' && count > names.length ? `${count}, first ${names.length} shown` : String(names.length);
+  const marked = names.map((name) => {
+    const entry = statuses?.[name];
+    if (!entry || typeof entry !== 'object') return name;
+    return `${name} (${sanitize(entry.status)}${entry.note ? `: ${sanitize(entry.note)}` : ''})`;
+  });
+  return `(${size}): ${marked.join(', ')}`;
 }
 
 /**
@@ -59,8 +72,26 @@ export function renderEvent(event: WireEvent | UnknownEvent, me: string, now: nu
     case 'leave':
       return `*** ${sanitize(event.user)} has left the chat${leaveNote(event.reason)}. ***`;
     case 'users': {
-      const names = Array.isArray(event.users) ? event.users.map(sanitize) : [];
-      return `[SYSTEM]: Users online (${names.length}): ${names.join(', ')}`;
+      // With rooms, the list is of your room, and may be cut (count is the room's size).
+      const where = event.room === undefined ? 'online' : `in #${sanitize(event.room)}`;
+      return `[SYSTEM]: Users ${where} ${members(event.users, event.count, event.statuses)}`;
+    }
+    case 'room':
+      return `[SYSTEM]: You are now in #${sanitize(event.room)}. Users here ${members(event.users, event.count, event.statuses)}`;
+    case 'rooms': {
+      const rooms = Array.isArray(event.rooms) ? event.rooms : [];
+      return `[SYSTEM]: Rooms (${rooms.length}): ${rooms.map((r) => `#${sanitize(r.name)} (${sanitize(r.users)})`).join(', ')}`;
+    }
+    case 'status':
+      return event.status === 'online'
+        ? `*** ${sanitize(event.user)} is back. ***`
+        : `*** ${sanitize(event.user)} is ${sanitize(event.status)}${event.note ? `: ${sanitize(event.note)}` : ''}. ***`;
+    case 'history': {
+      // What was said before you came, marked off from what happens now.
+      const messages = Array.isArray(event.messages) ? event.messages : [];
+      const where = event.room === undefined ? '' : ` in #${sanitize(event.room)}`;
+      const lines = messages.map((m) => `  ${clock(Number(m.ts))} ${sanitize(m.from)}: ${sanitize(m.text)}`);
+      return [`--- earlier${where} (${messages.length}) ---`, ...lines, '--- end of history ---'].join('\n');
     }
     case 'welcome':
     case 'info':

@@ -3,7 +3,8 @@
 // Lesson 4 comes back here: npm run lesson 4  (then: npm test -- lesson4)
 
 import net from 'node:net';
-import { parseEvent, type WelcomeEvent } from '../../app/protocol.js';
+import { parseEvent, type UnknownEvent, type WelcomeEvent, type WireEvent } from '../../app/protocol.js';
+import type { LineDecoderLike } from '../../app/server/types.js';
 
 export interface JoinOptions {
   host: string;
@@ -14,6 +15,10 @@ export interface JoinOptions {
 export interface Joined {
   socket: net.Socket;
   welcome: WelcomeEvent;
+  /** Lesson 4: the events that arrived in the same chunk, right after the welcome. */
+  after?: (WireEvent | UnknownEvent)[];
+  /** Lesson 4: the connection's decoder, holding the start of a line not finished yet: read on with it. */
+  decoder?: LineDecoderLike;
 }
 
 export function joinChat({ host, port, name }: JoinOptions): Promise<Joined> {
@@ -28,6 +33,8 @@ export function joinChat({ host, port, name }: JoinOptions): Promise<Joined> {
     // TODO (lesson 4): one 'data' event is not one message. Come back once your LineDecoder
     //  works: import { LineDecoder } from '../server/line-decoder.js', create one decoder per
     //  connection, feed it every chunk, and act on the lines it returns, one at a time.
+    //  Resolve with what came glued to the welcome too: `after` (the events after it in the
+    //  same chunk) and `decoder` (it holds the start of the next line).
     reject(new Error('TODO (lesson 1): joinChat() is not written yet. Read the lesson: npm run lesson 1'));
   });
 }

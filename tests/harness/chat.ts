@@ -15,7 +15,7 @@ export interface ChatSetup {
   mine: (keyof ServerPieces)[];
   /** The lesson section failures point to. */
   see: string;
-  /** Server options; port 0, no rate limit and no per-address limit (every client of a suite comes from 127.0.0.1) unless given. */
+  /** Server options; port 0, no rate limit, no per-address limit (every client of a suite comes from 127.0.0.1) and no extensions (exact version 1) unless given. */
   options?: StartOptions;
 }
 
@@ -36,7 +36,7 @@ export async function startChat(setup: ChatSetup): Promise<Chat> {
   const pieces = await piecesWithMine(...setup.mine);
   let server: ChatServer;
   try {
-    server = await startChatServer({ host: '127.0.0.1', port: 0, rateLimit: null, maxPerAddress: 0, log: (m) => logs.push(m), ...setup.options }, pieces);
+    server = await startChatServer({ host: '127.0.0.1', port: 0, rateLimit: null, maxPerAddress: 0, features: [], log: (m) => logs.push(m), ...setup.options }, pieces);
   } catch (err) {
     throw failure({ problem: `The server did not start: ${(err as Error).message}`, see: setup.see });
   }

@@ -61,4 +61,28 @@ export const mistakes: Mistake[] = [
     change: [{ from: 'lines = decoder.push(chunk);', to: 'lines = new LineDecoder().push(chunk);' }],
     says: 'makes a new decoder for each chunk',
   },
+  {
+    name: 'joinChat resolves with the welcome alone: the lines glued after it are lost',
+    file: 'client/connect.ts',
+    change: [{ from: 'after: lines.slice(i + 1).map(parseEvent), decoder', to: 'decoder' }],
+    says: "so bob's line was lost",
+  },
+  {
+    name: 'joinChat hands over a fresh decoder, not the one holding the unfinished line',
+    file: 'client/connect.ts',
+    change: [{ from: 'after: lines.slice(i + 1).map(parseEvent), decoder }', to: 'after: lines.slice(i + 1).map(parseEvent), decoder: new LineDecoder() }' }],
+    says: "no longer held the line's first half",
+  },
+  {
+    name: "feeds the decoder outside a try, so a server's endless line throws inside the 'data' listener",
+    file: 'client/connect.ts',
+    change: [{ from: '      let lines: string[];\n      try {\n        lines = decoder.push(chunk);\n      } catch (err) {\n        socket.destroy();\n        return reject(err);\n      }\n', to: '      const lines = decoder.push(chunk);\n' }],
+    says: "catch it in your 'data' listener",
+  },
+  {
+    name: 'rejects on a line too long but leaves the socket open',
+    file: 'client/connect.ts',
+    change: [{ from: '      } catch (err) {\n        socket.destroy();\n        return reject(err);', to: '      } catch (err) {\n        return reject(err);' }],
+    says: 'socket.destroy() before rejecting',
+  },
 ];

@@ -113,4 +113,16 @@ export const mistakes: Mistake[] = [
     ],
     says: 'handshake() awaits claimName()',
   },
+  {
+    name: 'forgets timer.unref(), so the handshake timer keeps a stopping server alive',
+    file: 'server/handshake.ts',
+    change: [{ from: '  timer.unref(); // a pending timer must not keep a stopping server alive\n', to: '' }],
+    says: 'timer.unref()',
+  },
+  {
+    name: "writes the lesson's 30 s into the TIMEOUT text instead of the configured time",
+    file: 'server/handshake.ts',
+    change: [{ from: '`No username within ${ctx.options.handshakeTimeoutMs / 1000} s.`', to: "'No username within 30 s.'" }],
+    says: 'not a number written into the text',
+  },
 ];

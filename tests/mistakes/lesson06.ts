@@ -73,4 +73,16 @@ export const mistakes: Mistake[] = [
     change: [{ from: "ctx.pieces.stripControl(line.startsWith('//') ? line.slice(1) : line)", to: "(line.startsWith('//') ? line.slice(1) : line)" }],
     says: 'ctx.pieces.stripControl()',
   },
+  {
+    name: 'trims the chat line before stripping control characters, not after (a space before a stripped code stays)',
+    file: 'server/commands.ts',
+    change: [{ from: "ctx.pieces.stripControl(line.startsWith('//') ? line.slice(1) : line).trim()", to: "ctx.pieces.stripControl((line.startsWith('//') ? line.slice(1) : line).trim())" }],
+    says: 'then trim it',
+  },
+  {
+    name: 'joins the help text with spaces: every command on one long line',
+    file: 'server/commands.ts',
+    change: [{ from: "].join('\\n');", to: "].join(' ');" }],
+    says: 'one line per command',
+  },
 ];

@@ -55,4 +55,22 @@ export const mistakes: Mistake[] = [
     change: [{ from: 'console.error(`[SERVER] Shutdown failed: ${err.message}`);\n        process.exit(1);', to: 'console.error(`[SERVER] Shutdown failed: ${err.message}`);\n        process.exit(0);' }],
     says: 'a shutdown that failed is not a clean exit',
   },
+  {
+    name: 'forgets to turn on keep-alive, so a peer that vanished without a word stays online for good',
+    file: 'server/lifecycle.ts',
+    change: [{ from: '  socket.setKeepAlive(true, KEEPALIVE_MS);\n', to: '' }],
+    says: 'socket.setKeepAlive(true, 60_000)',
+  },
+  {
+    name: 'logs "Stopped." when stop() resolves but never exits, so the process runs on until the deadline',
+    file: 'server/lifecycle.ts',
+    change: [{ from: "        console.log('[SERVER] Stopped.');\n        process.exit(0);\n", to: "        console.log('[SERVER] Stopped.');\n" }],
+    says: 'process.exit(0) as soon as stop() resolves',
+  },
+  {
+    name: 'exits with code 1 when stop() rejects without saying why',
+    file: 'server/lifecycle.ts',
+    change: [{ from: '      (err: Error) => {\n        console.error(`[SERVER] Shutdown failed: ${err.message}`);\n', to: '      () => {\n' }],
+    says: 'without printing it',
+  },
 ];

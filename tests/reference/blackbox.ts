@@ -78,7 +78,9 @@ export function spawnServerProcess(args: string[]): ChildProcess {
 
 /** Starts the server on a free port and waits for its `Listening on HOST:PORT` banner line. */
 export async function startServer(flags: string[] = ['--no-rate-limit'], startupMs = DEADLINES.cliBoot): Promise<ServerProc> {
-  const args = ['--port', '0', ...flags];
+  // These suites check version 1 to the letter; extensions.test.ts runs the extensions.
+  const v1 = flags.includes('--features') ? [] : ['--features', 'none'];
+  const args = ['--port', '0', ...v1, ...flags];
   const proc = spawnServerProcess(args);
   let out = '';
   let err = '';

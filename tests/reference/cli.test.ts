@@ -35,6 +35,8 @@ test.concurrent.for<[string[], RegExp]>([
   [['--max-clients', '0'], /--max-clients/],
   [['--max-per-address', 'ten'], /--max-per-address/],
   [['--rate-limit', 'fast'], /--rate-limit/],
+  [['--features', 'rooms,chess'], /--features/],
+  [['--presence-limit', '0'], /--presence-limit/],
 ])('bad flags %j: non-zero exit, one clear line on stderr, no stack trace', async ([args, mentions], { expect, onTestFinished }) => {
   const { code, stdout, stderr } = await run(args, onTestFinished);
   expect(code).not.toBe(0);

@@ -49,7 +49,7 @@ describe('npm run lesson (tools/lesson.js)', () => {
 
   test.concurrent.for([
     [['3', '--bogus'], /^\[LESSON\] Unknown option '--bogus'\.$/m, 2],
-    [['12'], /^\[LESSON\] There is no lesson '12'\./m, 1],
+    [['99'], /^\[LESSON\] There is no lesson '99'\./m, 1],
     [['3', 'recap', '--section', 'recap'], /^\[LESSON\] Give the section once/m, 2],
   ] as const)('npm run lesson %j: one line, no stack trace', async ([args, says, exitCode]) => {
     const { code, stderr } = await runCommand(['tools/lesson.js', ...args]);

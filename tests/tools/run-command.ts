@@ -1,7 +1,10 @@
-// Runs one of the course's commands as a student would (a real child process, its output
-// piped), and waits for it to end, with a deadline that names the command.
+// Runs one of the course's commands as npm runs it (a real child process, its output piped):
+// a plain JavaScript tool with node alone, a TypeScript program with the tsx loader. Waits for
+// it to end, with a deadline that names the command.
 
-import { Program } from '../harness/program.js';
+import { spawn } from 'node:child_process';
+import { ROOT } from '../../app/server/pieces.js';
+import { TREE } from '../harness/mine.js';
 import { PATIENCE_MS, within } from '../harness/wait.js';
 
 export interface Ran {
@@ -10,14 +13,25 @@ export interface Ran {
   stderr: string;
 }
 
-/** `node --import tsx FILE ARGS` in the project root; the environment on top of the suite's. */
+/** `node FILE ARGS` in the project root (`--import tsx` for a .ts file); `env` on top of the suite's. */
 export async function runCommand(args: string[], env: Record<string, string> = {}, ms = PATIENCE_MS * 4): Promise<Ran> {
-  const program = new Program(args, { env });
-  const exit = await within(program.exited, ms, () => {
-    void program.stop();
-    return new Error(`\`${args.join(' ')}\` did not end within ${ms} ms. It printed:\n${program.output}`);
+  const loader = args[0]?.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, COURSE_TREE: TREE, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return { code: exit.code, stdout: program.stdout, stderr: program.stderr };
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  // 'close', not 'exit': by then everything it printed has been read.
+  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const code = await within(closed, ms, () => {
+    child.kill('SIGKILL');
+    return new Error(`\`node ${args.join(' ')}\` did not end within ${ms} ms. It printed:\n${stdout}${stderr}`);
+  });
+  return { code, stdout, stderr };
 }
 
 /** A line of V8's stack trace ("    at fn (file:1:2)"): what a user's mistake must never print. */

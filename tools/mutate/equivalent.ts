@@ -23,6 +23,12 @@ export interface Equivalent {
 
 const EACCES = 'EACCES needs a port below 1024 and no right to it: CI runs as root, where every port is allowed, and macOS lets anyone listen on them.';
 const OTHER_LISTEN_ERROR = "Any other listen error (a host name DNS cannot resolve, for one) cannot be provoked quickly and offline on every system; the message is then Node's own, with the host and port.";
+const BELT_AND_BRACES = "The handshake timer is disarmed twice over: handshake() cancels it on welcome, and when it fires it refuses only a client still without a name. Either alone keeps a user safe (a refused or departed client is closed, and a closed client's sendEvent and close do nothing); without the first, an unref()'d timer fires later and does nothing, which no client can see.";
+const WHISPER_NO_MATCH = "The whisper's regular expression fails only when no message follows the user; the user and the message are then both missing, and either being empty already sends USAGE, so what else the defaults hold, or whether the user is also compared with '', cannot change the answer.";
+const WHISPER_ARGS = "args comes from parseCommand with the spaces after the command name taken off, so it starts with a non-space: the first match is at 0 with or without ^; .+ under the s flag runs to the end with or without $; and white space beyond the first goes into the message, which is trimmed.";
+const COMMAND_LINE = "parseCommand only sees a line that starts with /, and every other part of its expression may match nothing: it always matches, at 0 with or without ^, to the end with or without $ (.* under the s flag), so the defaults are never used.";
+const SERVER_LOG = "The server's own log lines are for the person who started it, and the lesson leaves their wording free: it asks only that a failed shutdown print why, which the suite checks.";
+const EMPTY_PIECE = "When a chunk ends with its '\\n', what is left of it is empty: keeping an empty piece adds no bytes to the pending count, and the next line's concat gives the same bytes; the piece is dropped with the rest when that line completes.";
 const SINGLE_RELEASE = "Only runExclusive's finally calls release(), exactly once; lock() is no part of MutexLike (the lesson only allows it), so nobody can release twice and the guard never fires.";
 
 const OTHER_CONNECT_ERROR = "A failure to connect other than ECONNREFUSED (a host that does not answer, a name DNS cannot resolve) cannot be provoked quickly and offline on every system; the suite checks the refused case.";
@@ -51,6 +57,32 @@ export const EQUIVALENT: Equivalent[] = [
   },
   { lesson: 7, kind: 'equivalent', file: 'server/mutex.ts', mutator: 'ConditionalExpression', original: 'released', replacement: 'false', why: SINGLE_RELEASE },
   { lesson: 7, kind: 'equivalent', file: 'server/mutex.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', line: 'released = true', why: SINGLE_RELEASE },
+  {
+    lesson: 5, kind: 'equivalent', file: 'server/handshake.ts', mutator: 'StringLiteral', original: "'gone'", replacement: '""',
+    why: "The switch over claimName's outcome has no default: an outcome no case names, like 'gone', sends nothing, which is what case 'gone' does. (tsc would refuse \"\", which is no ClaimOutcome.)",
+  },
+  { lesson: 5, kind: 'equivalent', file: 'server/handshake.ts', mutator: 'ConditionalExpression', original: "client.name === ''", replacement: 'true', line: "refuse(client, 'TIMEOUT'", why: BELT_AND_BRACES },
+  { lesson: 5, kind: 'equivalent', file: 'server/handshake.ts', mutator: 'CallExpression', original: 'clearTimeout(timeouts.get(client));', replacement: ';', why: BELT_AND_BRACES },
+  { lesson: 5, kind: 'equivalent', file: 'server/handshake.ts', mutator: 'CallExpression', original: 'timeouts.set(client, timer);', replacement: ';', why: BELT_AND_BRACES },
+  { lesson: 6, kind: 'equivalent', file: 'server/commands.ts', mutator: 'StringLiteral', original: "'Available commands:'", replacement: '""', why: "The protocol leaves the help's wording free (it must name the four commands, which the suite checks); a help without its heading line is no bug anyone would report." },
+  { lesson: 6, kind: 'equivalent', file: 'server/commands.ts', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: 'const [, user = ', why: WHISPER_NO_MATCH },
+  { lesson: 6, kind: 'equivalent', file: 'server/commands.ts', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: "const [, user = '', message = ", why: WHISPER_NO_MATCH },
+  { lesson: 6, kind: 'equivalent', file: 'server/commands.ts', mutator: 'ArrayDeclaration', original: '[]', replacement: '["Stryker was here"]', line: '/^(\\S+)\\s+(.+)$/s', why: WHISPER_NO_MATCH },
+  { lesson: 6, kind: 'equivalent', file: 'server/commands.ts', mutator: 'ConditionalExpression', original: "user === ''", replacement: 'false', why: WHISPER_NO_MATCH },
+  { lesson: 6, kind: 'equivalent', file: 'server/commands.ts', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: 'if (user === ', why: WHISPER_NO_MATCH },
+  { lesson: 6, kind: 'equivalent', file: 'server/commands.ts', mutator: 'Regex', original: '/^(\\S+)\\s+(.+)$/s', replacement: '/(\\S+)\\s+(.+)$/s', why: WHISPER_ARGS },
+  { lesson: 6, kind: 'equivalent', file: 'server/commands.ts', mutator: 'Regex', original: '/^(\\S+)\\s+(.+)$/s', replacement: '/^(\\S+)\\s+(.+)/s', why: WHISPER_ARGS },
+  { lesson: 6, kind: 'equivalent', file: 'server/commands.ts', mutator: 'Regex', original: '/^(\\S+)\\s+(.+)$/s', replacement: '/^(\\S+)\\s(.+)$/s', why: WHISPER_ARGS },
+  { lesson: 6, kind: 'equivalent', file: 'server/commands.ts', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: 'const [, name = ', why: COMMAND_LINE },
+  { lesson: 6, kind: 'equivalent', file: 'server/commands.ts', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: "const [, name = '', args = ", why: COMMAND_LINE },
+  { lesson: 6, kind: 'equivalent', file: 'server/commands.ts', mutator: 'ArrayDeclaration', original: '[]', replacement: '["Stryker was here"]', line: '/^\\/(\\S*)\\s*(.*)$/s', why: COMMAND_LINE },
+  { lesson: 6, kind: 'equivalent', file: 'server/commands.ts', mutator: 'Regex', original: '/^\\/(\\S*)\\s*(.*)$/s', replacement: '/\\/(\\S*)\\s*(.*)$/s', why: COMMAND_LINE },
+  { lesson: 6, kind: 'equivalent', file: 'server/commands.ts', mutator: 'Regex', original: '/^\\/(\\S*)\\s*(.*)$/s', replacement: '/^\\/(\\S*)\\s*(.*)/s', why: COMMAND_LINE },
+  { lesson: 8, kind: 'equivalent', file: 'server/lifecycle.ts', mutator: 'StringLiteral', original: '`\\n[SERVER] ${signal}: telling every client and shutting down...`', replacement: '``', why: SERVER_LOG },
+  { lesson: 8, kind: 'equivalent', file: 'server/lifecycle.ts', mutator: 'StringLiteral', original: "'[SERVER] Stopped.'", replacement: '""', why: SERVER_LOG },
+  { lesson: 4, kind: 'equivalent', file: 'server/line-decoder.ts', mutator: 'ConditionalExpression', original: 'start < chunk.length', replacement: 'true', why: EMPTY_PIECE },
+  { lesson: 4, kind: 'equivalent', file: 'server/line-decoder.ts', mutator: 'EqualityOperator', original: 'start < chunk.length', replacement: 'start <= chunk.length', why: EMPTY_PIECE },
+  { lesson: 4, kind: 'equivalent', file: 'server/line-decoder.ts', mutator: 'ConditionalExpression', original: 'this.pendingBytes === 0', replacement: 'false', why: 'A shortcut only: with nothing pending, Buffer.concat([...this.pending, tail]) holds the same bytes as tail (a copy instead of a view).' },
   {
     lesson: 10, kind: 'equivalent', file: 'client/cli.ts', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', line: "let me = ''",
     why: "Your name is only compared with a whisper's from, and whispers reach only a logged-in user: the welcome has set it by then.",

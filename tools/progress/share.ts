@@ -10,24 +10,23 @@ import { BOARD_GREETING, BOARD_PORT, formatReport, printable, type ProgressRepor
 export const SHARE_DEADLINE_MS = 5000;
 
 /**
- * Sends `report` to the board at host:port. With `background`, the attempt does not keep the
- * process alive: a program that ends first simply abandons it.
+ * Sends `report` to the board at host:port. `eager` sends it without waiting for the greeting,
+ * which saves a round trip: for a board already known to be one (the automatic share).
  */
-export function sendReport(host: string, port: number, report: ProgressReport, deadlineMs = SHARE_DEADLINE_MS, background = false): Promise<void> {
+export function sendReport(host: string, port: number, report: ProgressReport, deadlineMs = SHARE_DEADLINE_MS, eager = false): Promise<void> {
   const where = `${host}:${port}`;
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
-    if (background) socket.unref();
     const decoder = new LineDecoder();
     let greeted = false;
+    if (eager) socket.write(formatReport(report) + '\n');
     const finish = (err?: Error) => {
       clearTimeout(deadline);
       socket.destroy();
       if (err) reject(err);
       else resolve();
     };
-    const deadline = setTimeout(() => finish(new FriendlyError(`The board at ${where} did not answer within ${deadlineMs / 1000} s. Is that the address the board printed?`)), deadlineMs);
-    if (background) deadline.unref();
+    const deadline = setTimeout(() => finish(new FriendlyError(`The board at ${where} did not answer within ${deadlineMs < 1000 ? `${deadlineMs} ms` : `${deadlineMs / 1000} s`}. Is that the address the board printed?`)), deadlineMs);
 
     socket.on('error', (err: NodeJS.ErrnoException) =>
       finish(new FriendlyError(err.code === 'ECONNREFUSED' ? `Nothing listens at ${where}. Is the board running (npm run progress -- --board), and is that the address it printed?` : `Could not reach the board at ${where}: ${err.message}`)),
@@ -44,7 +43,7 @@ export function sendReport(host: string, port: number, report: ProgressReport, d
         if (!greeted) {
           if (line !== BOARD_GREETING) return finish(notABoard(where, line));
           greeted = true;
-          socket.write(formatReport(report) + '\n');
+          if (!eager) socket.write(formatReport(report) + '\n');
         } else if (line === 'ok') {
           return finish();
         } else {

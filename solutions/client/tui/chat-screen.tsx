@@ -16,6 +16,7 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useState } from 'react';
 import { textWidth, truncate, wrapText } from '../../../app/client/terminal-text.js';
+import type { ExtensionView } from '../../../app/client/chat-extensions.js';
 import { InputLine } from './input-line.js';
 import type { Chat, Message, MessageKind, Status } from './use-chat.js';
 
@@ -68,9 +69,15 @@ export function ChatScreen({ chat }: { chat: Chat }) {
     <Box flexDirection="column" width={columns} height={height}>
       <Box flexGrow={1}>
         <MessageList messages={chat.messages} me={chat.name} rows={listRows} width={listWidth} />
-        {withUsers && <UserList users={chat.users} me={chat.name} rows={listRows} />}
+        {withUsers && <UserList users={chat.users} me={chat.name} rows={listRows} extensions={chat.extensions} />}
       </Box>
-      <InputLine names={chat.users.filter((u) => u.toLowerCase() !== me)} onSubmit={chat.send} width={columns - FRAME_COLUMNS} />
+      <InputLine
+        names={chat.users.filter((u) => u.toLowerCase() !== me)}
+        rooms={chat.extensions?.roomNames}
+        prompt={chat.extensions?.room === undefined ? undefined : `#${sanitize(chat.extensions.room)}> `}
+        onSubmit={chat.send}
+        width={columns - FRAME_COLUMNS}
+      />
       <StatusBar chat={chat} width={columns - 2} counted={!withUsers} />
     </Box>
   );
@@ -104,6 +111,7 @@ function MessageList({ messages, me, rows, width }: { messages: Message[]; me: s
 }
 
 function MessageRow({ message, me, width }: { message: Message; me: string; width: number }) {
+  if (message.look === 'divider') return <Divider text={sanitize(message.text)} width={width} />;
   const color = colorOf(message);
   const from = sanitize(message.from ?? '');
   const to = sanitize(message.to ?? '');
@@ -126,7 +134,9 @@ function MessageRow({ message, me, width }: { message: Message; me: string; widt
   }
   // Wrapped here, by grapheme: Ink would cut a joined emoji in two. The label starts the first row.
   const rows = wrapText(label + body, width - CLOCK_COLUMNS);
-  const bold = rows[0]!.startsWith(label) ? label : '';
+  const earlier = message.look === 'earlier'; // a room's history: dimmed, above its divider
+  // Not bold when dimmed: both end with the same code, and the rest of the row would lose its dim.
+  const bold = !earlier && rows[0]!.startsWith(label) ? label : '';
   // flexShrink 0: a row never gets fewer lines than its text has; the list cuts what does not fit.
   return (
     <Box flexShrink={0}>
@@ -135,7 +145,7 @@ function MessageRow({ message, me, width }: { message: Message; me: string; widt
       </Box>
       <Box flexDirection="column">
         {rows.map((row, i) => (
-          <Text key={i} color={color}>
+          <Text key={i} color={color} dimColor={earlier}>
             {i === 0 && <Text bold>{bold}</Text>}
             {i === 0 ? row.slice(bold.length) : row}
           </Text>
@@ -145,22 +155,38 @@ function MessageRow({ message, me, width }: { message: Message; me: string; widt
   );
 }
 
+/** The line under a room's history: '── ↑ earlier messages in #games ──────'. */
+function Divider({ text, width }: { text: string; width: number }) {
+  const label = truncate(`── ↑ ${text} `, width);
+  return (
+    <Box flexShrink={0}>
+      <Text dimColor>{label + '─'.repeat(Math.max(0, width - textWidth(label)))}</Text>
+    </Box>
+  );
+}
+
 function colorOf(message: Message): string | undefined {
   return KIND_COLOR[message.kind];
 }
 
-function UserList({ users, me, rows }: { users: string[]; me: string; rows: number }) {
+function UserList({ users, me, rows, extensions }: { users: string[]; me: string; rows: number; extensions?: ExtensionView }) {
   const room = rows - 2 - 1; // inside the border, under the heading
+  // With rooms the list is the room's; a cut one says the room's true size.
+  const size = extensions?.count ?? users.length;
+  const heading = extensions?.count !== undefined ? `${size} in room` : extensions?.room !== undefined ? `#${extensions.room} (${size})` : `Online (${size})`;
   const shown = users.length > room ? users.slice(0, Math.max(0, room - 1)) : users;
   const width = USER_LIST_WIDTH - FRAME_COLUMNS;
   return (
     <Box flexDirection="column" width={USER_LIST_WIDTH} flexShrink={0} borderStyle="round" borderColor="gray" paddingX={1} overflow="hidden">
-      <Text bold>{truncate(`Online (${users.length})`, width)}</Text>
+      <Text bold>{truncate(sanitize(heading), width)}</Text>
       {shown.map((user) => {
         const mine = user.toLowerCase() === me.toLowerCase();
+        const status = extensions?.statuses[user];
+        // Away is dimmed, busy is yellow; the note follows as far as the column goes.
+        const mark = status ? ` (${status.status}${status.note ? `: ${status.note}` : ''})` : '';
         return (
-          <Text key={user} color={mine ? 'cyan' : undefined}>
-            {truncate(sanitize(user) + (mine ? ' (you)' : ''), width)}
+          <Text key={user} color={mine ? 'cyan' : status?.status === 'busy' ? 'yellow' : undefined} dimColor={status?.status === 'away'}>
+            {truncate(sanitize(user + (mine ? ' (you)' : '') + mark), width)}
           </Text>
         );
       })}
@@ -174,8 +200,11 @@ function StatusBar({ chat, width, counted }: { chat: Chat; width: number; counte
   const { status } = chat;
   const { dot, color, words } = describeStatus(status);
   const reason = status.state === 'reconnecting' || status.state === 'closed' ? `  ${sanitize(status.reason)}` : '';
-  const online = counted && status.state === 'connected' ? `  ${chat.users.length} online` : '';
-  const parts = fitParts([`${dot} ${words}`, `  ${sanitize(chat.name)} @ ${chat.address}${online}`, reason], width);
+  const inRoom = chat.extensions?.room;
+  const size = chat.extensions?.count ?? chat.users.length;
+  const online = counted && status.state === 'connected' ? `  ${size} ${inRoom === undefined ? 'online' : 'in room'}` : '';
+  const where = inRoom === undefined ? '' : `  #${sanitize(inRoom)}`;
+  const parts = fitParts([`${dot} ${words}`, `  ${sanitize(chat.name)} @ ${chat.address}${where}${online}`, reason], width);
   const hint = 'Tab completes  ↑↓ history  Ctrl+C quits';
   const room = width - parts.reduce((sum, part) => sum + textWidth(part), 0);
   return (

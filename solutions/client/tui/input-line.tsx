@@ -10,6 +10,8 @@
 
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useReducer } from 'react';
+import { completeRoom } from '../../../app/client/chat-extensions.js';
+import { textWidth } from '../../../app/client/terminal-text.js';
 import { editLine, EMPTY_LINE, keysOf, lineOf, LineView, type EditedLine, type LineKey } from '../../../app/client/line-editor.js';
 
 const HISTORY_SIZE = 100;
@@ -17,6 +19,10 @@ const HISTORY_SIZE = 100;
 export interface InputLineProps {
   /** Names Tab can complete (everyone online but you). */
   names: string[];
+  /** Rooms Tab can complete after `/join ` (rooms extension; none from a version 1 server). */
+  rooms?: string[];
+  /** What stands before the text (default '> '): with rooms, the room's name. */
+  prompt?: string;
   onSubmit(line: string): void;
   /** The columns the text may take. */
   width: number;
@@ -34,7 +40,7 @@ export interface InputState {
   outbox: string[];
 }
 
-export type InputAction = { type: 'key'; key: LineKey; names: string[] } | { type: 'delivered'; count: number };
+export type InputAction = { type: 'key'; key: LineKey; names: string[]; rooms?: string[] } | { type: 'delivered'; count: number };
 
 export const INITIAL_INPUT: InputState = { line: EMPTY_LINE, history: [], back: 0, draft: '', outbox: [] };
 
@@ -58,7 +64,7 @@ export function inputReducer(state: InputState, action: InputAction): InputState
       return { ...state, line: lineOf(text), back: back - 1 };
     }
     case 'tab': {
-      const completed = completeName(line.text, names);
+      const completed = completeRoom(completeName(line.text, names), action.rooms ?? []);
       if (completed !== line.text) return { ...state, line: lineOf(completed) };
       return key.pasted ? { ...state, line: editLine(line, { type: 'insert', text: ' ' }) } : state;
     }
@@ -67,11 +73,11 @@ export function inputReducer(state: InputState, action: InputAction): InputState
   }
 }
 
-export function InputLine({ names, onSubmit, width }: InputLineProps) {
+export function InputLine({ names, rooms, prompt = '> ', onSubmit, width }: InputLineProps) {
   const [state, dispatch] = useReducer(inputReducer, INITIAL_INPUT);
 
   useInput((input, key) => {
-    for (const one of keysOf(input, key)) dispatch({ type: 'key', key: one, names });
+    for (const one of keysOf(input, key)) dispatch({ type: 'key', key: one, names, rooms });
   });
 
   // Sending is a side effect: it happens here, after the reducer, each line once and in order.
@@ -83,8 +89,8 @@ export function InputLine({ names, onSubmit, width }: InputLineProps) {
 
   return (
     <Box borderStyle="round" borderColor="gray" paddingX={1} flexShrink={0}>
-      <Text bold color="cyan">{'> '}</Text>
-      <LineView line={state.line} width={width - 2} placeholder="Type a message, or /help" />
+      <Text bold color="cyan">{prompt}</Text>
+      <LineView line={state.line} width={width - textWidth(prompt)} placeholder="Type a message, or /help" />
     </Box>
   );
 }

@@ -12,6 +12,7 @@
 import net from 'node:net';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { CLOSING_ERRORS, parseEvent, type LeaveReason, type UnknownEvent, type WireEvent } from '../../../app/protocol.js';
+import { withExtensions, type ExtensionView } from '../../../app/client/chat-extensions.js';
 import { LineDecoder } from '../../server/line-decoder.js';
 
 // ── The state ────────────────────────────────────────────────────────────────
@@ -30,6 +31,8 @@ export interface Message {
   from?: string;
   /** Whom a whisper was for. */
   to?: string;
+  /** Extensions only (app/client/chat-extensions.ts): a line of a room's history, or the line under it. */
+  look?: 'earlier' | 'divider';
 }
 
 export type Status =
@@ -48,6 +51,8 @@ export interface ChatState {
   limit: number;
   /** The id the next message gets. */
   nextId: number;
+  /** Rooms, away/busy (lessons 12, 13): kept by app/client/chat-extensions.ts, not by this reducer. */
+  extensions?: ExtensionView;
 }
 
 /** Everything that can change the state. `at` is when it happened. */
@@ -68,6 +73,7 @@ const LEFT: Record<LeaveReason, string> = {
   timeout: 'timed out',
   slow: 'was dropped (too slow to read)',
   kicked: 'was removed by the server',
+  moved: 'moved to another room',
 };
 
 /** The next state: a pure function of the state and one action, so it is easy to test. */
@@ -120,6 +126,9 @@ function applyEvent(state: ChatState, event: WireEvent | UnknownEvent, at: numbe
       return addMessages(state, lines('error', text, ts));
     case 'shutdown':
       return addMessages(state, lines('shutdown', text, ts));
+    default:
+      // Rooms and status events (lessons 12, 13): shown as they came, until this screen knows them.
+      return addMessages(state, [{ kind: 'info', text: JSON.stringify(event), ts: at }]);
   }
 }
 
@@ -172,6 +181,8 @@ export interface Chat {
   status: Status;
   users: string[];
   messages: Message[];
+  /** Rooms, away/busy (lessons 12, 13), from a server that runs them: app/client/chat-extensions.ts. */
+  extensions?: ExtensionView;
   /** Sends one line as typed: a chat message or a command. `/quit` leaves. */
   send(line: string): void;
   /** Leaves the chat: `/quit` if connected, then closed for good. */
@@ -335,13 +346,16 @@ function describe(error: NodeJS.ErrnoException | undefined, host: string, port: 
 
 // ── The hook ─────────────────────────────────────────────────────────────────
 
+/** This lesson's reducer, wrapped by the one that knows rooms and away/busy (lessons 12, 13). */
+const reducer = withExtensions(chatReducer);
+
 /**
  * The chat, for a component: state that changes as events arrive, and send/quit.
  * The socket is opened in an effect and closed in its cleanup, so it lives exactly as
  * long as the component (and React's StrictMode, which mounts twice, opens one for good).
  */
 export function useChat({ host, port, name, maxMessages = 500, retryMs = 500, maxRetryMs = 10_000 }: ChatOptions): Chat {
-  const [state, dispatch] = useReducer(chatReducer, maxMessages, initialState);
+  const [state, dispatch] = useReducer(reducer, maxMessages, initialState);
   const connection = useRef<Connection | undefined>(undefined);
 
   useEffect(() => {
@@ -354,5 +368,5 @@ export function useChat({ host, port, name, maxMessages = 500, retryMs = 500, ma
   const send = useCallback((line: string) => connection.current?.send(line), []);
   const quit = useCallback(() => connection.current?.quit(), []);
 
-  return { name, address: `${host}:${port}`, status: state.status, users: state.users, messages: state.messages, send, quit };
+  return { name, address: `${host}:${port}`, status: state.status, users: state.users, messages: state.messages, extensions: state.extensions, send, quit };
 }

@@ -18,6 +18,10 @@ const HISTORY_SIZE = 100;
 export interface InputLineProps {
   /** Names Tab can complete (everyone online but you). */
   names: string[];
+  /** Rooms Tab can complete after `/join ` (rooms extension; none from a version 1 server). */
+  rooms?: string[];
+  /** What stands before the text (default '> '): with rooms, the room's name. */
+  prompt?: string;
   onSubmit(line: string): void;
   /** The columns the text may take. */
   width: number;
@@ -35,7 +39,7 @@ export interface InputState {
   outbox: string[];
 }
 
-export type InputAction = { type: 'key'; key: LineKey; names: string[] } | { type: 'delivered'; count: number };
+export type InputAction = { type: 'key'; key: LineKey; names: string[]; rooms?: string[] } | { type: 'delivered'; count: number };
 
 export const INITIAL_INPUT: InputState = { line: EMPTY_LINE, history: [], back: 0, draft: '', outbox: [] };
 

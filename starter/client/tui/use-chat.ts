@@ -9,6 +9,7 @@
 import net from 'node:net';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { CLOSING_ERRORS, parseEvent, type UnknownEvent, type WireEvent } from '../../../app/protocol.js';
+import type { ExtensionView } from '../../../app/client/chat-extensions.js';
 import { LineDecoder } from '../../server/line-decoder.js';
 
 // ── The state (given: the screen and the suite rely on these shapes) ─────────
@@ -27,6 +28,8 @@ export interface Message {
   from?: string;
   /** Whom a whisper was for. */
   to?: string;
+  /** Extensions only (app/client/chat-extensions.ts): a line of a room's history, or the line under it. */
+  look?: 'earlier' | 'divider';
 }
 
 export type Status =
@@ -45,6 +48,8 @@ export interface ChatState {
   limit: number;
   /** The id the next message gets. */
   nextId: number;
+  /** Rooms, away/busy (lessons 12, 13): kept by app/client/chat-extensions.ts, not by this reducer. */
+  extensions?: ExtensionView;
 }
 
 /** Everything that can change the state. `at` is when it happened. */
@@ -79,6 +84,8 @@ export interface Chat {
   status: Status;
   users: string[];
   messages: Message[];
+  /** Rooms, away/busy (lessons 12, 13), from a server that runs them: app/client/chat-extensions.ts. */
+  extensions?: ExtensionView;
   /** Sends one line as typed: a chat message or a command. `/quit` leaves. */
   send(line: string): void;
   /** Leaves the chat: `/quit` if connected, then closed for good. */

@@ -1,0 +1,225 @@
+// The full-screen chat (solutions' hook and screen) against a reference server that runs
+// the extensions: the room in the status bar and the prompt, /rooms and /join, Tab after
+// `/join `, away and busy marks in the user list, a cut list's size, a room's history
+// dimmed above its divider, and a version 1 server drawn as before. Rendered with
+// ink-testing-library in a fake 80×24 terminal; each wait polls the last frame.
+//
+// History needs node:sqlite (Node 22.13+). On an older Node the server runs without it
+// and the history test plays a server's history events from a scripted socket instead.
+
+import chalk from 'chalk';
+import { Text } from 'ink';
+import { render } from 'ink-testing-library';
+import net from 'node:net';
+import { act, createElement as h } from 'react';
+import { afterAll, beforeAll, describe, onTestFinished, test } from 'vitest';
+import type { Feature } from '../app/protocol.js';
+import { encodeEvent, TEXTS } from '../app/protocol.js';
+import { importFromTree } from '../app/server/pieces.js';
+import { sqliteAvailable } from '../app/server/sqlite.js';
+import { escapeText } from '../app/wire-text.js';
+import { startChat, type Chat } from './harness/chat.js';
+import { startProxy } from './harness/proxy.js';
+import { failure } from './harness/teach.js';
+import { PATIENCE_MS, waitUntil } from './harness/wait.js';
+
+type HookModule = typeof import('../solutions/client/tui/use-chat.js');
+type ScreenModule = typeof import('../solutions/client/tui/chat-screen.js');
+const { useChat } = await importFromTree<HookModule>('solutions', 'client/tui/use-chat.ts');
+const { ChatScreen } = await importFromTree<ScreenModule>('solutions', 'client/tui/chat-screen.tsx');
+
+const SEE = {
+  rooms: '12 (npm run lesson 12), section "/rooms: a list for a person"',
+  limit: '12 (npm run lesson 12), section "The presence limit"',
+  status: '13 (npm run lesson 13), section "A field: statuses"',
+  history: '14 (npm run lesson 14), section "The last n, oldest first"',
+  v1: '13 (npm run lesson 13), section "What an old client sees"',
+};
+const HISTORY = sqliteAvailable();
+const EVERY: Feature[] = ['rooms', 'status', ...(HISTORY ? (['history'] as const) : [])];
+
+let chalkLevel: typeof chalk.level;
+beforeAll(() => {
+  chalkLevel = chalk.level;
+  chalk.level = 1; // colours (and dim) in the frames, as a real terminal shows them
+});
+afterAll(() => {
+  chalk.level = chalkLevel;
+});
+
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001b\[[0-9;]*m/g;
+const plain = (frame: string) => frame.replace(SGR, '');
+/** The frame line holding `needle`, the lowest (colours kept). */
+const lineWith = (frame: string, needle: string) => frame.split('\n')[lastIndex(frame.split('\n'), (l) => plain(l).includes(needle))];
+function lastIndex(lines: string[], test: (line: string) => boolean): number {
+  for (let i = lines.length - 1; i >= 0; i--) if (test(lines[i]!)) return i;
+  return -1;
+}
+/** Whether `needle` is drawn dimmed (SGR 2) on its line. */
+function dimmed(frame: string, needle: string): boolean {
+  const line = lineWith(frame, needle) ?? '';
+  const before = line.slice(0, line.indexOf(needle));
+  return before.lastIndexOf('\u001b[2m') > before.lastIndexOf('\u001b[22m');
+}
+
+interface Screen {
+  frame(): string;
+  waitFor(what: string, check: (text: string, raw: string) => boolean, expected: string, see: string): Promise<string>;
+  write(keys: string): Promise<void>;
+}
+
+async function openScreen(chat: Chat | undefined, name: string, port?: number): Promise<Screen> {
+  const target = port ?? (await startProxy({ targetPort: chat!.port, transcript: chat!.transcript, clientLabel: `the screen (${name})`, serverLabel: 'server' })).port;
+  function App() {
+    return h(ChatScreen, { chat: useChat({ host: '127.0.0.1', port: target, name, retryMs: 50, maxRetryMs: 200 }) });
+  }
+  const ink = render(h(Text, null, ''));
+  Object.defineProperty(ink.stdout, 'columns', { get: () => 80, configurable: true });
+  Object.defineProperty(ink.stdout, 'rows', { get: () => 24, configurable: true });
+  ink.rerender(h(App));
+  onTestFinished(() => ink.unmount());
+  const frame = () => ink.lastFrame() ?? '';
+  const screen: Screen = {
+    frame,
+    waitFor(what, check, expected, see) {
+      return waitUntil(
+        () => (check(plain(frame()), frame()) ? plain(frame()) : undefined),
+        (wake) => {
+          const timer = setInterval(wake, 5);
+          return () => clearInterval(timer);
+        },
+        () => {
+          const picture = plain(frame()).split('\n').map((l) => `    ${escapeText(l)}`).join('\n');
+          return failure({ problem: `The screen did not show ${what} within ${PATIENCE_MS} ms. Its last frame:\n${picture}`, expected, see, transcript: chat?.transcript });
+        },
+        PATIENCE_MS,
+      );
+    },
+    async write(keys) {
+      const flags = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
+      flags.IS_REACT_ACT_ENVIRONMENT = true;
+      try {
+        await act(async () => void ink.stdin.write(keys));
+      } finally {
+        flags.IS_REACT_ACT_ENVIRONMENT = false;
+      }
+    },
+  };
+  await screen.waitFor(`the welcome of ${name}`, (t) => t.includes(`Welcome, ${name}!`), 'the chat, logged in', SEE.rooms);
+  return screen;
+}
+
+/** The status bar: the screen's last line. */
+const statusBar = (text: string) => text.trimEnd().split('\n').at(-1) ?? '';
+
+describe('the full-screen chat with the extensions on', () => {
+  test('the room shows in the status bar and the prompt; /join moves, and the user list becomes the room\'s', async () => {
+    const chat = await startChat({ mine: [], see: SEE.rooms, options: { features: EVERY } });
+    const bob = await chat.login('bob');
+    const screen = await openScreen(chat, 'alice');
+    await screen.waitFor('#lobby in the status bar and the prompt "#lobby> "', (t) => statusBar(t).includes('#lobby') && t.includes('#lobby> '), 'the welcome\'s room, "#lobby", in the status bar and before the input', SEE.rooms);
+    await screen.waitFor('"#lobby (2)" heading a list with bob', (t) => t.includes('#lobby (2)') && t.includes('bob'), 'the user list headed by the room and its size', SEE.rooms);
+    await screen.write('/join games\r');
+    const moved = await screen.waitFor('the move to #games', (t) => statusBar(t).includes('#games') && t.includes('#games> ') && t.includes('#games (1)'), 'after /join games: "#games" in the status bar and the prompt, the list "#games (1)"', SEE.rooms);
+    const list = moved.split('\n').map((l) => l.slice(l.lastIndexOf('│', l.length - 2))).join('\n');
+    if (/\bbob\b/.test(list.replace(/bob has|bob moved/g, ''))) throw failure({ problem: `bob stayed in the user list after alice moved to #games:\n${moved}`, expected: 'the room event\'s users replace the list', see: SEE.rooms, transcript: chat.transcript });
+    bob.send('/join games');
+    await screen.waitFor('bob joining #games in the list', (t) => t.includes('#games (2)'), 'a join in your room adds to the list', SEE.rooms);
+  });
+
+  test('/rooms is answered in words, and Tab completes a room after /join', async () => {
+    const chat = await startChat({ mine: [], see: SEE.rooms, options: { features: EVERY } });
+    const bob = await chat.login('bob');
+    bob.send('/join gardening');
+    await bob.next({ type: 'room', room: 'gardening' }, 'bob\'s move to #gardening');
+    const screen = await openScreen(chat, 'alice');
+    await screen.write('/rooms\r');
+    await screen.waitFor('the rooms, readably', (t) => t.includes('Rooms: #gardening (1), #lobby (1)'), '"Rooms: #gardening (1), #lobby (1)", not the event\'s JSON', SEE.rooms);
+    // Typed first, then Tab: the keystroke's redraw also hands the input the rooms just received.
+    await screen.write('/join ga');
+    await screen.waitFor('"/join ga" in the input', (t) => t.includes('/join ga'), 'what is typed shows', SEE.rooms);
+    await screen.write('\t');
+    await screen.waitFor('"/join gardening " in the input after Tab', (t) => t.includes('/join gardening '), 'Tab after "/join ga" completes the only room starting so, from the last /rooms answer', SEE.rooms);
+    await screen.write('\r');
+    await screen.waitFor('the move to #gardening', (t) => statusBar(t).includes('#gardening') && t.includes('#gardening (2)'), 'Enter sends the completed /join', SEE.rooms);
+  });
+
+  test('away and busy show beside the names, with the note where it fits; status events are messages', async () => {
+    const chat = await startChat({ mine: [], see: SEE.status, options: { features: EVERY } });
+    const bob = await chat.login('bob');
+    bob.send('/away lunch');
+    await bob.next({ type: 'status', user: 'bob' }, 'bob\'s own status event');
+    const screen = await openScreen(chat, 'alice');
+    // Known from the welcome's statuses: bob went away before alice came.
+    const raw = () => screen.frame();
+    await screen.waitFor('"bob (away: lunch)" in the list, dimmed', (t) => t.includes('bob (away: lunch)') && dimmed(raw(), 'bob (away: lunch)'), 'the welcome\'s statuses mark bob away, with his note, dimmed', SEE.status);
+    bob.send('/busy');
+    await screen.waitFor('"bob is busy" and "bob (busy)"', (t) => t.includes('*** bob is busy ***') && t.includes('bob (busy)'), 'a status event: a line in the messages and the mark in the list', SEE.status);
+    bob.send('/back');
+    await screen.waitFor('"bob is back" and bob unmarked', (t) => t.includes('*** bob is back ***') && !t.includes('bob (busy)') && !t.includes('bob (away'), '/back takes the mark away', SEE.status);
+  });
+
+  test('a cut member list shows the room\'s true size as "N in room"', async () => {
+    const chat = await startChat({ mine: [], see: SEE.limit, options: { features: EVERY, presenceLimit: 2 } });
+    await chat.loginAll(['bob', 'carol', 'dave']);
+    const screen = await openScreen(chat, 'alice');
+    await screen.waitFor('"4 in room" in the list\'s heading', (t) => t.includes('4 in room'), 'the welcome lists 2 names of 4 (count 4): the heading says the true size', SEE.limit);
+  });
+
+  test('history shows dimmed, above a divider, after the welcome and after a move', async () => {
+    if (HISTORY) {
+      const chat = await startChat({ mine: [], see: SEE.history, options: { features: EVERY, db: ':memory:' } });
+      const bob = await chat.login('bob');
+      bob.send('said before alice came');
+      bob.send('/join attic');
+      await bob.next({ type: 'room', room: 'attic' }, 'bob\'s move to #attic');
+      bob.send('up in the attic');
+      await bob.sync('bob\'s lines were handled');
+      const screen = await openScreen(chat, 'alice');
+      await expectHistory(screen, 'said before alice came', 'earlier messages in #lobby');
+      await screen.write('/join attic\r');
+      await expectHistory(screen, 'up in the attic', 'earlier messages in #attic');
+    } else {
+      // No node:sqlite: a scripted server sends what the reference one would.
+      const port = await scriptedServer([{ type: 'history', room: 'lobby', messages: [{ from: 'bob', text: 'said before alice came', ts: Date.now() - 60_000 }] }]);
+      await expectHistory(await openScreen(undefined, 'alice', port), 'said before alice came', 'earlier messages in #lobby');
+    }
+  });
+
+  test('a version 1 server (features none) looks as lesson 11 drew it: no room, "Online (N)"', async () => {
+    const chat = await startChat({ mine: [], see: SEE.v1, options: { features: [] } });
+    await chat.login('bob');
+    const screen = await openScreen(chat, 'alice');
+    const text = await screen.waitFor('"Online (2)"', (t) => t.includes('Online (2)'), 'the version 1 heading', SEE.v1);
+    if (text.includes('#') || !text.includes('> ') || text.includes('earlier messages')) {
+      throw failure({ problem: `A version 1 server, yet the screen shows rooms or history:\n${text}`, expected: 'no room in the status bar or the prompt ("> ")', see: SEE.v1, transcript: chat.transcript });
+    }
+  });
+});
+
+async function expectHistory(screen: Screen, said: string, divider: string): Promise<void> {
+  const text = await screen.waitFor(`"${said}" and the divider "${divider}"`, (t) => t.includes(said) && t.includes(divider), `the history's lines, then a divider "── ↑ ${divider} ──"`, SEE.history);
+  const lines = text.split('\n');
+  const at = lastIndex(lines, (l) => l.includes(said));
+  const under = lastIndex(lines, (l) => l.includes(divider));
+  if (!(at < under) || !dimmed(screen.frame(), said) || !lines[under]!.includes('──')) {
+    throw failure({ problem: `The history line "${said}" is not dimmed above its divider:\n${text}`, expected: 'history dimmed, then "── ↑ earlier messages ──"', see: SEE.history });
+  }
+}
+
+/** A server that logs anyone in and then sends `events` (a stand-in when node:sqlite is missing). */
+async function scriptedServer(events: Record<string, unknown>[]): Promise<number> {
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    socket.write(encodeEvent({ type: 'hello', proto: 1, text: TEXTS.hello, features: ['rooms', 'history'] }));
+    socket.once('data', (chunk) => {
+      const name = chunk.toString().trim();
+      socket.write(encodeEvent({ type: 'welcome', user: name, users: [name], room: 'lobby', statuses: {}, text: TEXTS.welcome(name) }));
+      for (const event of events) socket.write(JSON.stringify({ ts: Date.now(), ...event }) + '\n');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return (server.address() as net.AddressInfo).port;
+}
