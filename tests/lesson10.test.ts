@@ -274,6 +274,9 @@ class CliProcess extends Program {
         throw this.fail(`Your client printed ${JSON.stringify(text)}, but not as a line of its own: something was printed before or after it on the same line.`, `${JSON.stringify(text)} alone on its line: write each line with '\\n' at its end, and no prompt in a pipe`, see);
       }
     }
+    if (this.stdout.includes('\u001b')) {
+      throw this.fail('Your client wrote escape codes into a pipe (shown above as \\u001b): cursor moves and line clearing are for a terminal.', 'in a pipe (keyboard.terminal false), only the lines: no readline.cursorTo, clearLine or moveCursor', SECTION.printing);
+    }
     if (lines.includes('undefined')) {
       throw this.fail('Your client printed "undefined": it showed renderOwnLine()\'s answer for a line that is not chat.', 'nothing printed for a command or a blank line (renderOwnLine() gives undefined)', SECTION.own);
     }

@@ -9,7 +9,7 @@
 
 import chalk from 'chalk';
 import stringWidth from 'string-width';
-import { Text } from 'ink';
+import { render as inkRender, Text } from 'ink';
 import { render } from 'ink-testing-library';
 import net from 'node:net';
 import { act, createElement as h, useEffect } from 'react';
@@ -869,6 +869,29 @@ describe('lesson 11: ChatScreen, the screen', () => {
     await chat.server.shutdown();
     await screen.waitFor('the server\'s shutdown notice', (t) => t.includes('Server is shutting down'), 'the shutdown event\'s text in the message list', SECTION.reconnect);
     await screen.waitFor('the status "reconnecting"', (t) => /reconnecting/i.test(t), "a status bar that says reconnecting while chat.status.state is 'reconnecting'", SECTION.reconnect);
+  });
+
+  test('when the hook gives up (nobody listening), the app ends with the reason as its error, which chat-main prints', async () => {
+    const port = await closedPort();
+    function App() {
+      return h(ChatScreen, { chat: reference.useChat({ host: '127.0.0.1', port, name: 'alice', retryMs: 50, maxRetryMs: 200 }) });
+    }
+    const ink = render(h(Text, null, ''));
+    Object.defineProperty(ink.stdout, 'columns', { get: () => 80, configurable: true });
+    Object.defineProperty(ink.stdout, 'rows', { get: () => 24, configurable: true });
+    onTestFinished(() => ink.unmount());
+    // The same terminal, so Ink hands back the instance ink-testing-library made, with its waitUntilExit().
+    const app = inkRender(h(App), { stdout: ink.stdout as unknown as NodeJS.WriteStream, stdin: ink.stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false });
+    let ended: { error: unknown } | undefined;
+    void app.waitUntilExit().then(() => (ended = { error: undefined }), (error: unknown) => (ended = { error }));
+    const { error } = await poll(
+      () => ended,
+      () => failure({ problem: `Nothing listens on port ${port}: the hook's status is closed (failed: true), but the app is still running.\n\nYour screen's last frame:\n${ink.lastFrame() ?? ''}`, expected: "when chat.status.state becomes 'closed', call useApp().exit(): with new Error(status.reason) when status.failed", see: SECTION.leaving }),
+    );
+    const reason = 'Connection refused. Is the server running?';
+    if (!(error instanceof Error) || error.message !== reason) {
+      throw failure({ problem: `Nothing listens on port ${port}; the app ended with ${error instanceof Error ? `the error ${JSON.stringify(error.message)}` : 'no error'}, so chat-main has nothing to tell the user.`, expected: `exit(new Error(status.reason)) when status.failed: the error "${reason}"`, see: SECTION.leaving });
+    }
   });
 
   test('/quit leaves the chat and ends the app; so does Ctrl+C', async () => {

@@ -91,4 +91,10 @@ export const mistakes: Mistake[] = [
     change: [{ from: '          attempt = 0;\n', to: '' }],
     says: 'a welcome resets attempt to 0',
   },
+  {
+    name: 'ends the app without the reason when the chat failed, so the user is not told why',
+    file: 'client/tui/chat-screen.tsx',
+    change: [{ from: 'exit(status.failed ? new Error(status.reason) : undefined);', to: 'exit();' }],
+    says: 'so chat-main has nothing to tell the user',
+  },
 ];

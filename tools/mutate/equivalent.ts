@@ -92,11 +92,11 @@ export const EQUIVALENT: Equivalent[] = [
     why: "A bye only ever answers your own /quit, so quitting is already true: the ending is 'Disconnected.' and exit code 0 with or without it.",
   },
   {
-    lesson: 10, kind: 'untestable', file: 'client/cli.ts', mutator: 'CallExpression', original: 'socket.end()', replacement: '',
+    lesson: 10, kind: 'untestable', file: 'client/cli.ts', mutator: 'CallExpression', original: 'socket.end();', replacement: ';',
     why: "Without end(), the grace timer hangs up 2 seconds later: the same FIN, only later, and telling the two apart needs a timing assertion.",
   },
   {
-    lesson: 10, kind: 'equivalent', file: 'client/cli.ts', mutator: 'CallExpression', original: 'keyboard.close()', replacement: '', after: 'finished = true;\n      ',
+    lesson: 10, kind: 'equivalent', file: 'client/cli.ts', mutator: 'CallExpression', original: 'keyboard.close();', replacement: ';', after: 'finished = true;\n      ',
     why: "npm run cli lets go of the keyboard itself once runCli() resolves (cli-main.ts destroys stdin), and Node gives a terminal its mode back as it exits.",
   },
   { lesson: 10, kind: 'untestable', file: 'client/cli.ts', mutator: 'ConditionalExpression', original: "lastError?.code === 'ECONNREFUSED'", replacement: 'true', why: OTHER_CONNECT_ERROR },
@@ -109,7 +109,7 @@ export const EQUIVALENT: Equivalent[] = [
   { lesson: 10, kind: 'untestable', file: 'client/cli.ts', mutator: 'OptionalChaining', original: 'lastError?.message', replacement: 'lastError.message', why: OTHER_CONNECT_ERROR },
   { lesson: 10, kind: 'untestable', file: 'client/cli.ts', mutator: 'StringLiteral', original: "'no answer'", replacement: '""', why: OTHER_CONNECT_ERROR },
   { lesson: 10, kind: 'equivalent', file: 'client/cli.ts', mutator: 'ConditionalExpression', original: 'keyboard.terminal', replacement: 'false', line: 'if (keyboard.terminal) keyboard.prompt();', why: COMMAND_ANSWERED },
-  { lesson: 10, kind: 'equivalent', file: 'client/cli.ts', mutator: 'CallExpression', original: 'keyboard.prompt()', replacement: '', line: 'if (keyboard.terminal) keyboard.prompt();', why: COMMAND_ANSWERED },
+  { lesson: 10, kind: 'equivalent', file: 'client/cli.ts', mutator: 'CallExpression', original: 'keyboard.prompt();', replacement: ';', line: 'if (keyboard.terminal) keyboard.prompt();', why: COMMAND_ANSWERED },
   { lesson: 10, kind: 'equivalent', file: 'client/render-event.ts', mutator: 'ConditionalExpression', original: DEFAULT_BRANCH, replacement: 'default:', why: UNREACHABLE_DEFAULT },
   { lesson: 10, kind: 'equivalent', file: 'client/render-event.ts', mutator: 'BlockStatement', original: DEFAULT_BRANCH.slice('default: '.length), replacement: '{}', why: UNREACHABLE_DEFAULT },
 ];
