@@ -23,21 +23,25 @@ export function renderMarkdown(markdown: string, width: number): string {
 }
 
 // A list item's bullet and its indentation, e.g. '  * ' or '  12. '.
-const LIST_ITEM = /^(\s*)(\*|\d+\.) /;
+// Colour codes may come before the indentation and the bullet (a list inside a blockquote is
+// grey and italic): they are kept, and only the visible part counts as the bullet's width.
+const CODES = '(?:\\x1b\\[[0-9;]*m)*';
+const LIST_ITEM = new RegExp(`^(${CODES})(\\s*)(${CODES})(\\*|\\d+\\.) `);
 
 /** marked-terminal does not wrap list items: wrap each long one, its lines lined up after the bullet. */
 function wrapListItems(text: string, width: number): string {
   return text
     .split('\n')
     .map((line) => {
-      const item = LIST_ITEM.exec(line.replace(/\x1b\[[0-9;]*m/g, ''));
+      const item = LIST_ITEM.exec(line);
       if (!item) return line;
-      // The bullet's prefix is plain text (no colour codes), so it can be cut off by length.
-      const prefix = item[0];
-      const indent = ' '.repeat(prefix.length);
-      return wrapAnsi(line.slice(prefix.length), width - prefix.length, { hard: true })
+      const [whole, before = '', spaces = '', codes = '', bullet = ''] = item;
+      const visible = spaces + bullet + ' ';
+      const indent = ' '.repeat(visible.length);
+      // The colour codes go with the text, so wrap-ansi carries them onto every line it makes.
+      return wrapAnsi(before + codes + line.slice(whole.length), width - visible.length, { hard: true })
         .split('\n')
-        .map((part, i) => (i === 0 ? prefix : indent) + part)
+        .map((part, i) => (i === 0 ? visible : indent) + part)
         .join('\n');
     })
     .join('\n');

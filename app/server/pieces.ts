@@ -83,8 +83,11 @@ export async function assemblePieces(tree: string, mine: readonly PieceName[]): 
 /** The lessons that ask students to write a server piece: 2 to 9. */
 export const SERVER_LESSONS = LESSONS.filter((l) => ALL_PIECES.some((name) => l.edits.includes(PIECE_FILES[name]))).map((l) => l.number);
 
-/** What every starter stub throws, e.g. `TODO (lesson 3): Registry.add() is not written yet`. */
-const UNWRITTEN = /TODO \(lesson \d+\)[^\n]*is not written yet/;
+/**
+ * A starter stub: a line that throws (or rejects with) `TODO (lesson 3): Registry.add() is not
+ * written yet`. Only a line that throws counts: a finished file may keep the TODO comments.
+ */
+const UNWRITTEN = /^\s*(?:throw|reject\().*TODO \(lesson \d+\).*is not written yet/m;
 
 /** The server files (as under starter/, e.g. 'server/mutex.ts') of a lesson. */
 export function serverFilesOf(lesson: number): string[] {
