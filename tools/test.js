@@ -61,8 +61,13 @@ runMain('TEST', async () => {
   const result = spawnSync(process.execPath, [vitest, values.watch ? 'watch' : 'run', ...files], {
     stdio: 'inherit',
     // From Node 22 on, Node keeps vitest's compiled code between runs (about 0.1 s saved);
-    // Node 20 ignores the variable.
-    env: { COURSE_TREE: 'starter', NODE_COMPILE_CACHE: path.join(ROOT, 'node_modules', '.cache', 'node-compile-cache'), ...process.env },
+    // Node 20 ignores the variable. Output into a pipe or a file gets no colour codes.
+    env: {
+      COURSE_TREE: 'starter',
+      NODE_COMPILE_CACHE: path.join(ROOT, 'node_modules', '.cache', 'node-compile-cache'),
+      ...(process.stdout.isTTY ? {} : { NO_COLOR: '1' }),
+      ...process.env,
+    },
   });
   process.exitCode = unmet.length > 0 ? 1 : (result.status ?? 1);
 });

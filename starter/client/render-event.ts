@@ -20,7 +20,9 @@ export function renderEvent(event: WireEvent | UnknownEvent, me: string, now: nu
   //    unknown    event.raw, as plain text
   //  - HH:MM:SS is event.ts in local time (getHours(), not getUTCHours()), two digits each.
   //  - Remove every control character (U+0000–U+001F, U+007F–U+009F) from every string the
-  //    server sent (names and texts) before it goes into the line.
+  //    server sent (names and texts) before it goes into the line. One exception: a
+  //    [SYSTEM] text (welcome, info, error, bye, shutdown) keeps its line breaks: split it on
+  //    '\n', clean each line, and indent every line after the first by four spaces.
   //  - End the switch with a `never` check, so that a new event type cannot be forgotten.
   throw new Error('TODO (lesson 10): renderEvent() is not written yet. Read the lesson: npm run lesson 10');
 }
@@ -30,7 +32,8 @@ export function renderEvent(event: WireEvent | UnknownEvent, me: string, now: nu
  * (a command, or blank). The server does not send your own messages back to you.
  */
 export function renderOwnLine(line: string, now: number = Date.now()): string | undefined {
-  // TODO (lesson 10): 'hi' → '[HH:MM:SS] You: hi' (the time is now). A line that is blank once
-  // trimmed, or a command (starts with '/'), gives undefined. '//hi' sends '/hi': show that.
+  // TODO (lesson 10): 'hi' → '[HH:MM:SS] You: hi' (the time is now), shown trimmed, as the
+  // server sends it on. A line that is blank once trimmed, or a command (starts with '/'),
+  // gives undefined. '//hi' sends '/hi': show that.
   throw new Error('TODO (lesson 10): renderOwnLine() is not written yet. Read the lesson: npm run lesson 10');
 }
