@@ -178,7 +178,19 @@ describe('lesson 1: joinChat()', () => {
         (err: unknown) => ({ rejected: err }),
       ),
       PATIENCE_MS,
-      () => failure({ problem: 'The name alice was taken; the server answered with an error and closed, but joinChat() never settled.', expected: 'a rejection carrying the error\'s text', see: SECTION.login, transcript: chat.transcript }),
+      () => {
+        // A name without its '\n' never reaches the server as a line: it never answers at all.
+        const sent = Buffer.concat(chat.transcript.entries.filter((e) => e.from === 'your client').map((e) => e.bytes)).toString('utf8');
+        const answered = sent.includes('\n');
+        return failure({
+          problem: answered
+            ? 'The name alice was taken; the server answered with an error and closed, but joinChat() never settled.'
+            : `joinChat() never settled.${diagnoseSilence(chat, 'alice')}`,
+          expected: answered ? "a rejection carrying the error's text" : "the name and '\\n' after the hello; then a rejection with the text of the server's error",
+          see: SECTION.login,
+          transcript: chat.transcript,
+        });
+      },
     );
     if ('resolved' in outcome) {
       outcome.resolved.socket?.destroy();
@@ -244,7 +256,8 @@ describe('lesson 1: joinChat()', () => {
     }
     const message = messageOf(outcome.rejected);
     if (!server.received().includes('alice\n')) {
-      throw failure({ problem: `joinChat() rejected with ${JSON.stringify(message)} before it had sent the name (the server had sent its hello).`, expected: "the name and '\\n' after the hello; then a rejection once the server hangs up", see: SECTION.login, transcript: server.transcript });
+      const what = server.received().includes('alice') ? `after sending the name without its '\\n' (${JSON.stringify(server.received())}), so the server was still waiting for the end of that line` : 'before it had sent the name (the server had sent its hello)';
+      throw failure({ problem: `joinChat() rejected with ${JSON.stringify(message)} ${what}.`, expected: "the name and '\\n' after the hello; then a rejection once the server hangs up", see: SECTION.login, transcript: server.transcript });
     }
     if (message.trim() === '' || message === 'Connection refused. Is the server running?') {
       throw failure({
