@@ -29,7 +29,10 @@ export function joinChat({ host, port, name }: JoinOptions): Promise<Joined> {
     //     "Connection refused. Is the server running?"
     //  3. When the server's first message (`hello`) arrives, send your name and a '\n'.
     //  4. When the next message arrives, parse it with parseEvent(). A `welcome` resolves
-    //     with { socket, welcome }; an `error` rejects with the error's text.
+    //     with { socket, welcome } (stop listening for 'data': the socket is the caller's
+    //     now); an `error` rejects with the error's text. Any answer but a welcome also
+    //     closes the socket (socket.destroy()) before rejecting.
+    //  5. A server that hangs up before the welcome ('close') must reject too.
     // TODO (lesson 4): one 'data' event is not one message. Come back once your LineDecoder
     //  works: import { LineDecoder } from '../server/line-decoder.js', create one decoder per
     //  connection, feed it every chunk, and act on the lines it returns, one at a time.
