@@ -8,7 +8,7 @@ import { importFromTree } from '../server/pieces.js';
 import { parseClientFlags } from './flags.js';
 
 const USAGE = `Usage: npm run chat -- --name NAME [--host HOST] [--port PORT] [--mine]
-  --name NAME   your username: 1 to 20 letters, digits, _ or -
+  --name NAME   your username: 1 to 20 ASCII letters, digits, _ or -
   --host HOST   the server's address (default 127.0.0.1)
   --port PORT   the server's port (default 5050)
   --mine        run your own screen and hook from starter/ (lesson 11)`;

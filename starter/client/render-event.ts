@@ -18,6 +18,7 @@ export function renderEvent(event: WireEvent | UnknownEvent, me: string, now: nu
   //    welcome, info, error, bye, shutdown     [SYSTEM]: <the event's text>
   //    hello      the event's text, as it is
   //    unknown    event.raw, as plain text
+  //    room, rooms, status, history (the extensions, lessons 12-14): for now, plain text too
   //  - HH:MM:SS is event.ts in local time (getHours(), not getUTCHours()), two digits each.
   //  - Remove every control character (U+0000–U+001F, U+007F–U+009F) from every string the
   //    server sent (names and texts) before it goes into the line. One exception: a
