@@ -63,7 +63,7 @@ export function parseProgressFlags(argv: string[]): Flags {
     return { mode: 'local', rerun };
   }
   if (values.name === undefined) throw new UsageError('--share needs your name, so the instructor knows whose progress it is: --share HOST:PORT --name alice');
-  if (!USERNAME.test(values.name)) throw new UsageError(`--name wants a chat name: 1 to 20 letters, digits, _ or -; got '${values.name}'.`);
+  if (!USERNAME.test(values.name)) throw new UsageError(`--name wants a chat name: 1 to 20 ASCII letters, digits, _ or -; got '${values.name}'.`);
   const [host, port] = address(values.share);
   return { mode: 'share', rerun, host, port, name: values.name, auto: values.auto === true };
 }
