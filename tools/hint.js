@@ -19,6 +19,29 @@ runMain('HINT', async () => {
   if (!Number.isInteger(n) || n < 1 || n > lesson.hints.length) {
     throw new FriendlyError(`Lesson ${lesson.number} has hints 1 to ${lesson.hints.length}.`);
   }
-  console.log(`Lesson ${lesson.number}, hint ${n} of ${lesson.hints.length}:\n\n  ${lesson.hints[n - 1]}\n`);
+  console.log(`Lesson ${lesson.number}, hint ${n} of ${lesson.hints.length}:\n\n${wrap(lesson.hints[n - 1] ?? '', '  ')}\n`);
   console.log(n < lesson.hints.length ? `Still stuck? npm run hint ${lesson.number} ${n + 1}` : 'That was the last hint. The lesson text has the rest: npm run lesson ' + lesson.number);
 });
+
+/**
+ * The hint in lines that fit the terminal (80 columns when it is not one), each indented.
+ * A word longer than a line (a long code sample) keeps a line of its own.
+ * @param {string} text
+ * @param {string} indent
+ */
+function wrap(text, indent) {
+  const width = Math.min(process.stdout.columns || 80, 100) - indent.length;
+  /** @type {string[]} */
+  const lines = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  lines.push(line);
+  return lines.map((l) => indent + l).join('\n');
+}
