@@ -9,8 +9,8 @@ import { describe, test } from 'vitest';
 import { TEXTS } from '../app/protocol.js';
 import { startChat, type Chat } from './harness/chat.js';
 import { importMine } from './harness/mine.js';
-import { failure } from './harness/teach.js';
-import { matches, type Received, type TestClient } from './harness/test-client.js';
+import { fail } from './harness/teach.js';
+import { matches, showEvents, type Received, type TestClient } from './harness/test-client.js';
 
 // Loaded before the first test rather than by it: what runs as the file loads (the help text,
 // the table) then belongs to every test, not to the first alone (see tools/mutate).
@@ -99,21 +99,11 @@ async function stillUsable(chat: Chat, client: TestClient, other: TestClient): P
   const got = await heard(chat, other);
   if (!got.some((e) => matches(e, { type: 'chat', from: client.label, text: 'still here' }))) {
     throw fail(chat, {
-      problem: `After the error, ${client.label} sent the chat line "still here"; ${other.label} got ${show(got)}.`,
+      problem: `After the error, ${client.label} sent the chat line "still here"; ${other.label} got ${showEvents(got)}.`,
       expected: `{ type: "chat", from: "${client.label}", text: "still here" }: an error answers the sender and changes nothing else`,
       see: SECTION.errors,
     });
   }
-}
-
-function fail(chat: Chat, parts: { problem: string; expected: string; see: string }): Error {
-  return failure({ ...parts, transcript: chat.transcript, logs: chat.logs });
-}
-
-/** Events as the student would write them: JSON without the timestamp. */
-function show(events: Received[]): string {
-  if (events.length === 0) return 'nothing';
-  return events.map((e) => JSON.stringify({ ...e, ts: undefined })).join(', ');
 }
 
 function quote(lines: string[]): string {
@@ -138,7 +128,7 @@ describe('lesson 6: handleLine()', () => {
     const reply = await firstAnswer(chat, alice!, '/users', JSON.stringify(expected));
     if (!matches(reply, expected)) {
       throw fail(chat, {
-        problem: `carol, alice and bob are online; alice sent "/users" and got ${show([reply])}.`,
+        problem: `carol, alice and bob are online; alice sent "/users" and got ${showEvents([reply])}.`,
         expected: `${JSON.stringify(expected)}: every name, sorted, as ctx.registry.names() gives them`,
         see: SECTION.helpUsers,
       });
@@ -152,7 +142,7 @@ describe('lesson 6: handleLine()', () => {
     const info = got[0];
     const missing = ['/help', '/users', '/whisper', '/quit'].filter((c) => !(info?.type === 'info' && String(info.text).includes(c)));
     if (got.length !== 1 || missing.length > 0) {
-      throw fail(chat, { problem: `alice sent "/help" and got ${show(got)}${info?.type === 'info' ? ` (it does not mention ${missing.join(', ')})` : ''}.`, expected, see: SECTION.helpUsers });
+      throw fail(chat, { problem: `alice sent "/help" and got ${showEvents(got)}${info?.type === 'info' ? ` (it does not mention ${missing.join(', ')})` : ''}.`, expected, see: SECTION.helpUsers });
     }
     const text = info?.type === 'info' ? info.text : '';
     const lines = text.split('\n');
@@ -170,7 +160,7 @@ describe('lesson 6: handleLine()', () => {
     const { chat, users: [alice, bob] } = await chatWith(SECTION.parse, 'alice', 'bob');
     const insensitive = (line: string, got: Received[], wanted: string) =>
       fail(chat, {
-        problem: `alice sent "${line}" and got ${show(got)}.`,
+        problem: `alice sent "${line}" and got ${showEvents(got)}.`,
         expected: `${wanted}, as for "${line.toLowerCase()}": command names are case-insensitive, so look the name up in lower case (the arguments keep their case)`,
         see: SECTION.parse,
       });
@@ -197,14 +187,14 @@ describe('lesson 6: handleLine()', () => {
     const delivered = await heard(chat, bob!);
     if (!onlyOne(delivered, whisper)) {
       throw fail(chat, {
-        problem: `alice sent "${line}"; bob got ${show(delivered)}.`,
+        problem: `alice sent "${line}"; bob got ${showEvents(delivered)}.`,
         expected: `${JSON.stringify(whisper)}: the message as typed after the user's name (only the command name is case-insensitive)`,
         see: SECTION.whisper,
       });
     }
     if (!onlyOne(echo, whisper)) {
       throw fail(chat, {
-        problem: `alice sent "${line}"; bob got the whisper, and alice got ${show(echo)}.`,
+        problem: `alice sent "${line}"; bob got the whisper, and alice got ${showEvents(echo)}.`,
         expected: `the same event back, ${JSON.stringify(whisper)}, as alice's confirmation: encode it once and send that line to both`,
         see: SECTION.whisper,
       });
@@ -218,7 +208,7 @@ describe('lesson 6: handleLine()', () => {
     const delivered = await heard(chat, bob!);
     if (!onlyOne(delivered, whisper) || !onlyOne(echo, whisper)) {
       throw fail(chat, {
-        problem: `Bob is online; alice sent "/whisper bOB hi". Bob got ${show(delivered)}; alice got ${show(echo)}.`,
+        problem: `Bob is online; alice sent "/whisper bOB hi". Bob got ${showEvents(delivered)}; alice got ${showEvents(echo)}.`,
         expected: `${JSON.stringify(whisper)} to both: the user is matched without regard to case (ctx.registry.find() does that), and "to" is the name as its owner logged in (the found client's name), not as alice typed it`,
         see: SECTION.whisper,
       });
@@ -232,7 +222,7 @@ describe('lesson 6: handleLine()', () => {
     const overheard = await heard(chat, carol!);
     if (overheard.length > 0) {
       throw fail(chat, {
-        problem: `alice whispered to bob; carol got ${show(overheard)}.`,
+        problem: `alice whispered to bob; carol got ${showEvents(overheard)}.`,
         expected: 'nothing for carol: a whisper goes to the recipient and back to the sender, never through broadcast',
         see: SECTION.whisper,
       });
@@ -251,14 +241,14 @@ describe('lesson 6: handleLine()', () => {
     const expected = `exactly one event, { type: "error", code: "${code}", text: ... }, because ${why}`;
     const got = await answerTo(chat, alice!, line, expected);
     if (!onlyOne(got, { type: 'error', code })) {
-      throw fail(chat, { problem: `alice sent "${line}" and got ${show(got)}.`, expected, see });
+      throw fail(chat, { problem: `alice sent "${line}" and got ${showEvents(got)}.`, expected, see });
     }
     if (!hasText(got[0]!)) {
-      throw fail(chat, { problem: `alice sent "${line}" and got ${show(got)}: an error without a text.`, expected: `a text for the person who typed it, e.g. ${code === 'USAGE' ? '"Usage: /whisper <user> <message>"' : '"User \'nobody\' not found or offline."'}: the code is for programs, the text for people`, see: SECTION.errors });
+      throw fail(chat, { problem: `alice sent "${line}" and got ${showEvents(got)}: an error without a text.`, expected: `a text for the person who typed it, e.g. ${code === 'USAGE' ? '"Usage: /whisper <user> <message>"' : '"User \'nobody\' not found or offline."'}: the code is for programs, the text for people`, see: SECTION.errors });
     }
     const leaked = await heard(chat, bob!);
     if (leaked.length > 0) {
-      throw fail(chat, { problem: `alice sent "${line}"; bob got ${show(leaked)}.`, expected: 'nothing for bob: a whisper that fails reaches nobody', see });
+      throw fail(chat, { problem: `alice sent "${line}"; bob got ${showEvents(leaked)}.`, expected: 'nothing for bob: a whisper that fails reaches nobody', see });
     }
     await stillUsable(chat, alice!, bob!);
   });
@@ -271,7 +261,7 @@ describe('lesson 6: handleLine()', () => {
     const got = bob!.takeUnseen();
     if (!onlyOne(got, { type: 'bye', text: TEXTS.bye })) {
       throw fail(chat, {
-        problem: `bob sent "/quit"; before the connection closed he got ${show(got)}.${chat.logs.length > 0 ? ' Your handleLine threw (the error is below).' : ''}`,
+        problem: `bob sent "/quit"; before the connection closed he got ${showEvents(got)}.${chat.logs.length > 0 ? ' Your handleLine threw (the error is below).' : ''}`,
         expected: `exactly one event, { type: "bye", text: "${TEXTS.bye}" }, and then the close. Send bye before you close: nothing reaches a closed client`,
         see: SECTION.quit,
       });
@@ -280,7 +270,7 @@ describe('lesson 6: handleLine()', () => {
       const leave = await other.next({ type: 'leave' }, 'the leave of bob');
       if (!matches(leave, { user: 'bob', reason: 'quit' })) {
         throw fail(chat, {
-          problem: `bob sent "/quit"; ${other.label} got ${show([leave])}.`,
+          problem: `bob sent "/quit"; ${other.label} got ${showEvents([leave])}.`,
           expected: '{ type: "leave", user: "bob", reason: "quit" }: the reason is what you give client.close(\'quit\'); without it, others are told "disconnect"',
           see: SECTION.quit,
         });
@@ -299,14 +289,14 @@ describe('lesson 6: handleLine()', () => {
         : ': any line that starts with / and names no command in your table');
     const got = await answerTo(chat, alice!, line, expected);
     if (!onlyOne(got, { type: 'error', code: 'UNKNOWN_COMMAND' })) {
-      throw fail(chat, { problem: `alice sent "${line}" and got ${show(got)}.`, expected, see });
+      throw fail(chat, { problem: `alice sent "${line}" and got ${showEvents(got)}.`, expected, see });
     }
     if (!hasText(got[0]!)) {
-      throw fail(chat, { problem: `alice sent "${line}" and got ${show(got)}: an error without a text.`, expected: `a text for the person who typed it, e.g. "Unknown command: ${line}. Type /help for the list.": the code is for programs, the text for people`, see: SECTION.errors });
+      throw fail(chat, { problem: `alice sent "${line}" and got ${showEvents(got)}: an error without a text.`, expected: `a text for the person who typed it, e.g. "Unknown command: ${line}. Type /help for the list.": the code is for programs, the text for people`, see: SECTION.errors });
     }
     const leaked = await heard(chat, bob!);
     if (leaked.length > 0) {
-      throw fail(chat, { problem: `alice sent "${line}"; bob got ${show(leaked)}.`, expected: 'nothing for bob: an unknown command is an error for its sender, not chat', see });
+      throw fail(chat, { problem: `alice sent "${line}"; bob got ${showEvents(leaked)}.`, expected: 'nothing for bob: an unknown command is an error for its sender, not chat', see });
     }
     await stillUsable(chat, alice!, bob!);
   });
@@ -317,12 +307,12 @@ describe('lesson 6: handleLine()', () => {
     const lines = ['//shrug', '  //users  '];
     const own = await answerTo(chat, alice!, lines, `nothing back: ${rule}`);
     if (own.length > 0) {
-      throw fail(chat, { problem: `alice sent ${quote(lines)} and got ${show(own)}.`, expected: `nothing back (chat goes to everyone but the sender): ${rule}`, see: SECTION.kinds });
+      throw fail(chat, { problem: `alice sent ${quote(lines)} and got ${showEvents(own)}.`, expected: `nothing back (chat goes to everyone but the sender): ${rule}`, see: SECTION.kinds });
     }
     const got = await heard(chat, bob!);
     const expected = [{ type: 'chat', from: 'alice', text: '/shrug' }, { type: 'chat', from: 'alice', text: '/users' }];
     if (got.length !== 2 || !expected.every((e, i) => matches(got[i]!, e))) {
-      throw fail(chat, { problem: `alice sent ${quote(lines)}; bob got ${show(got)}.`, expected: `${expected.map((e) => JSON.stringify(e)).join(', ')}: ${rule} (trimmed first)`, see: SECTION.kinds });
+      throw fail(chat, { problem: `alice sent ${quote(lines)}; bob got ${showEvents(got)}.`, expected: `${expected.map((e) => JSON.stringify(e)).join(', ')}: ${rule} (trimmed first)`, see: SECTION.kinds });
     }
   });
 
@@ -331,13 +321,13 @@ describe('lesson 6: handleLine()', () => {
     const line = '   hello   world  ';
     const own = await answerTo(chat, alice!, line, 'nothing back: chat goes to everyone but the sender');
     if (own.length > 0) {
-      throw fail(chat, { problem: `alice sent ${JSON.stringify(line)} and got ${show(own)}.`, expected: 'nothing: chat goes to everyone but the sender (broadcast\'s second argument)', see: SECTION.chat });
+      throw fail(chat, { problem: `alice sent ${JSON.stringify(line)} and got ${showEvents(own)}.`, expected: 'nothing: chat goes to everyone but the sender (broadcast\'s second argument)', see: SECTION.chat });
     }
     const expected = { type: 'chat', from: 'alice', text: 'hello   world' };
     for (const other of [bob!, carol!]) {
       const got = await heard(chat, other);
       if (!onlyOne(got, expected)) {
-        throw fail(chat, { problem: `alice sent ${JSON.stringify(line)}; ${other.label} got ${show(got)}.`, expected: `${JSON.stringify(expected)}: white space trimmed at both ends, kept inside`, see: SECTION.chat });
+        throw fail(chat, { problem: `alice sent ${JSON.stringify(line)}; ${other.label} got ${showEvents(got)}.`, expected: `${JSON.stringify(expected)}: white space trimmed at both ends, kept inside`, see: SECTION.chat });
       }
     }
   });
@@ -349,7 +339,7 @@ describe('lesson 6: handleLine()', () => {
     const own = await answerTo(chat, alice!, lines, expected);
     const other = await heard(chat, bob!);
     if (own.length > 0 || other.length > 0) {
-      throw fail(chat, { problem: `alice sent ${quote(lines)}. alice got ${show(own)}; bob got ${show(other)}.`, expected, see: SECTION.chat });
+      throw fail(chat, { problem: `alice sent ${quote(lines)}. alice got ${showEvents(own)}; bob got ${showEvents(other)}.`, expected, see: SECTION.chat });
     }
   });
 
@@ -363,14 +353,14 @@ describe('lesson 6: handleLine()', () => {
     const empty = own.filter((e) => e.type !== 'whisper');
     if (empty.length !== 1 || !matches(empty[0]!, { type: 'error', code: 'USAGE' })) {
       throw fail(chat, {
-        problem: `alice sent ${quote(lines)}; besides the whisper back, alice got ${show(empty)}.`,
+        problem: `alice sent ${quote(lines)}; besides the whisper back, alice got ${showEvents(empty)}.`,
         expected: 'one error USAGE for the last line: its message is nothing but control characters, so once they are stripped no message is left (strip, then check)',
         see: SECTION.whisper,
       });
     }
     if (got.length !== 2 || !expected.every((e, i) => matches(got[i]!, e))) {
       throw fail(chat, {
-        problem: `alice sent ${quote(lines)}; bob got ${show(got)}.`,
+        problem: `alice sent ${quote(lines)}; bob got ${showEvents(got)}.`,
         expected: `${expected.map((e) => JSON.stringify(e)).join(', ')}: pass chat and whisper text through ctx.pieces.stripControl(), then trim it (the space before a stripped \\u0007 is then at the end), before you send it on`,
         see: SECTION.chat,
       });

@@ -8,8 +8,8 @@
 import { describe, test } from 'vitest';
 import type { ServerOptions } from '../app/server/types.js';
 import { startChat, type Chat } from './harness/chat.js';
-import { failure } from './harness/teach.js';
-import { matches, type Received, type TestClient } from './harness/test-client.js';
+import { fail } from './harness/teach.js';
+import { matches, showEvents, type Received, type TestClient } from './harness/test-client.js';
 
 const lesson = (heading: string) => `12 (npm run lesson 12), section "${heading}"`;
 const SECTION = {
@@ -24,16 +24,6 @@ const SECTION = {
 
 async function roomsChat(see: string, options: Partial<ServerOptions> = {}): Promise<Chat> {
   return startChat({ mine: ['Rooms'], see, options: { features: ['rooms'], ...options } });
-}
-
-function fail(chat: Chat, parts: { problem: string; expected: string; see: string }): Error {
-  return failure({ ...parts, transcript: chat.transcript, logs: chat.logs });
-}
-
-/** Events as a student would write them: JSON without the timestamp. */
-function show(events: Received[]): string {
-  if (events.length === 0) return 'nothing';
-  return events.map((e) => JSON.stringify({ ...e, ts: undefined })).join(', ');
 }
 
 /** Everything `client` got since its last check, proven complete by a barrier. */
@@ -52,7 +42,7 @@ async function move(chat: Chat, client: TestClient, line: string, room: string, 
   const reply = await client.next((e) => e.type === 'room' || e.type === 'error' || e.type === 'info', `the answer to "${line}"`);
   if (!matches(reply, { type: 'room', room })) {
     throw fail(chat, {
-      problem: `${client.label} sent "${line}" and got ${show([reply])}.`,
+      problem: `${client.label} sent "${line}" and got ${showEvents([reply])}.`,
       expected: `{ type: "room", room: "${room}", users: [...] }: ${why}`,
       see,
     });
@@ -60,7 +50,7 @@ async function move(chat: Chat, client: TestClient, line: string, room: string, 
   const own = client.events.slice(from).filter((e) => (e.type === 'leave' || e.type === 'join') && e.user === client.label);
   if (own.length > 0) {
     throw fail(chat, {
-      problem: `${client.label} sent "${line}"; on the way it got ${show(own)}.`,
+      problem: `${client.label} sent "${line}"; on the way it got ${showEvents(own)}.`,
       expected: 'no leave or join of its own: take the mover out of the old room before telling it, and tell the new room except the mover',
       see: SECTION.move,
     });
@@ -85,7 +75,7 @@ describe('lesson 12: rooms', () => {
     const welcome = alice.events.find((e) => e.type === 'welcome')!;
     if (!matches(welcome, { room: 'lobby', users: ['alice'] })) {
       throw fail(chat, {
-        problem: `alice logged in; her welcome was ${show([welcome])}.`,
+        problem: `alice logged in; her welcome was ${showEvents([welcome])}.`,
         expected: 'a welcome with room: "lobby" and users: ["alice"]: enter() puts a new user in the lobby, and roomOf() and listing() report it',
         see: SECTION.map,
       });
@@ -93,7 +83,7 @@ describe('lesson 12: rooms', () => {
     alice.send('/rooms');
     const rooms = await alice.next((e) => e.type === 'rooms' || e.type === 'error', 'the answer to /rooms');
     if (!matches(rooms, { type: 'rooms', rooms: [{ name: 'lobby', users: 1 }] })) {
-      throw fail(chat, { problem: `alice sent "/rooms" and got ${show([rooms])}.`, expected: '{ type: "rooms", rooms: [{ name: "lobby", users: 1 }] }', see: SECTION.rooms });
+      throw fail(chat, { problem: `alice sent "/rooms" and got ${showEvents([rooms])}.`, expected: '{ type: "rooms", rooms: [{ name: "lobby", users: 1 }] }', see: SECTION.rooms });
     }
   });
 
@@ -121,7 +111,7 @@ describe('lesson 12: rooms', () => {
       }
       const wrongRoom = got.find((e) => e.room !== room);
       if (wrongRoom) {
-        throw fail(chat, { problem: `${user.label} (in ${room}) got ${show([wrongRoom])}.`, expected: `every chat with room: "${room}"`, see: SECTION.who });
+        throw fail(chat, { problem: `${user.label} (in ${room}) got ${showEvents([wrongRoom])}.`, expected: `every chat with room: "${room}"`, see: SECTION.who });
       }
     }
     const [red0] = users;
@@ -129,7 +119,7 @@ describe('lesson 12: rooms', () => {
     red0!.send('/whisper blue0 across the hall');
     const whisper = await blue0.next({ type: 'whisper' }, 'the whisper from red0 in another room');
     if (!matches(whisper, { from: 'red0', to: 'blue0', text: 'across the hall' })) {
-      throw fail(chat, { problem: `red0 whispered to blue0 (in blue); blue0 got ${show([whisper])}.`, expected: 'the whisper: whispers reach their recipient in any room', see: SECTION.who });
+      throw fail(chat, { problem: `red0 whispered to blue0 (in blue); blue0 got ${showEvents([whisper])}.`, expected: 'the whisper: whispers reach their recipient in any room', see: SECTION.who });
     }
   });
 
@@ -148,7 +138,7 @@ describe('lesson 12: rooms', () => {
     const leave = { type: 'leave', user: 'alice', reason: 'moved', room: 'lobby' };
     if (toOld.length !== 1 || !matches(toOld[0]!, leave)) {
       throw fail(chat, {
-        problem: `alice, bob and carol; carol went to games, then alice sent "/join games" and then "here now". bob, left in the lobby, got ${show(toOld)}.`,
+        problem: `alice, bob and carol; carol went to games, then alice sent "/join games" and then "here now". bob, left in the lobby, got ${showEvents(toOld)}.`,
         expected: `${JSON.stringify(leave)} and nothing else: the old room hears leave with reason "moved", and alice's chat is no longer theirs`,
         see: SECTION.move,
       });
@@ -157,20 +147,20 @@ describe('lesson 12: rooms', () => {
     const chatLine = { type: 'chat', from: 'alice', text: 'here now', room: 'games' };
     if (toNew.length !== 2 || !matches(toNew[0]!, join) || !matches(toNew[1]!, chatLine)) {
       throw fail(chat, {
-        problem: `alice sent "/join games" and then "here now"; carol, in games, got ${show(toNew)}.`,
+        problem: `alice sent "/join games" and then "here now"; carol, in games, got ${showEvents(toNew)}.`,
         expected: `${JSON.stringify(join)}, then ${JSON.stringify(chatLine)}: the join comes before anything alice says in her new room`,
         see: SECTION.move,
       });
     }
     if (own.some((e) => e.type === 'leave' || e.type === 'join')) {
       throw fail(chat, {
-        problem: `alice sent "/join games"; besides her room event she got ${show(own)}.`,
+        problem: `alice sent "/join games"; besides her room event she got ${showEvents(own)}.`,
         expected: 'no leave or join of its own: take her out of the old room before telling it, and tell the new room except her',
         see: SECTION.move,
       });
     }
     if (!matches(room, { users: ['alice', 'carol'] }) || 'count' in room) {
-      throw fail(chat, { problem: `alice moved to games (where carol is); her room event was ${show([room])}.`, expected: '{ type: "room", room: "games", users: ["alice", "carol"] }: the members, sorted, the mover included, and no count (the list is not cut)', see: SECTION.move });
+      throw fail(chat, { problem: `alice moved to games (where carol is); her room event was ${showEvents([room])}.`, expected: '{ type: "room", room: "games", users: ["alice", "carol"] }: the members, sorted, the mover included, and no count (the list is not cut)', see: SECTION.move });
     }
   });
 
@@ -182,7 +172,7 @@ describe('lesson 12: rooms', () => {
     const room = await move(chat, bob!, '/join GAMES', 'games', SECTION.names, rule);
     if (!matches(room, { users: ['alice', 'bob'] })) {
       throw fail(chat, {
-        problem: `alice sent "/join #Games", then bob "/join GAMES"; bob got ${show([room])}.`,
+        problem: `alice sent "/join #Games", then bob "/join GAMES"; bob got ${showEvents([room])}.`,
         expected: '{ type: "room", room: "games", users: ["alice", "bob"] }: a leading # is dropped and names are lower-cased, so both are in games',
         see: SECTION.names,
       });
@@ -204,11 +194,11 @@ describe('lesson 12: rooms', () => {
     alice!.send(line);
     const got = await heard(alice!);
     if (got.length !== 1 || !matches(got[0]!, { type: 'error', code })) {
-      throw fail(chat, { problem: `alice sent ${JSON.stringify(line)} and got ${show(got)}.`, expected: `exactly one event, { type: "error", code: "${code}", ... }, because ${why}`, see: SECTION.names });
+      throw fail(chat, { problem: `alice sent ${JSON.stringify(line)} and got ${showEvents(got)}.`, expected: `exactly one event, { type: "error", code: "${code}", ... }, because ${why}`, see: SECTION.names });
     }
     const other = await heard(bob!);
     if (other.length > 0) {
-      throw fail(chat, { problem: `alice sent ${JSON.stringify(line)}; bob got ${show(other)}.`, expected: 'nothing: a refused /join moves nobody', see: SECTION.names });
+      throw fail(chat, { problem: `alice sent ${JSON.stringify(line)}; bob got ${showEvents(other)}.`, expected: 'nothing: a refused /join moves nobody', see: SECTION.names });
     }
   });
 
@@ -221,7 +211,7 @@ describe('lesson 12: rooms', () => {
     const other = await heard(bob!);
     if (got.length !== 1 || got[0]!.type !== 'info' || other.length > 0) {
       throw fail(chat, {
-        problem: `alice, in the lobby, sent "/join lobby". alice got ${show(got)}; bob got ${show(other)}.`,
+        problem: `alice, in the lobby, sent "/join lobby". alice got ${showEvents(got)}; bob got ${showEvents(other)}.`,
         expected: 'one info event for alice and nothing for bob: joining the room you are in is not a move',
         see: SECTION.move,
       });
@@ -247,7 +237,7 @@ describe('lesson 12: rooms', () => {
       const expected = { type: 'rooms', rooms };
       const got = await roomsOf(asker);
       if (!matches(got, expected)) {
-        throw fail(chat, { problem: `${story}; /rooms gave ${show([got])}.`, expected: `${JSON.stringify(expected)}: ${why}`, see: SECTION.vanish });
+        throw fail(chat, { problem: `${story}; /rooms gave ${showEvents([got])}.`, expected: `${JSON.stringify(expected)}: ${why}`, see: SECTION.vanish });
       }
     };
     const roomsOf = rooms;
@@ -275,7 +265,7 @@ describe('lesson 12: rooms', () => {
     const lobby = await heard(carol!);
     if (!matches(leave, { user: 'bob', reason: 'disconnect', room: 'games' }) || lobby.length > 0) {
       throw fail(chat, {
-        problem: `alice and bob in games, carol in the lobby; bob hung up. alice got ${show([leave])}; carol got ${show(lobby)}.`,
+        problem: `alice and bob in games, carol in the lobby; bob hung up. alice got ${showEvents([leave])}; carol got ${showEvents(lobby)}.`,
         expected: 'alice: { type: "leave", user: "bob", reason: "disconnect", room: "games" }; carol: nothing (exit() returns the room bob was in, and only it is told)',
         see: SECTION.who,
       });
@@ -292,7 +282,7 @@ describe('lesson 12: rooms', () => {
       const heardJoin = await heard(alice!);
       if (heardJoin.some((e) => e.type === 'join')) {
         throw fail(chat, {
-          problem: `The limit is 3. alice, bob and carol are in the lobby; dave logged in (4). alice got ${show(heardJoin)}.`,
+          problem: `The limit is 3. alice, bob and carol are in the lobby; dave logged in (4). alice got ${showEvents(heardJoin)}.`,
           expected: 'no join: after it, the room holds 4, more than the limit. tell() sends a join only while the room, counting the newcomer, is within the limit',
           see: SECTION.limit,
         });
@@ -302,7 +292,7 @@ describe('lesson 12: rooms', () => {
       const heardLeave = await heard(alice!);
       if (heardLeave.some((e) => e.type === 'leave')) {
         throw fail(chat, {
-          problem: `The limit is 3. Four were in the lobby and dave quit (4 → 3). alice got ${show(heardLeave)}.`,
+          problem: `The limit is 3. Four were in the lobby and dave quit (4 → 3). alice got ${showEvents(heardLeave)}.`,
           expected: 'no leave: before it the room held 4. A leave is told after the member went, so count it back in (size + 1): the limit holds for before and after',
           see: SECTION.limit,
         });
@@ -315,7 +305,7 @@ describe('lesson 12: rooms', () => {
       carol!.send('/quit');
       const leave = await alice!.next({ type: 'leave' }, 'the leave of carol (3 → 2: within the limit)');
       if (!matches(leave, { user: 'carol', room: 'lobby' })) {
-        throw fail(chat, { problem: `The limit is 3; carol quit a lobby of 3. alice got ${show([leave])}.`, expected: 'the leave of carol, with room "lobby"', see: SECTION.limit });
+        throw fail(chat, { problem: `The limit is 3; carol quit a lobby of 3. alice got ${showEvents([leave])}.`, expected: 'the leave of carol, with room "lobby"', see: SECTION.limit });
       }
     });
 
@@ -327,19 +317,19 @@ describe('lesson 12: rooms', () => {
       const cut = { users: ['amy', 'bea', 'carl'], count: 4 };
       if (!matches(welcome, cut)) {
         throw fail(chat, {
-          problem: `The limit is 3; dora, carl and bea are in the lobby and amy logs in. Her welcome was ${show([welcome])}.`,
+          problem: `The limit is 3; dora, carl and bea are in the lobby and amy logs in. Her welcome was ${showEvents([welcome])}.`,
           expected: `users: ["amy", "bea", "carl"], count: 4: the first 3 names in sorted order (listing() cuts the sorted names) and the room's true size`,
           see: SECTION.limit,
         });
       }
       const users = (await amy.sync('the reply to /users')) && amy.events[amy.events.length - 1]!;
       if (!matches(users, cut)) {
-        throw fail(chat, { problem: `amy sent /users in the lobby of 4; she got ${show([users])}.`, expected: `users ${JSON.stringify(cut.users)} and count 4, as in the welcome`, see: SECTION.limit });
+        throw fail(chat, { problem: `amy sent /users in the lobby of 4; she got ${showEvents([users])}.`, expected: `users ${JSON.stringify(cut.users)} and count 4, as in the welcome`, see: SECTION.limit });
       }
       amy.send('/join tiny');
       const room = await amy.next({ type: 'room' }, 'the room event after /join tiny');
       if (!matches(room, { room: 'tiny', users: ['amy'] }) || 'count' in room) {
-        throw fail(chat, { problem: `amy moved to the empty room tiny; she got ${show([room])}.`, expected: '{ type: "room", room: "tiny", users: ["amy"] } with no count: only a cut list carries count', see: SECTION.limit });
+        throw fail(chat, { problem: `amy moved to the empty room tiny; she got ${showEvents([room])}.`, expected: '{ type: "room", room: "tiny", users: ["amy"] } with no count: only a cut list carries count', see: SECTION.limit });
       }
     });
   });

@@ -8,8 +8,8 @@
 import { describe, test } from 'vitest';
 import type { Feature } from '../app/protocol.js';
 import { startChat, type Chat } from './harness/chat.js';
-import { failure } from './harness/teach.js';
-import { matches, type Received, type TestClient } from './harness/test-client.js';
+import { fail } from './harness/teach.js';
+import { matches, showEvents, type Received, type TestClient } from './harness/test-client.js';
 
 const lesson = (heading: string) => `13 (npm run lesson 13), section "${heading}"`;
 const SECTION = {
@@ -22,15 +22,6 @@ const SECTION = {
 
 async function statusChat(see: string, features: Feature[] = ['rooms', 'status']): Promise<Chat> {
   return startChat({ mine: ['Statuses'], see, options: { features } });
-}
-
-function fail(chat: Chat, parts: { problem: string; expected: string; see: string }): Error {
-  return failure({ ...parts, transcript: chat.transcript, logs: chat.logs });
-}
-
-function show(events: Received[]): string {
-  if (events.length === 0) return 'nothing';
-  return events.map((e) => JSON.stringify({ ...e, ts: undefined })).join(', ');
 }
 
 /** Everything `client` got since its last check, proven complete by a barrier. */
@@ -71,17 +62,17 @@ describe('lesson 13: away and busy', () => {
     const [own, other, away] = await after(alice!, '/away lunch', [bob!, carol!]);
     const expected = { type: 'status', user: 'alice', status: 'away', note: 'lunch' };
     if (other!.length !== 1 || !matches(other![0]!, expected)) {
-      throw fail(chat, { problem: `alice sent "/away lunch"; bob, in her room, got ${show(other!)}.`, expected: `${JSON.stringify(expected)}`, see: SECTION.event });
+      throw fail(chat, { problem: `alice sent "/away lunch"; bob, in her room, got ${showEvents(other!)}.`, expected: `${JSON.stringify(expected)}`, see: SECTION.event });
     }
     if (own.length !== 1 || !matches(own[0]!, expected)) {
       throw fail(chat, {
-        problem: `alice sent "/away lunch" and got ${show(own)}.`,
+        problem: `alice sent "/away lunch" and got ${showEvents(own)}.`,
         expected: `the same ${JSON.stringify(expected)}: everyone in the room, the user included, hears it (broadcast without an exception)`,
         see: SECTION.event,
       });
     }
     if (away!.length > 0) {
-      throw fail(chat, { problem: `alice sent "/away lunch"; carol, in another room, got ${show(away!)}.`, expected: 'nothing: ctx.registry is the room, so its broadcast stays in it', see: SECTION.event });
+      throw fail(chat, { problem: `alice sent "/away lunch"; carol, in another room, got ${showEvents(away!)}.`, expected: 'nothing: ctx.registry is the room, so its broadcast stays in it', see: SECTION.event });
     }
   });
 
@@ -91,14 +82,14 @@ describe('lesson 13: away and busy', () => {
     const [, busy] = await after(alice!, '/BUSY', [bob!]);
     if (busy!.length !== 1 || !matches(busy![0]!, { type: 'status', user: 'alice', status: 'busy' }) || 'note' in busy![0]!) {
       throw fail(chat, {
-        problem: `alice sent "/BUSY"; bob got ${show(busy!)}.`,
+        problem: `alice sent "/BUSY"; bob got ${showEvents(busy!)}.`,
         expected: '{ type: "status", user: "alice", status: "busy" }, with no note field at all: an empty note is none (command names in lower case, as ever)',
         see: SECTION.command,
       });
     }
     const [, back] = await after(alice!, '/back', [bob!]);
     if (back!.length !== 1 || !matches(back![0]!, { type: 'status', user: 'alice', status: 'online' }) || 'note' in back![0]!) {
-      throw fail(chat, { problem: `alice sent "/back"; bob got ${show(back!)}.`, expected: '{ type: "status", user: "alice", status: "online" } and no note', see: SECTION.command });
+      throw fail(chat, { problem: `alice sent "/back"; bob got ${showEvents(back!)}.`, expected: '{ type: "status", user: "alice", status: "online" } and no note', see: SECTION.command });
     }
   });
 
@@ -114,7 +105,7 @@ describe('lesson 13: away and busy', () => {
     const ok = got!.length === 1 && event!.type === 'status' && (note === undefined ? !('note' in event!) : (event as { note?: string }).note === note);
     if (!ok) {
       throw fail(chat, {
-        problem: `alice sent ${JSON.stringify(line)}; bob got ${show(got!)}.`,
+        problem: `alice sent ${JSON.stringify(line)}; bob got ${showEvents(got!)}.`,
         expected: `a status event ${note === undefined ? 'without a note' : `with note ${JSON.stringify(note)}`}: ${why}`,
         see: SECTION.note,
       });
@@ -126,7 +117,7 @@ describe('lesson 13: away and busy', () => {
     const [alice, bob] = await together(chat, ['alice', 'bob']);
     const before = await usersOf(bob!);
     if (!matches(before, { statuses: {} })) {
-      throw fail(chat, { problem: `alice and bob are online; bob sent /users and got ${show([before])}.`, expected: 'statuses: {} (an object, empty when everyone listed is online)', see: SECTION.field });
+      throw fail(chat, { problem: `alice and bob are online; bob sent /users and got ${showEvents([before])}.`, expected: 'statuses: {} (an object, empty when everyone listed is online)', see: SECTION.field });
     }
     await after(alice!, '/away lunch', [bob!]);
     await after(bob!, '/busy', []);
@@ -135,7 +126,7 @@ describe('lesson 13: away and busy', () => {
     const welcome = carol.events.find((e) => e.type === 'welcome')!;
     if (!matches(welcome, { statuses: entries })) {
       throw fail(chat, {
-        problem: `alice is away (lunch), bob is busy; carol logged in and her welcome was ${show([welcome])}.`,
+        problem: `alice is away (lunch), bob is busy; carol logged in and her welcome was ${showEvents([welcome])}.`,
         expected: `statuses: ${JSON.stringify(entries)}: an entry for each listed user who is not online, and none for carol`,
         see: SECTION.field,
       });
@@ -143,14 +134,14 @@ describe('lesson 13: away and busy', () => {
     await after(bob!, '/back', []);
     const users = await usersOf(carol);
     if (!matches(users, { statuses: { alice: entries.alice } })) {
-      throw fail(chat, { problem: `Then bob sent /back; carol sent /users and got ${show([users])}.`, expected: `statuses: ${JSON.stringify({ alice: entries.alice })}: bob is online again, so he has no entry`, see: SECTION.field });
+      throw fail(chat, { problem: `Then bob sent /back; carol sent /users and got ${showEvents([users])}.`, expected: `statuses: ${JSON.stringify({ alice: entries.alice })}: bob is online again, so he has no entry`, see: SECTION.field });
     }
     alice!.send('/join games');
     await alice!.next({ type: 'room' }, 'alice\'s room event');
     carol.send('/join games');
     const room = await carol.next({ type: 'room' }, 'carol\'s room event after /join games');
     if (!matches(room, { users: ['alice', 'carol'], statuses: { alice: entries.alice } })) {
-      throw fail(chat, { problem: `alice (away: lunch) went to games, then carol; carol's room event was ${show([room])}.`, expected: `users ["alice", "carol"] and statuses ${JSON.stringify({ alice: entries.alice })}: the status goes with the user`, see: SECTION.field });
+      throw fail(chat, { problem: `alice (away: lunch) went to games, then carol; carol's room event was ${showEvents([room])}.`, expected: `users ["alice", "carol"] and statuses ${JSON.stringify({ alice: entries.alice })}: the status goes with the user`, see: SECTION.field });
     }
   });
 
@@ -165,7 +156,7 @@ describe('lesson 13: away and busy', () => {
     const welcome = again.events.find((e) => e.type === 'welcome')!;
     if (!matches(welcome, { statuses: { bob: { status: 'busy' } } })) {
       throw fail(chat, {
-        problem: `alice went away, bob got busy, alice quit; someone logged in as ALICE and got ${show([welcome])}.`,
+        problem: `alice went away, bob got busy, alice quit; someone logged in as ALICE and got ${showEvents([welcome])}.`,
         expected: 'statuses: {"bob":{"status":"busy"}}, and nothing for ALICE: a new login starts online. Keep statuses by connection (a WeakMap<Client, ...>), not by name',
         see: SECTION.field,
       });
@@ -180,7 +171,7 @@ describe('lesson 13: away and busy', () => {
     const statuses = (users as { statuses?: unknown }).statuses;
     if (JSON.stringify(statuses) !== '{"__proto__":{"status":"away"}}') {
       throw fail(chat, {
-        problem: `A user named __proto__ (a valid name) sent /away; bob sent /users and got ${show([users])}.`,
+        problem: `A user named __proto__ (a valid name) sent /away; bob sent /users and got ${showEvents([users])}.`,
         expected: 'statuses: {"__proto__":{"status":"away"}}. statuses["__proto__"] = entry sets the object\'s prototype instead of a key: build it with Object.fromEntries',
         see: SECTION.field,
       });
@@ -192,20 +183,20 @@ describe('lesson 13: away and busy', () => {
     const [alice, bob] = await together(chat, ['alice', 'bob']);
     const [plain] = await after(alice!, '/whisper bob hi', [bob!]);
     if (plain!.some((e) => e.type === 'info')) {
-      throw fail(chat, { problem: `bob is online; alice whispered to him and got ${show(plain!)}.`, expected: 'only the whisper back: no notice for someone online (whisperNotice returns undefined)', see: SECTION.whisper });
+      throw fail(chat, { problem: `bob is online; alice whispered to him and got ${showEvents(plain!)}.`, expected: 'only the whisper back: no notice for someone online (whisperNotice returns undefined)', see: SECTION.whisper });
     }
     await after(bob!, '/away lunch', [alice!]);
     const [own, delivered] = await after(alice!, '/whisper bob are you there?', [bob!]);
     if (!delivered!.some((e) => matches(e, { type: 'whisper', from: 'alice', text: 'are you there?' }))) {
-      throw fail(chat, { problem: `bob is away; alice whispered to him and bob got ${show(delivered!)}.`, expected: 'the whisper: away is not gone', see: SECTION.whisper });
+      throw fail(chat, { problem: `bob is away; alice whispered to him and bob got ${showEvents(delivered!)}.`, expected: 'the whisper: away is not gone', see: SECTION.whisper });
     }
     if (own.length !== 2 || own[0]!.type !== 'whisper' || !matches(own[1]!, { type: 'info', text: 'bob is away: lunch' })) {
-      throw fail(chat, { problem: `bob is away (lunch); alice whispered to him and got ${show(own)}.`, expected: 'the whisper back, then { type: "info", text: "bob is away: lunch" }', see: SECTION.whisper });
+      throw fail(chat, { problem: `bob is away (lunch); alice whispered to him and got ${showEvents(own)}.`, expected: 'the whisper back, then { type: "info", text: "bob is away: lunch" }', see: SECTION.whisper });
     }
     await after(bob!, '/busy', [alice!]);
     const [busy] = await after(alice!, '/whisper bob now?', [bob!]);
     if (!busy!.some((e) => matches(e, { type: 'info', text: 'bob is busy.' }))) {
-      throw fail(chat, { problem: `bob is busy (no note); alice whispered to him and got ${show(busy!)}.`, expected: '{ type: "info", text: "bob is busy." }', see: SECTION.whisper });
+      throw fail(chat, { problem: `bob is busy (no note); alice whispered to him and got ${showEvents(busy!)}.`, expected: '{ type: "info", text: "bob is busy." }', see: SECTION.whisper });
     }
   });
 
@@ -215,7 +206,7 @@ describe('lesson 13: away and busy', () => {
     const [, b, c] = await after(alice!, '/away', [bob!, carol!]);
     for (const [who, got] of [['bob', b!], ['carol', c!]] as const) {
       if (got.length !== 1 || !matches(got[0]!, { type: 'status', user: 'alice', status: 'away' })) {
-        throw fail(chat, { problem: `Rooms are off; alice sent "/away"; ${who} got ${show(got)}.`, expected: '{ type: "status", user: "alice", status: "away" }: ctx.registry.broadcast() reaches everyone when there are no rooms', see: SECTION.event });
+        throw fail(chat, { problem: `Rooms are off; alice sent "/away"; ${who} got ${showEvents(got)}.`, expected: '{ type: "status", user: "alice", status: "away" }: ctx.registry.broadcast() reaches everyone when there are no rooms', see: SECTION.event });
       }
     }
   });

@@ -15,7 +15,7 @@ import type { HistoryStoreLike, SqlDatabase } from '../app/server/types.js';
 import { startChat, type Chat } from './harness/chat.js';
 import { importMine } from './harness/mine.js';
 import { Program } from './harness/program.js';
-import { failure } from './harness/teach.js';
+import { fail, failure } from './harness/teach.js';
 import { TestClient, type ClientContext, type Received } from './harness/test-client.js';
 import { Transcript } from './harness/transcript.js';
 import { PATIENCE_MS, waitUntil } from './harness/wait.js';
@@ -47,10 +47,6 @@ function tempDb(): string {
 
 async function historyChat(see: string, db = tempDb()): Promise<Chat> {
   return startChat({ mine: ['HistoryStore'], see, options: { features: ['rooms', 'history'], db } });
-}
-
-function fail(chat: { transcript: Transcript; logs: string[] }, parts: { problem: string; expected: string; see: string }): Error {
-  return failure({ ...parts, transcript: chat.transcript, logs: chat.logs });
 }
 
 /** Messages as a person reads them: "alice: hi". */

@@ -33,6 +33,11 @@ export function failure(parts: {
   return new LessonFailure(lines.join('\n'));
 }
 
+/** A failure with the wire and the server's log of one chat (or anything that records both). */
+export function fail(chat: { transcript: Transcript; logs: string[] }, parts: { problem: string; expected: string; see: string }): LessonFailure {
+  return failure({ ...parts, transcript: chat.transcript, logs: chat.logs });
+}
+
 /**
  * A long list of rows (every call a test made, every chunk it pushed) keeps its first 8 and
  * last 3, with one row that says how many were left out: the news must stay on the screen.

@@ -9,6 +9,12 @@ import type { Transcript } from './transcript.js';
 import { PATIENCE_MS, waitUntil } from './wait.js';
 
 export type Received = WireEvent | UnknownEvent;
+
+/** Events as a student would write them: JSON without the timestamp. */
+export function showEvents(events: Received[]): string {
+  if (events.length === 0) return 'nothing';
+  return events.map((e) => JSON.stringify({ ...e, ts: undefined })).join(', ');
+}
 export type Match = Record<string, unknown> | ((event: Received) => boolean);
 
 export interface ClientContext {
