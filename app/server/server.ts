@@ -6,7 +6,6 @@ import type { Socket } from 'node:net';
 import { LineTooLongError, type Event } from '../protocol.js';
 import { Connection } from './connection.js';
 import { Extensions } from './extensions.js';
-import { Flusher } from './flusher.js';
 import { describeThrown, type ActivityLog } from './log.js';
 import { reservedNames } from './name-store.js';
 import { DEFAULT_OPTIONS, type NameStore, type ServerContext, type ServerOptions, type ServerPieces } from './types.js';
@@ -49,7 +48,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
   const perAddress = new Map<string, number>();
   /** Addresses refused at their limit: when that was last logged, and how often since. */
   const refusals = new Map<string, { loggedAt: number; unlogged: number }>();
-  const flusher = new Flusher();
+  const flusher = new pieces.Flusher(); // lesson 18: one write per connection per turn
   const ctx: ServerContext = {
     options,
     registry: new pieces.Registry(),
@@ -78,7 +77,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
   }
 
   function serve(socket: Socket): void {
-    const client = new LoggedConnection(socket, flusher, write, depart);
+    const client = new LoggedConnection(socket, (out) => new pieces.Outbox(out, flusher), write, depart);
     if (activity) activity(`#${client.id} connected from ${socket.remoteAddress}:${socket.remotePort}`);
     const queue: string[] = [];
     let busy = false;

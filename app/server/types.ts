@@ -194,6 +194,25 @@ export interface HistoryStoreLike {
   recent(room: string, n: number): StoredMessage[];
 }
 
+// ── Lesson 18: one write per turn (batching) ─────────────────────────────────
+/** Something with text gathered to write out. */
+export interface Flushable {
+  /** Writes out what it has gathered now, if anything. */
+  flush(): void;
+}
+/** Runs the gathered writes of every connection that asked, together, once per turn of the loop. */
+export interface FlusherLike {
+  /** Has `target` flushed in the next pass (once, however often it asks). */
+  request(target: Flushable): void;
+}
+/** One connection's outgoing lines, gathered during a turn and written out together. */
+export interface OutboxLike extends Flushable {
+  /** Gathers one encoded line (newline included); it is written out by the end of the turn. */
+  add(line: string): void;
+}
+/** Hands text to the connection's socket (lesson 9's writeBounded; a client too slow is dropped). */
+export type WriteOut = (data: string) => void;
+
 /** What claiming a name came to; 'gone' means the client left while we checked. */
 export type ClaimOutcome = 'ok' | 'taken' | 'reserved' | 'gone';
 
@@ -216,4 +235,6 @@ export interface ServerPieces {
   Rooms: new (presenceLimit: number) => RoomsLike;                                 // lesson 12
   Statuses: new () => StatusesLike;                                                // lesson 13
   HistoryStore: new (db: SqlDatabase) => HistoryStoreLike;                         // lesson 14
+  Outbox: new (write: WriteOut, flusher: FlusherLike) => OutboxLike;               // lesson 18
+  Flusher: new () => FlusherLike;                                                  // lesson 18
 }
