@@ -196,6 +196,19 @@ export const LESSONS = [
       "recent(room, n): SELECT sender, text, ts FROM messages WHERE room = ? ORDER BY id DESC LIMIT ? gives the newest n, newest first. .all(room, n), then .reverse() for oldest first, then map each row to { room, from: String(row.sender), text: String(row.text), ts: Number(row.ts) }.",
     ],
   },
+  {
+    number: 18,
+    slug: 'measure-then-make-it-fast',
+    title: 'Measure, then make it fast',
+    edits: ['server/batching.ts'],
+    hints: [
+      "Outbox keeps one string, this.pending = ''. add(line): if pending is '' (the first line of a batch), call this.flusher.request(this); then this.pending += line; and if pending.length >= FLUSH_AT_CHARS, call this.flush() at once.",
+      "flush(): return if pending is ''. Otherwise const data = this.pending; this.pending = ''; this.write(data). Empty it before calling write(): write() may drop the client, and a later flush must find nothing left to send twice.",
+      "Flusher keeps a Set of targets and a flag, scheduled. request(target): add it to the Set; if a pass is scheduled already, return; otherwise set the flag and setImmediate(this.pass). setImmediate runs after the I/O of this turn: everything sent meanwhile joins the batch.",
+      "The pass (an arrow-function property, so `this` stays the Flusher): clear the flag, swap the Set for a new one (flushes may ask again), call flush() on each target, and time the loop with performance.now().",
+      "Resting: keep restUntil = end + (end - start) after each pass. In request(), const rest = this.restUntil - performance.now(); if rest >= 1, setTimeout(this.pass, rest), else setImmediate(this.pass). A fresh Flusher (restUntil 0) never waits.",
+    ],
+  },
 ];
 
 /**
