@@ -7,6 +7,10 @@
 //   npm run bench -- --quick                        small sizes, one run (a smoke test)
 //   npm run bench -- --scenario fanout --clients 200   only the fan-out case with 200 clients
 //   npm run bench -- --features rooms,status        the server's extensions (history off)
+//   npm run bench -- --server "npm run server --silent -- --mine 18"   your own pieces, through npm
+//   npm run bench -- --scenario fanout --clients 200 --irc-server ngircd
+//                      the same fan-out on ngircd (an IRC server in C), runs interleaved, and the ratio
+//   npm run bench -- --scenario fanout --irc 127.0.0.1:6667   an IRC server already running (no CPU figures)
 //
 // With history on (the server's default where node:sqlite exists, or --features with
 // history), each run gets a fresh database file in the system's temporary folder, removed
@@ -23,7 +27,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFlags, runMain, UsageError } from '../../app/cli.js';
 import { sqliteAvailable } from '../../app/server/sqlite.js';
-import { connect, fanout, idle, latency, slowReader, type Figures } from './scenarios.js';
+import { IrcLoadClient } from './irc-client.js';
+import { startNgircd } from './ngircd.js';
+import { connect, fanout, idle, latency, slowReader, type Dialect, type Figures } from './scenarios.js';
 import { startServer, type ServerProcess } from './server-process.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -59,13 +65,17 @@ runMain('BENCH', async () => {
       clients: { type: 'string' },
       features: { type: 'string' },
       db: { type: 'string' },
+      irc: { type: 'string' },
+      'irc-server': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log('Usage: npm run bench -- [--scenario fanout|latency|connect|idle|slow|all] [--runs N] [--quick] [--server "COMMAND"] [--clients N] [--features LIST|none] [--db FILE]');
+    console.log('Usage: npm run bench -- [--scenario fanout|latency|connect|idle|slow|all] [--runs N] [--quick] [--server "COMMAND"] [--clients N] [--features LIST|none] [--db FILE] [--irc HOST:PORT | --irc-server ngircd]');
     return;
   }
+  const irc = ircTarget(values.irc, values['irc-server']);
+  if (irc && values.scenario !== 'fanout') throw new UsageError('An IRC server runs the fan-out only: add --scenario fanout (and --clients 200 for one size).');
   const runs = Number(values.runs ?? (values.quick ? 1 : 3));
   if (!Number.isInteger(runs) || runs < 1 || runs > 10) throw new UsageError('--runs wants a number from 1 to 10.');
   const chosen = cases(values.quick).filter((c) => (values.scenario === 'all' || c.scenario === values.scenario) && (values.clients === undefined || String(c.clients) === values.clients));
@@ -74,8 +84,10 @@ runMain('BENCH', async () => {
   const features = values.features === undefined ? [] : ['--features', values.features];
   const history = values.features === undefined ? sqliteAvailable() : values.features.split(',').includes('history');
   console.log(`Server: ${values.server} ${features.join(' ')}   history: ${history ? (values.db ?? 'on, a fresh file per run') : 'off'}   runs per case: ${runs} (median shown)\n`);
+  if (irc) console.log(`IRC server: ${irc.label}, the same fan-out (JOIN ${'#bench'}, PRIVMSG), runs interleaved with the chat server's\n`);
   for (const c of chosen) {
     const results: Figures[] = [];
+    const ircResults: Figures[] = [];
     for (let i = 0; i < runs; i++) {
       const folder = history && values.db === undefined ? mkdtempSync(path.join(os.tmpdir(), 'chat-bench-')) : undefined;
       const db = history ? ['--db', values.db ?? path.join(folder!, 'history.db')] : [];
@@ -86,12 +98,51 @@ runMain('BENCH', async () => {
         await server.stop();
         if (folder) rmSync(folder, { recursive: true, force: true });
       }
+      if (irc && c.clients !== undefined) {
+        const ircServer = await irc.start();
+        try {
+          ircResults.push(await fanout(ircServer, c.clients, c.clients >= 1000 ? 10 : 50, irc.dialect));
+        } finally {
+          await ircServer.stop();
+        }
+      }
     }
     const median = medianOf(results);
     printTable(c.label, median);
     console.log(`BENCH ${JSON.stringify({ scenario: c.scenario, label: c.label, runs, ...median })}\n`);
+    if (ircResults.length > 0) {
+      const ircMedian = medianOf(ircResults);
+      printTable(`${c.label}, on ${irc!.label}`, ircMedian);
+      console.log(`BENCH ${JSON.stringify({ scenario: c.scenario, label: `${c.label}, ${irc!.label}`, server: 'irc', runs, ...ircMedian })}`);
+      const ratio = median.serverCpuSecondsPerMillion / ircMedian.serverCpuSecondsPerMillion;
+      console.log(`CPU per delivery, chat server / ${irc!.label}: ${Number.isFinite(ratio) ? `${ratio.toFixed(2)}× (${median.serverCpuSecondsPerMillion} / ${ircMedian.serverCpuSecondsPerMillion} CPU-s per million)` : 'n/a (no CPU figures for a server the benchmark did not start)'}\n`);
+    }
   }
 });
+
+interface IrcTarget {
+  label: string;
+  dialect: Dialect;
+  start(): Promise<ServerProcess>;
+}
+
+/** `--irc HOST:PORT` (a running IRC server) or `--irc-server PROGRAM` (ngircd, started per run). */
+function ircTarget(address: string | undefined, program: string | undefined): IrcTarget | undefined {
+  if (address !== undefined && program !== undefined) throw new UsageError('Give --irc HOST:PORT or --irc-server ngircd, not both.');
+  if (program !== undefined) {
+    return { label: path.basename(program), dialect: ircDialect('127.0.0.1'), start: () => startNgircd(program) };
+  }
+  if (address === undefined) return undefined;
+  const match = /^(.+):(\d+)$/.exec(address);
+  if (!match) throw new UsageError(`--irc ${address}: expected HOST:PORT, e.g. --irc 127.0.0.1:6667.`);
+  const [, host, port] = match;
+  const external: ServerProcess = { port: Number(port), pid: NaN, cpuSeconds: () => NaN, rssBytes: () => NaN, stop: async () => {} };
+  return { label: `IRC at ${address}`, dialect: ircDialect(host), start: async () => external };
+}
+
+function ircDialect(host: string): Dialect {
+  return { login: (port, index) => IrcLoadClient.login(port, index, 30_000, host), line: IrcLoadClient.line };
+}
 
 function medianOf(results: Figures[]): Figures {
   const out: Figures = {};
