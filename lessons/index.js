@@ -202,8 +202,8 @@ export const LESSONS = [
     title: 'Measure, then make it fast',
     edits: ['server/batching.ts'],
     hints: [
-      "Outbox keeps one string, this.pending = ''. add(line): if pending is '' (the first line of a batch), call this.flusher.request(this); then this.pending += line; and if pending.length >= FLUSH_AT_CHARS, call this.flush() at once.",
-      "flush(): return if pending is ''. Otherwise const data = this.pending; this.pending = ''; this.write(data). Empty it before calling write(): write() may drop the client, and a later flush must find nothing left to send twice.",
+      "Outbox keeps an array, this.pending = [], and this.size = 0. add(line): if pending is empty (the first line of a batch), call this.flusher.request(this); then push the line, add line.length to size, and if size >= FLUSH_AT_CHARS, call this.flush() at once.",
+      "flush(): return if nothing is pending. Otherwise const data = this.pending.join(''); empty the array and set size to 0; then this.write(data). Empty it before calling write(): write() may drop the client, and a later flush must find nothing left to send twice.",
       "Flusher keeps a Set of targets and a flag, scheduled. request(target): add it to the Set; if a pass is scheduled already, return; otherwise set the flag and setImmediate(this.pass). setImmediate runs after the I/O of this turn: everything sent meanwhile joins the batch.",
       "The pass (an arrow-function property, so `this` stays the Flusher): clear the flag, swap the Set for a new one (flushes may ask again), call flush() on each target, and time the loop with performance.now().",
       "Resting: keep restUntil = end + (end - start) after each pass. In request(), const rest = this.restUntil - performance.now(); if rest >= 1, setTimeout(this.pass, rest), else setImmediate(this.pass). A fresh Flusher (restUntil 0) never waits.",

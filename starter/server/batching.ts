@@ -13,21 +13,22 @@ export class Outbox implements OutboxLike {
     private readonly write: WriteOut,
     private readonly flusher: FlusherLike,
   ) {
-    // TODO (lesson 18): keep the gathered text here (a string that add() appends to).
+    // TODO (lesson 18): keep the gathered lines here (an array, and their length in
+    // characters), joined only when written.
     throw new Error('TODO (lesson 18): Outbox is not written yet. Read the lesson: npm run lesson 18');
   }
 
   /** Gathers one line; it is written out by the end of the turn. */
   add(line: string): void {
     // TODO (lesson 18): the first line of a batch asks this.flusher for a flush; every
-    // line is appended; past FLUSH_AT_CHARS, flush at once.
+    // line is kept; once FLUSH_AT_CHARS characters are gathered, flush at once.
     throw new Error('TODO (lesson 18): Outbox.add() is not written yet. Read the lesson: npm run lesson 18');
   }
 
   /** Writes out what is gathered now, in one call to this.write, if anything. */
   flush(): void {
-    // TODO (lesson 18): nothing gathered, nothing to do; otherwise empty the outbox
-    // first, then write what it held.
+    // TODO (lesson 18): nothing gathered, nothing to do; otherwise join the lines, empty
+    // the outbox, then write what it held.
     throw new Error('TODO (lesson 18): Outbox.flush() is not written yet. Read the lesson: npm run lesson 18');
   }
 }

@@ -6,7 +6,7 @@ export const mistakes: Mistake[] = [
   {
     name: 'add() flushes every line at once: one write per line, as before batching',
     file: FILE,
-    change: [{ from: '    if (this.pending.length >= FLUSH_AT_CHARS) this.flush();\n', to: '    this.flush();\n' }],
+    change: [{ from: '    if (this.size >= FLUSH_AT_CHARS) this.flush();\n', to: '    this.flush();\n' }],
     says: 'One write per line is what batching removes',
   },
   {
@@ -18,13 +18,13 @@ export const mistakes: Mistake[] = [
   {
     name: 'add() never asks the flusher: lines wait until 64 KiB have gathered',
     file: FILE,
-    change: [{ from: "    if (this.pending === '') this.flusher.request(this); // once per batch is enough\n", to: '' }],
+    change: [{ from: '    if (this.pending.length === 0) this.flusher.request(this); // once per batch is enough\n', to: '' }],
     says: 'nobody asked the flusher for a pass',
   },
   {
     name: 'flush() writes the gathered text and keeps it: lines arrive twice',
     file: FILE,
-    change: [{ from: "    this.pending = ''; // before write(): a write that drops the client must find nothing left\n", to: '' }],
+    change: [{ from: '    this.pending = [];\n    this.size = 0;\n    this.write(data);', to: '    this.write(data);' }],
     says: 'the client would get the lines twice',
   },
   {
@@ -36,7 +36,7 @@ export const mistakes: Mistake[] = [
   {
     name: 'no early flush: a burst gathers without bound before the end of the turn',
     file: FILE,
-    change: [{ from: '    if (this.pending.length >= FLUSH_AT_CHARS) this.flush();\n', to: '' }],
+    change: [{ from: '    if (this.size >= FLUSH_AT_CHARS) this.flush();\n', to: '' }],
     says: 'what waits in memory',
   },
   {

@@ -19,6 +19,8 @@ export interface ServerProcess {
 }
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
+/** How long a server may take to exit after Ctrl+C before it is killed. */
+const STOP_GRACE_MS = 3000;
 
 export function startServer(command: string, extraFlags: string[], cwd: string): Promise<ServerProcess> {
   const [program, ...args] = splitCommand(command);
@@ -69,12 +71,20 @@ function wrap(child: ChildProcess, port: number): ServerProcess {
     stop() {
       return new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        try {
-          process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL'); // the whole group
-        } catch {
-          child.kill('SIGKILL');
-        }
+        const signal = (name: NodeJS.Signals) => {
+          try {
+            process.kill(process.platform === 'win32' ? pid : -pid, name); // the whole group
+          } catch {
+            child.kill(name);
+          }
+        };
+        // Ctrl+C first: a server run with --cpu-prof writes its profile as it exits.
+        const kill = setTimeout(() => signal('SIGKILL'), STOP_GRACE_MS);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
+        signal('SIGINT');
       });
     },
   };
