@@ -107,6 +107,8 @@ runMain('BENCH', async () => {
         }
       }
     }
+    const cut = [...results, ...ircResults].filter((r) => r.disconnected > 0).length;
+    if (cut > 0) console.log(`Warning: in ${cut} run(s) the server cut clients it found too slow (disconnected): those figures do not compare. A quieter machine, or fewer clients, helps.\n`);
     const median = medianOf(results);
     printTable(c.label, median);
     console.log(`BENCH ${JSON.stringify({ scenario: c.scenario, label: c.label, runs, ...median })}\n`);
