@@ -7,7 +7,9 @@
 //   npm run bench -- --quick                        small sizes, one run (a smoke test)
 //   npm run bench -- --scenario fanout --clients 200   only the fan-out case with 200 clients
 //   npm run bench -- --features rooms,status        the server's extensions (history off)
-//   npm run bench -- --server "npm run server --silent -- --mine 18"   your own pieces, through npm
+//   npm run bench -- --mine 18                      the server with your lesson 18 pieces (--mine: all yours)
+//   npm run bench -- --mine 18 --cpu-prof .prof     the same, writing a CPU profile to .prof (npm run profile -- .prof)
+//   npm run bench -- --server "npm run server --silent -- --mine 18"   any command, through npm too
 //   npm run bench -- --scenario fanout --clients 200 --irc-server ngircd
 //                      the same fan-out on ngircd (an IRC server in C), runs interleaved, and the ratio
 //   npm run bench -- --scenario fanout --irc 127.0.0.1:6667   an IRC server already running (no CPU figures)
@@ -58,7 +60,9 @@ runMain('BENCH', async () => {
   const { values } = parseFlags({
     args: process.argv.slice(2),
     options: {
-      server: { type: 'string', default: 'node --import tsx app/server/main.ts --quiet' },
+      server: { type: 'string' },
+      mine: { type: 'string' },
+      'cpu-prof': { type: 'string' },
       scenario: { type: 'string', default: 'all' },
       runs: { type: 'string' },
       quick: { type: 'boolean', default: false },
@@ -71,9 +75,10 @@ runMain('BENCH', async () => {
     },
   });
   if (values.help) {
-    console.log('Usage: npm run bench -- [--scenario fanout|latency|connect|idle|slow|all] [--runs N] [--quick] [--server "COMMAND"] [--clients N] [--features LIST|none] [--db FILE] [--irc HOST:PORT | --irc-server ngircd]');
+    console.log('Usage: npm run bench -- [--scenario fanout|latency|connect|idle|slow|all] [--runs N] [--quick] [--server "COMMAND" | --mine LESSONS] [--cpu-prof DIR] [--clients N] [--features LIST|none] [--db FILE] [--irc HOST:PORT | --irc-server ngircd]');
     return;
   }
+  const command = serverCommand(values.server, values.mine, values['cpu-prof']);
   const irc = ircTarget(values.irc, values['irc-server']);
   if (irc && values.scenario !== 'fanout') throw new UsageError('An IRC server runs the fan-out only: add --scenario fanout (and --clients 200 for one size).');
   const runs = Number(values.runs ?? (values.quick ? 1 : 3));
@@ -83,7 +88,7 @@ runMain('BENCH', async () => {
 
   const features = values.features === undefined ? [] : ['--features', values.features];
   const history = values.features === undefined ? sqliteAvailable() : values.features.split(',').includes('history');
-  console.log(`Server: ${values.server} ${features.join(' ')}   history: ${history ? (values.db ?? 'on, a fresh file per run') : 'off'}   runs per case: ${runs} (median shown)\n`);
+  console.log(`Server: ${command} ${features.join(' ')}   history: ${history ? (values.db ?? 'on, a fresh file per run') : 'off'}   runs per case: ${runs} (median shown)\n`);
   if (irc) console.log(`IRC server: ${irc.label}, the same fan-out (JOIN ${'#bench'}, PRIVMSG), runs interleaved with the chat server's\n`);
   for (const c of chosen) {
     const results: Figures[] = [];
@@ -91,7 +96,7 @@ runMain('BENCH', async () => {
     for (let i = 0; i < runs; i++) {
       const folder = history && values.db === undefined ? mkdtempSync(path.join(os.tmpdir(), 'chat-bench-')) : undefined;
       const db = history ? ['--db', values.db ?? path.join(folder!, 'history.db')] : [];
-      const server = await startServer(values.server, [...SERVER_FLAGS, ...features, ...db], ROOT);
+      const server = await startServer(command, [...SERVER_FLAGS, ...features, ...db], ROOT);
       try {
         results.push(await c.run(server));
       } finally {
@@ -121,6 +126,16 @@ runMain('BENCH', async () => {
     }
   }
 });
+
+/** The server's command: --server as given, or the course's server (with --mine, the student's pieces; with --cpu-prof, profiled). */
+function serverCommand(server: string | undefined, mine: string | undefined, profileDir: string | undefined): string {
+  if (server !== undefined && (mine !== undefined || profileDir !== undefined)) {
+    throw new UsageError('--mine and --cpu-prof choose the course\'s server: leave out --server (or put node --cpu-prof in your own command).');
+  }
+  if (server !== undefined) return server;
+  const profile = profileDir === undefined ? '' : ` --cpu-prof --cpu-prof-dir "${profileDir}"`;
+  return `node${profile} --import tsx app/server/main.ts --quiet${mine === undefined ? '' : ` --mine ${mine}`}`;
+}
 
 interface IrcTarget {
   label: string;
