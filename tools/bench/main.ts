@@ -122,7 +122,7 @@ runMain('BENCH', async () => {
       printTable(`${c.label}, on ${irc!.label}`, ircMedian);
       console.log(`BENCH ${JSON.stringify({ scenario: c.scenario, label: `${c.label}, ${irc!.label}`, server: 'irc', runs, ...ircMedian })}`);
       const ratio = median.serverCpuSecondsPerMillion / ircMedian.serverCpuSecondsPerMillion;
-      console.log(`CPU per delivery, chat server / ${irc!.label}: ${Number.isFinite(ratio) ? `${ratio.toFixed(2)}× (${median.serverCpuSecondsPerMillion} / ${ircMedian.serverCpuSecondsPerMillion} CPU-s per million)` : 'n/a (no CPU figures for a server the benchmark did not start)'}\n`);
+      console.log(`CPU per delivery, chat / ${irc!.label}: ${Number.isFinite(ratio) ? `${ratio.toFixed(2)}× (${median.serverCpuSecondsPerMillion} / ${ircMedian.serverCpuSecondsPerMillion} CPU-s per million)` : 'n/a (no CPU figures for a server the benchmark did not start)'}\n`);
     }
   }
 });
