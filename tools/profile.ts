@@ -57,7 +57,8 @@ runMain('PROFILE', async () => {
       return;
     }
     totalMs += ms;
-    const where = frame.url ? ` ${shortUrl(frame.url)}:${frame.lineNumber + 1}` : '';
+    // Files compiled by tsx report line 0 for everything: a line number only where there is one.
+    const where = frame.url ? ` ${shortUrl(frame.url)}${frame.lineNumber > 0 ? `:${frame.lineNumber + 1}` : ''}` : '';
     const key = `${frame.functionName || '(anonymous)'}${where}`;
     selfMs.set(key, (selfMs.get(key) ?? 0) + ms);
   });
