@@ -10,6 +10,7 @@ import net, { type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { describe, onTestFinished, test } from 'vitest';
 import type { Client, Flushable, FlusherLike, OutboxLike, WriteOut } from '../app/server/types.js';
+import { escapeText } from '../app/wire-text.js';
 import { startChat, type Chat } from './harness/chat.js';
 import { importMine } from './harness/mine.js';
 import { collapseRows, fail, failure } from './harness/teach.js';
@@ -32,10 +33,10 @@ function numbered(prefix: string, count: number, pad = ''): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}${i + 1}${pad}\n`);
 }
 
-/** A piece of text as a row of a report: escaped, long ones cut in the middle. */
+/** A piece of text as a row of a report: newlines and odd bytes escaped, long ones cut in the middle. */
 function shown(text: string): string {
-  const escaped = JSON.stringify(text);
-  return escaped.length > 70 ? `${escaped.slice(0, 40)}…${escaped.slice(-25)} (${text.length} chars)` : escaped;
+  const escaped = escapeText(text);
+  return escaped.length > 90 ? `|${escaped.slice(0, 60)}…${escaped.slice(-25)}| (${text.length} chars)` : `|${escaped}|`;
 }
 
 /** Each call to write() an outbox made, one row each. */
