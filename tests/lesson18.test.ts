@@ -326,7 +326,7 @@ describe('lesson 18: your pieces inside the chat server', () => {
     const started = performance.now();
     const isLeave = (e: Received) => e.type === 'leave' && e.user === 'slow';
     while (!bob!.events.some(isLeave)) {
-      if (sent.length > 8000 || performance.now() - started > DEADLINES.step) {
+      if (sent.length > 8000 || performance.now() - started > 5 * PATIENCE_MS) {
         throw fail(chat, {
           problem: `slow has read nothing, alice has sent ${sent.length} lines of 4 KB, and slow was never dropped.`,
           expected: `{ type: "leave", user: "slow", reason: "slow" } once more than ${bound} bytes wait for slow: every flush goes through the write function the outbox was given (lesson 9's writeBounded), never around it`,
