@@ -64,12 +64,16 @@ export class Connection implements Client {
   close(reason?: LeaveReason): void {
     if (this.closed) return;
     if (reason) this.leaveReason = reason;
-    this.outbox.flush(); // every whole line goes before the FIN
-    this.closing = true;
-    this.socket.end(); // sends what is queued, then FIN
-    this.gone();
-    // A peer that never reads would keep the socket half-open forever: cut it after a grace period.
-    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+    try {
+      this.outbox.flush(); // every whole line goes before the FIN
+    } finally {
+      // Closed even when a flush throws (the caller hears of the error).
+      this.closing = true;
+      this.socket.end(); // sends what is queued, then FIN
+      this.gone();
+      // A peer that never reads would keep the socket half-open forever: cut it after a grace period.
+      setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+    }
   }
 
   /** Cuts the connection at once, discarding what is queued. */

@@ -8,7 +8,7 @@ import { Connection } from './connection.js';
 import { Extensions } from './extensions.js';
 import { describeThrown, type ActivityLog } from './log.js';
 import { reservedNames } from './name-store.js';
-import { DEFAULT_OPTIONS, type NameStore, type ServerContext, type ServerOptions, type ServerPieces } from './types.js';
+import { DEFAULT_OPTIONS, type FlusherLike, type NameStore, type ServerContext, type ServerOptions, type ServerPieces } from './types.js';
 
 export interface ChatServer {
   readonly host: string;
@@ -49,6 +49,20 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
   /** Addresses refused at their limit: when that was last logged, and how often since. */
   const refusals = new Map<string, { loggedAt: number; unlogged: number }>();
   const flusher = new pieces.Flusher(); // lesson 18: one write per connection per turn
+  // The flusher runs each outbox's flush() outside any handler (in a setImmediate of its own):
+  // one that throws there would end the process, so it is caught and logged instead.
+  const guardedFlusher: FlusherLike = {
+    request: (target) =>
+      flusher.request({
+        flush() {
+          try {
+            target.flush();
+          } catch (err) {
+            log(`A server piece threw while flushing a connection's lines: ${describeThrown(err)}`);
+          }
+        },
+      }),
+  };
   const ctx: ServerContext = {
     options,
     registry: new pieces.Registry(),
@@ -77,7 +91,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
   }
 
   function serve(socket: Socket): void {
-    const client = new LoggedConnection(socket, (out) => new pieces.Outbox(out, flusher), write, depart);
+    const client = new LoggedConnection(socket, (out) => new pieces.Outbox(out, guardedFlusher), write, depart);
     if (activity) activity(`#${client.id} connected from ${socket.remoteAddress}:${socket.remotePort}`);
     const queue: string[] = [];
     let busy = false;
