@@ -37,7 +37,7 @@ export const mistakes: Mistake[] = [
     name: 'no early flush: a burst gathers without bound before the end of the turn',
     file: FILE,
     change: [{ from: '    if (this.size >= FLUSH_AT_CHARS) this.flush();\n', to: '' }],
-    says: 'what waits in memory',
+    says: "beyond lesson 9's bound",
   },
   {
     name: 'the flusher never rests: passes back to back under load',
