@@ -4,6 +4,7 @@
 // barrier: the server answers it after everything it queued for this client before.
 
 import net from 'node:net';
+import { FriendlyError } from '../../app/cli.js';
 import type { Delivery } from './load-client.js';
 
 export const CHANNEL = '#bench';
@@ -29,7 +30,13 @@ export class IrcLoadClient {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ port, host });
       const client = new IrcLoadClient(socket, index);
-      const timer = setTimeout(() => reject(new Error(`b${index} was not in ${CHANNEL} within ${timeoutMs} ms`)), timeoutMs);
+      let said = ''; // the server's last ERROR or 4xx reply, to say why it went
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        socket.destroy();
+        reject(new FriendlyError(`IRC client b${index} ${why}${said ? ` (the server said: ${said})` : ''}.`));
+      };
+      const timer = setTimeout(() => fail(`was not in ${CHANNEL} within ${timeoutMs / 1000} s`), timeoutMs);
       client.onLine = (line) => {
         const code = line.split(' ', 3)[1];
         if (code === '001') socket.write(`JOIN ${CHANNEL}\r\n`); // welcome: registered
@@ -39,12 +46,12 @@ export class IrcLoadClient {
           client.onLine = () => {};
           resolve(client);
         } else if (line.startsWith('ERROR') || /^\S+ 4\d\d /.test(line)) {
-          clearTimeout(timer);
-          reject(new Error(`b${index} was refused: ${line}`));
+          said = line;
         }
       };
       socket.once('connect', () => socket.write(`NICK b${index}\r\nUSER b${index} 0 * :bench\r\n`));
-      socket.once('error', (err) => reject(err));
+      socket.once('close', () => fail('was disconnected before it had joined'));
+      socket.once('error', (err) => fail(`could not connect to ${host}:${port}: ${err.message}`));
     });
   }
 

@@ -47,10 +47,12 @@ export interface FanoutClient {
 /** How to log a fan-out client in, and the line it sends to everyone: the chat's, or IRC's. */
 export interface Dialect {
   login(port: number, index: number): Promise<FanoutClient>;
+  /** How many clients log in at once. */
+  loginsAtOnce: number;
   line(seq: number, size: number): string;
 }
 
-export const CHAT_DIALECT: Dialect = { login: (port, index) => LoadClient.login(port, index), line: LoadClient.line };
+export const CHAT_DIALECT: Dialect = { login: (port, index) => LoadClient.login(port, index), loginsAtOnce: 200, line: LoadClient.line };
 
 /** Every `checkEvery`-th client checks that each sender's lines arrive once and in order
  *  (and reports each line to `onLine`); the others only count their chat lines. */
@@ -83,7 +85,7 @@ function trackOrder(clients: FanoutClient[], onLine?: (sentAt: number) => void, 
 
 /** Fan-out at full speed: every client sends `lines` lines at once; each must reach every other client. */
 export async function fanout(server: ServerProcess, clientCount: number, lines: number, dialect = CHAT_DIALECT): Promise<Figures> {
-  const clients = await inParallel(clientCount, 200, (i) => dialect.login(server.port, i));
+  const clients = await inParallel(clientCount, dialect.loginsAtOnce, (i) => dialect.login(server.port, i));
   await Promise.all(clients.map((c) => c.roundTrip())); // every join has been delivered
   const expected = clientCount * (clientCount - 1) * lines;
   const stats = trackOrder(clients);
