@@ -72,9 +72,13 @@ export async function startNgircd(program: string): Promise<ServerProcess> {
     });
     child.once('exit', (code) => reject(new FriendlyError(`${program} exited (code ${code}) before it listened on port ${port}. It printed:\n${out}`)));
   });
+  let ended = false; // it failed to start, or exited: stop waiting for it
+  child.once('error', () => (ended = true));
+  child.once('exit', () => (ended = true));
   const deadline = Date.now() + 10_000;
   const listening = (async () => {
     while (!(await accepts(port))) {
+      if (ended) return;
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
         throw new FriendlyError(`${program} did not accept connections on port ${port} within 10 s. It printed:\n${out}`);
