@@ -41,6 +41,7 @@ const DEFAULT_BRANCH = `default: {
       const unhandled: never = event;
       return sanitize(JSON.stringify(unhandled));
     }`;
+const NOT_ONLINE = "notOnline only lets statusesOf() skip the look-ups when nobody is away or busy: without it, or with a client left in it (after /back, or gone), the look-ups run and find no entry, so every list is the same, only built more slowly.";
 export const EQUIVALENT: Equivalent[] = [
   {
     lesson: 2, kind: 'untestable', file: 'server/listen.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', after: 'noDelay: ',
@@ -112,4 +113,10 @@ export const EQUIVALENT: Equivalent[] = [
   { lesson: 10, kind: 'equivalent', file: 'client/cli.ts', mutator: 'CallExpression', original: 'keyboard.prompt();', replacement: ';', line: 'if (keyboard.terminal) keyboard.prompt();', why: COMMAND_ANSWERED },
   { lesson: 10, kind: 'equivalent', file: 'client/render-event.ts', mutator: 'ConditionalExpression', original: DEFAULT_BRANCH, replacement: 'default:', why: UNREACHABLE_DEFAULT },
   { lesson: 10, kind: 'equivalent', file: 'client/render-event.ts', mutator: 'BlockStatement', original: DEFAULT_BRANCH.slice('default: '.length), replacement: '{}', why: UNREACHABLE_DEFAULT },
+  { lesson: 13, kind: 'equivalent', file: 'server/statuses.ts', mutator: 'ConditionalExpression', original: "status === 'online'", replacement: 'false', line: 'this.notOnline.delete(client)', why: NOT_ONLINE },
+  { lesson: 13, kind: 'equivalent', file: 'server/statuses.ts', mutator: 'StringLiteral', original: "'online'", replacement: '""', line: 'this.notOnline.delete(client)', why: NOT_ONLINE },
+  { lesson: 13, kind: 'equivalent', file: 'server/statuses.ts', mutator: 'CallExpression', original: 'this.notOnline.delete(client);', replacement: ';', line: "if (status === 'online') this.notOnline.delete(client);", why: NOT_ONLINE },
+  { lesson: 13, kind: 'equivalent', file: 'server/statuses.ts', mutator: 'ConditionalExpression', original: 'client.closed', replacement: 'false', why: NOT_ONLINE },
+  { lesson: 13, kind: 'equivalent', file: 'server/statuses.ts', mutator: 'CallExpression', original: 'this.notOnline.delete(client);', replacement: ';', line: 'if (client.closed)', why: NOT_ONLINE },
+  { lesson: 13, kind: 'equivalent', file: 'server/statuses.ts', mutator: 'ConditionalExpression', original: 'this.notOnline.size === 0', replacement: 'false', why: NOT_ONLINE },
 ];
