@@ -96,7 +96,16 @@ async function authChat(see: string, options: { db?: string; handshakeTimeoutMs?
 
 /** Logs in as `name` (unregistered) and registers it with `password`. */
 async function registered(chat: Chat, name: string, password: string): Promise<TestClient> {
-  const client = await chat.login(name);
+  const client = await chat.connect(name);
+  client.send(name);
+  const first = await client.next(() => true, `the answer to the name "${name}"`);
+  if (first.type !== 'welcome') {
+    throw fail(chat, {
+      problem: `${name}, a name nobody has registered yet, sent its name and got ${showEvents([first])}.`,
+      expected: 'welcome at once, as in version 1: registeredName() returns undefined for a name with no row',
+      see: SECTION.step,
+    });
+  }
   client.send(`/register ${password}`);
   const answer = await client.next((e) => e.type === 'info' || e.type === 'error', `the answer to /register`).catch((err: Error) => {
     if (!client.closed) throw err;
@@ -297,9 +306,18 @@ describe('lesson 15: passwords done right', () => {
     const check = (password: string) => accounts.checkPassword('carol', password);
     const story: string[] = [];
     const expect = async (label: string, password: string, want: boolean, why: string) => {
+      const called = performance.now();
       const got = await check(password);
-      story.push(`  at +${(now - 1_000_000) / 1000} s: ${label} → ${got}`);
+      const took = performance.now() - called;
+      story.push(`  at +${(now - 1_000_000) / 1000} s: ${label} → ${got} (after ${ms(took)})`);
       if (got !== want) throw failure({ problem: `With the clock you were given (now()):\n${story.join('\n')}`, expected: `${want}: ${why}`, see });
+      if (!got && took < FAIL_DELAY_MS - CLOCK_SLACK_MS) {
+        throw failure({
+          problem: `checkPassword('carol', '${password}') returned false ${ms(took)} after it was called.`,
+          expected: `no sooner than ${FAIL_DELAY_MS} ms after the call: wait until then before returning false, so a wrong guess costs the guesser time`,
+          see,
+        });
+      }
     };
     const wrongs = await Promise.all([1, 2, 3, 4].map((i) => check(`wrong ${i}`)));
     story.push('  at +0 s: 4 wrong passwords → ' + wrongs.join(', '));
