@@ -11,7 +11,7 @@
 //                                                       └──> onSubmit(line), in order
 
 import { Box, Text, useInput } from 'ink';
-import { useEffect, useReducer } from 'react';
+import { useEffect, useReducer, useRef } from 'react';
 import { completeRoom } from '../../../app/client/chat-extensions.js';
 import { textWidth } from '../../../app/client/terminal-text.js';
 import { editLine, EMPTY_LINE, keysOf, lineOf, LineView, masked, secretStart, type EditedLine, type LineKey } from '../../../app/client/line-editor.js';
@@ -81,9 +81,13 @@ export function inputReducer(state: InputState, action: InputAction): InputState
 
 export function InputLine({ names, rooms, prompt = '> ', secret = false, onSubmit, width }: InputLineProps) {
   const [state, dispatch] = useReducer(inputReducer, INITIAL_INPUT);
+  // Read when a key comes, not when the handler was made: the handler Ink calls may be an
+  // older render's, from while the password was asked.
+  const secretNow = useRef(secret);
+  secretNow.current = secret;
 
   useInput((input, key) => {
-    for (const one of keysOf(input, key)) dispatch({ type: 'key', key: one, names, rooms, secret });
+    for (const one of keysOf(input, key)) dispatch({ type: 'key', key: one, names, rooms, secret: secretNow.current });
   });
 
   // Sending is a side effect: it happens here, after the reducer, each line once and in order.
