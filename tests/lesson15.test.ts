@@ -237,8 +237,8 @@ describe('lesson 15: passwords done right', () => {
   test('a wrong password: AUTH_FAILED and closed, no sooner than 500 ms after the password line; after 5 within a minute, the 6th try is refused unchecked (the right password too); another name is not affected; no password is ever printed', async () => {
     const printed = capturePrinting();
     const chat = await authChat(SECTION.late);
-    (await registered(chat, 'alice', 'correct horse')).close();
-    (await registered(chat, 'bob', 'battery staple')).close();
+    const users = await Promise.all([registered(chat, 'alice', 'correct horse'), registered(chat, 'bob', 'battery staple')]);
+    users.forEach((user) => user.close());
     const wrong = await Promise.all([1, 2, 3, 4, 5].map((i) => logIn(chat, `guess${i}`, 'alice', `guess number ${i}`)));
     for (const { client, answer, ms: took } of wrong) {
       if (answer.type !== 'error' || answer.code !== 'AUTH_FAILED') {
@@ -359,8 +359,7 @@ describe('lesson 15: passwords done right', () => {
     const file = tempDb();
     const chat = await authChat(SECTION.never, { db: file });
     const password = 'same password 42';
-    await registered(chat, 'alice', password);
-    await registered(chat, 'bob', password);
+    await Promise.all([registered(chat, 'alice', password), registered(chat, 'bob', password)]);
     const db = openDatabase(file);
     onTestFinished(() => db.close());
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'messages'").all().map((r) => String(r.name));

@@ -72,7 +72,8 @@ runMain('BENCH', async () => {
   if (chosen.length === 0) throw new UsageError(`Unknown scenario '${values.scenario}'.`);
 
   const features = values.features === undefined ? [] : ['--features', values.features];
-  const history = values.features === undefined ? sqliteAvailable() : values.features.split(',').includes('history');
+  // History and auth (registered names) keep their rows in the database: a fresh file per run.
+  const history = values.features === undefined ? sqliteAvailable() : values.features.split(',').some((f) => f === 'history' || f === 'auth');
   console.log(`Server: ${values.server} ${features.join(' ')}   history: ${history ? (values.db ?? 'on, a fresh file per run') : 'off'}   runs per case: ${runs} (median shown)\n`);
   for (const c of chosen) {
     const results: Figures[] = [];
