@@ -225,7 +225,7 @@ describe('lesson 15: passwords done right', () => {
     if (!(N >= 2 ** 14)) {
       throw fail(chat, {
         problem: `register() called scrypt with the options ${JSON.stringify(call.cost ?? null)}.`,
-        expected: 'the cost written down, with N at least 2^14 (the lesson uses { N: 2 ** 15, r: 8, p: 1 } and a maxmem to match): the default is whatever Node picked, and it is what the stored row must name',
+        expected: 'the cost written down, with N at least 2^14 (the lesson uses { N: 2 ** 14, r: 8, p: 1 } and a maxmem to match): the default is whatever Node picked, and it is what the stored row must name',
         see: SECTION.slow,
       });
     }

@@ -16,10 +16,10 @@ import type { AccountsLike, SqlDatabase, SqlStatement } from '../../app/server/t
 
 /**
  * scrypt's cost: N (CPU and memory, a power of two), r (block size), p (parallel lanes).
- * It needs 128 × N × r bytes: 32 MiB here, about 100 ms on a laptop. Raise N as machines
+ * It needs 128 × N × r bytes: 16 MiB here, some 50 ms on a laptop. Raise N as machines
  * get faster: each row keeps the N, r, p it was hashed with, so old rows still verify.
  */
-const COST = { N: 2 ** 15, r: 8, p: 1 };
+const COST = { N: 2 ** 14, r: 8, p: 1 };
 const SALT_BYTES = 16;
 const HASH_BYTES = 32;
 /** A wrong password is answered no sooner than this after it arrived. */
@@ -47,7 +47,7 @@ interface Account {
   cost: typeof COST;
 }
 
-/** scrypt as a promise; maxmem leaves room above the 32 MiB that N = 2^15 needs. */
+/** scrypt as a promise; maxmem (32 MiB by default) made room for twice what the cost needs. */
 function hashPassword(password: string, salt: Buffer, cost: typeof COST): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scrypt(password, salt, HASH_BYTES, { ...cost, maxmem: 256 * cost.N * cost.r }, (err, hash) => (err ? reject(err) : resolve(hash)));

@@ -5,7 +5,7 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { AccountsLike, SqlDatabase, SqlStatement } from '../../app/server/types.js';
 
 // scrypt's cost, written down: N (a power of two), r, p. 128 × N × r bytes of memory.
-const COST = { N: 2 ** 15, r: 8, p: 1 };
+const COST = { N: 2 ** 14, r: 8, p: 1 };
 const SALT_BYTES = 16;
 const HASH_BYTES = 32;
 const FAIL_DELAY_MS = 500;
