@@ -57,10 +57,9 @@ export function runCli({ host, port, input, output }: CliOptions): Promise<numbe
         readline.clearLine(output, 0);
       }
       output.write(text + '\n');
-      if (keyboard.terminal && inputOpen) {
-        if (echo.hidden) output.write(keyboard.getPrompt()); // the question again, not what was typed
-        else keyboard.prompt(true);
-      }
+      // While a password is typed: the question again, not what was typed.
+      if (echo.hidden && inputOpen) return void output.write(keyboard.getPrompt());
+      if (keyboard.terminal && inputOpen) keyboard.prompt(true);
     }
 
     /** Asks for the username: on a terminal as an editable prompt, in a pipe as a plain line. */
