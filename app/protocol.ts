@@ -11,8 +11,8 @@ export const DEFAULT_PORT = 5050;
 export type LeaveReason = 'quit' | 'disconnect' | 'timeout' | 'slow' | 'kicked' | 'moved';
 
 /** The extensions a server may run (PROTOCOL.md, "Extensions"); `hello.features` lists them. */
-export type Feature = 'rooms' | 'status' | 'history';
-export const FEATURES: readonly Feature[] = ['rooms', 'status', 'history'];
+export type Feature = 'rooms' | 'status' | 'history' | 'auth';
+export const FEATURES: readonly Feature[] = ['rooms', 'status', 'history', 'auth'];
 
 export type ErrorCode =
   | 'INVALID_NAME'
@@ -24,7 +24,8 @@ export type ErrorCode =
   | 'USAGE'
   | 'NO_SUCH_USER'
   | 'RATE_LIMITED'
-  | 'INVALID_ROOM'; // rooms extension
+  | 'INVALID_ROOM' // rooms extension
+  | 'AUTH_FAILED'; // auth extension
 
 /** Error codes after which the server closes the connection. */
 export const CLOSING_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -33,6 +34,7 @@ export const CLOSING_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'SERVER_FULL',
   'LINE_TOO_LONG',
   'TIMEOUT',
+  'AUTH_FAILED',
 ]);
 
 // What the extensions add to version 1's events (optional: a v1 server never sends them).
@@ -66,6 +68,8 @@ export interface StatusEvent { type: 'status'; user: string; status: UserStatus;
 // history: a room's last messages, oldest first (after welcome, after room, and for /history).
 export interface HistoryMessage { from: string; text: string; ts: number }
 export interface HistoryEvent extends InRoom { type: 'history'; messages: HistoryMessage[] }
+// auth: the name just sent is registered; the next line is its password.
+export interface PasswordEvent { type: 'password'; text: string }
 
 /** An event as code builds it, before the server stamps it with `ts`. */
 export type Event =
@@ -83,7 +87,8 @@ export type Event =
   | RoomEvent
   | RoomsEvent
   | StatusEvent
-  | HistoryEvent;
+  | HistoryEvent
+  | PasswordEvent;
 
 /** An event as it travels on the wire: every one carries a timestamp. */
 export type WireEvent = Event & { ts: number };
@@ -125,7 +130,7 @@ export function parseEvent(line: string): WireEvent | UnknownEvent {
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set<EventType>([
   'hello', 'welcome', 'join', 'leave', 'chat', 'whisper', 'users', 'info', 'error', 'bye', 'shutdown',
-  'room', 'rooms', 'status', 'history',
+  'room', 'rooms', 'status', 'history', 'password',
 ]);
 
 /** Texts the protocol fixes, so that every server says the same thing. */

@@ -197,6 +197,21 @@ export const LESSONS = [
     ],
   },
   {
+    number: 15,
+    slug: 'passwords',
+    title: 'Passwords done right',
+    edits: ['server/accounts.ts'],
+    needs: '22.13',
+    hints: [
+      "The constructor: db.exec('CREATE TABLE IF NOT EXISTS accounts (name TEXT PRIMARY KEY COLLATE NOCASE, salt BLOB NOT NULL, hash BLOB NOT NULL, n INTEGER NOT NULL, r INTEGER NOT NULL, p INTEGER NOT NULL)'), then prepare the INSERT of the six values and 'SELECT name, salt, hash, n, r, p FROM accounts WHERE name = ?'. COLLATE NOCASE makes WHERE name = 'ALICE' find alice.",
+      "registeredName(name): const [row] = this.select.all(name); return row ? String(row.name) : undefined. The row keeps the name as it was registered, which is what the welcome shows.",
+      "Wrap the callback scrypt in a promise: new Promise((resolve, reject) => scrypt(password, salt, HASH_BYTES, { ...COST, maxmem: 256 * COST.N * COST.r }, (err, hash) => err ? reject(err) : resolve(hash))). Not scryptSync: it would stop the one thread for as long as a hash takes, on purpose.",
+      "register(): if the name has a row, return false. Otherwise salt = randomBytes(SALT_BYTES), hash = await the scrypt above, look once more (the await let others run), then this.insert.run(name, salt, hash, COST.N, COST.r, COST.p) and return true. Never the password itself.",
+      "checkPassword(): note const arrived = Date.now() first. Keep a Map from name.toLowerCase() to the times (this.now()) of its wrong passwords; drop those older than WINDOW_MS. With fewer than MAX_WRONG left, hash the password with the row's salt and n, r, p, and compare: hash.length === stored.length && timingSafeEqual(hash, stored). A wrong one adds this.now() to the list.",
+      "Every false waits first: await new Promise((r) => setTimeout(r, arrived + FAIL_DELAY_MS - Date.now())), checked or locked alike. A locked name does not hash at all, and its refused try is not added to the list. A right password changes nothing in the list.",
+    ],
+  },
+  {
     number: 18,
     slug: 'measure-then-make-it-fast',
     title: 'Measure, then make it fast',

@@ -14,7 +14,8 @@ const USAGE = `Usage: npm run cli -- [HOST] [PORT] [--mine]
   --help   show this help
 Type a line and press Enter to send it; /help lists the commands; /quit or Ctrl+D to leave.
 On a server with rooms: /rooms, /join NAME (the prompt shows your room); with status:
-/away [note], /busy [note], /back.`;
+/away [note], /busy [note], /back; with auth: /register asks for a password (not shown),
+and a registered name's password is asked for, unseen, at login.`;
 
 runMain('CLI', async () => {
   let parsed;

@@ -27,17 +27,26 @@
 // through the view is recorded (keeping its ts); beforeWrite() commits before any socket
 // write (write, then send); a user just welcomed or just moved gets the room's history;
 // /history asks. Without rooms, the view exists only to see chat go by.
+// Auth (lesson 15) stands in front of lesson 5's handshake, its wiring in auth.ts: a
+// registered name's password line comes between the name and the welcome. History and
+// auth share one open database.
 
 import { encodeEvent, type ChatEvent, type Event, type Feature } from '../protocol.js';
 import type { Connection } from './connection.js';
+import { Auth } from './auth.js';
 import { History } from './history.js';
-import type { Client, RegistryLike, RoomsLike, ServerContext, ServerPieces, StatusesLike } from './types.js';
+import { openDatabase } from './sqlite.js';
+import type { Client, RegistryLike, RoomsLike, ServerContext, ServerPieces, SqlDatabase, StatusesLike } from './types.js';
 
 export class Extensions {
   readonly features: Feature[];
   private readonly rooms: RoomsLike | undefined;
   private readonly statuses: StatusesLike | undefined;
   private readonly history: History | undefined;
+  /** Registered names and the password step (lesson 15), when auth runs. */
+  readonly auth: Auth | undefined;
+  /** The database history and auth keep their rows in, open while the server runs. */
+  private readonly db: SqlDatabase | undefined;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -47,7 +56,16 @@ export class Extensions {
     this.features = ctx.options.features;
     this.rooms = this.features.includes('rooms') ? new pieces.Rooms(ctx.options.presenceLimit) : undefined;
     this.statuses = this.features.includes('status') ? new pieces.Statuses() : undefined;
-    this.history = this.features.includes('history') ? History.open(ctx.options.db, pieces, !!this.rooms, log) : undefined;
+    const withHistory = this.features.includes('history');
+    const withAuth = this.features.includes('auth');
+    this.db = withHistory || withAuth ? openDatabase(ctx.options.db) : undefined;
+    try {
+      this.history = withHistory ? History.open(this.db!, pieces, !!this.rooms, log) : undefined;
+      this.auth = withAuth ? new Auth(new pieces.Accounts(this.db!)) : undefined;
+    } catch (err) {
+      this.db?.close();
+      throw err;
+    }
   }
 
   /** The context one client's pieces see: its registry is the client's room. */
@@ -58,8 +76,11 @@ export class Extensions {
     return this.history ? new RoomContext(this.ctx, new ChatWatch(registry, this.history)) : this.ctx;
   }
 
-  /** Runs an extension command and returns true, or false for a line that is not one. */
-  command(client: Connection, line: string, ctx: ServerContext): boolean {
+  /**
+   * Runs an extension command and returns true, or false for a line that is not one. A
+   * command that takes time (/register hashes a password) returns a promise of its answer.
+   */
+  command(client: Connection, line: string, ctx: ServerContext): boolean | Promise<true> {
     const [, name = '', args = ''] = /^\/(\S+)\s*(.*)$/s.exec(line.trim()) ?? [];
     if (name === '' || name.startsWith('/')) return false;
     const lower = name.toLowerCase();
@@ -70,7 +91,11 @@ export class Extensions {
       if (history && now !== room) history.replay(client, now); // after `room`, the new room's history
       return true;
     }
-    return (this.statuses?.command(client, lower, args, ctx) ?? false) || (history?.command(client, lower, args, room) ?? false);
+    return (
+      (this.statuses?.command(client, lower, args, ctx) ?? false) ||
+      (history?.command(client, lower, args, room) ?? false) ||
+      (this.auth?.command(client, lower, args) ?? false)
+    );
   }
 
   /** A client whose name was just accepted (its welcome is sent): its room's history. */
@@ -86,6 +111,7 @@ export class Extensions {
   /** The server has stopped: what history holds is committed and the database closed. */
   close(): void {
     this.history?.close();
+    this.db?.close();
   }
 
   /**

@@ -44,10 +44,11 @@ runMain('SERVER', async () => {
   console.log(`  Maximum from one address: ${options.maxPerAddress === 0 ? 'no limit' : options.maxPerAddress}`);
   if (options.slowNameCheckMs > 0) console.log(`  Each name check takes ${options.slowNameCheckMs} ms (--slow-name-check-ms)`);
   console.log(`  Extensions: ${options.features.length > 0 ? options.features.join(', ') : 'none (version 1 only)'}`);
-  if (options.features.includes('history')) {
+  if (options.features.includes('history') || options.features.includes('auth')) {
     const shown = path.relative(process.cwd(), options.db);
     const where = options.db === ':memory:' ? 'in memory (kept until the server stops)' : shown.startsWith('..') ? options.db : shown;
-    console.log(`  History: ${where}`);
+    const what = options.features.includes('history') ? 'History' : 'Accounts'; // auth shares history's file
+    console.log(`  ${what}: ${where}`);
   } else if (!sqliteAvailable()) {
     console.log(`  ${HISTORY_NEEDS}`); // say why it is not among the extensions
   }

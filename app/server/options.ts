@@ -12,6 +12,9 @@ import { DEFAULT_OPTIONS, type ServerOptions } from './types.js';
 /** Where history lives unless --db says otherwise: a git-ignored folder of the project. */
 export const DEFAULT_DB = path.join(ROOT, '.data', 'chat-history.db');
 
+/** The features that keep their rows in the SQLite database (--db). */
+export const NEEDS_SQLITE: readonly Feature[] = ['history', 'auth'];
+
 export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --host HOST                   address to listen on (default 127.0.0.1; 0.0.0.0 for a classroom)
   --port PORT                   port to listen on (default 5050; 0 picks a free one)
@@ -24,8 +27,9 @@ export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --features LIST|none          the extensions to run, e.g. rooms or rooms,status
                                 (default: all of them, ${FEATURES.join(',')}; none: version 1)
   --presence-limit N            rooms: no join/leave in a room larger than this (default 500)
-  --db FILE                     history: the SQLite database (default .data/chat-history.db;
-                                :memory: keeps nothing on disk). Needs Node 22.13 or newer
+  --db FILE                     history and auth (registered names): the SQLite database
+                                (default .data/chat-history.db; :memory: keeps nothing on
+                                disk). Needs Node 22.13 or newer
   --mine [LESSONS]              run your own pieces from starter/: all of them, or only
                                 those of the lessons listed, e.g. --mine 2 or --mine 2,3
   --quiet                       print no line per connection, login and leave
@@ -85,12 +89,13 @@ export function parseServerFlags(argv: string[]): ServerFlags {
   }
   if (values['no-rate-limit']) rateLimit = null;
 
-  // History needs node:sqlite (Node 22.13+): by default it runs where it can; asked for on
-  // an older Node, it is one line that says why.
-  const features = values.features === undefined ? FEATURES.filter((f) => f !== 'history' || sqliteAvailable()) : parseFeatures(values.features);
-  if ((features.includes('history') || values.db !== undefined) && !sqliteAvailable()) throw new FriendlyError(HISTORY_NEEDS);
-  if (values.db !== undefined && !features.includes('history')) {
-    throw new UsageError(`--db names the history database, but --features ${values.features} leaves history out.`);
+  // History and auth need node:sqlite (Node 22.13+): by default they run where they can;
+  // asked for on an older Node, it is one line that says why.
+  const features = values.features === undefined ? FEATURES.filter((f) => !NEEDS_SQLITE.includes(f) || sqliteAvailable()) : parseFeatures(values.features);
+  const usesDb = features.some((f) => NEEDS_SQLITE.includes(f));
+  if ((usesDb || values.db !== undefined) && !sqliteAvailable()) throw new FriendlyError(HISTORY_NEEDS);
+  if (values.db !== undefined && !usesDb) {
+    throw new UsageError(`--db names the database of history and auth, but --features ${values.features} leaves both out.`);
   }
   if (values.db === '') throw new UsageError('--db wants a file name, or :memory:.');
 

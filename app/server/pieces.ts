@@ -32,6 +32,7 @@ export const PIECE_FILES: { [K in PieceName]: string } = {
   Rooms: 'server/rooms.ts',
   Statuses: 'server/statuses.ts',
   HistoryStore: 'server/history-store.ts',
+  Accounts: 'server/accounts.ts',
   Outbox: 'server/batching.ts',
   Flusher: 'server/batching.ts',
 };

@@ -128,14 +128,19 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       try {
         for (let line = queue.shift(); line !== undefined && !client.closed; line = queue.shift()) {
           if (client.name === '') {
-            client.triedName = line.trim();
-            await pieces.handshake(client, line, clientCtx);
+            // auth (lesson 15): a registered name's password line comes first (auth.ts). Never logged.
+            if (!extensions.auth?.awaitsPassword(client)) client.triedName = line.trim();
+            const name = extensions.auth ? await extensions.auth.beforeHandshake(client, line, clientCtx) : line;
+            if (name === undefined) continue;
+            await pieces.handshake(client, name, clientCtx);
             if (activity && client.name !== '') activity(`#${client.id} logged in as ${client.name} (${ctx.registry.size} online)`);
             if (client.name !== '' && !client.closed) extensions.welcomed(client);
           } else if (limiter && !limiter.take()) {
             client.sendEvent({ type: 'error', code: 'RATE_LIMITED', text: 'Slow down: that line was dropped.' });
-          } else if (!extensions.command(client, line, clientCtx)) {
-            extensions.answer(client, line, clientCtx, () => pieces.handleLine(client, line, clientCtx));
+          } else {
+            const handled = extensions.command(client, line, clientCtx);
+            if (handled instanceof Promise) await handled; // its answer before the next line's
+            else if (!handled) extensions.answer(client, line, clientCtx, () => pieces.handleLine(client, line, clientCtx));
           }
         }
       } catch (err) {

@@ -22,7 +22,7 @@ export interface ServerOptions {
   features: Feature[];
   /** rooms: a room larger than this sends no join/leave and cuts its member lists. */
   presenceLimit: number;
-  /** history: the SQLite database file, or ':memory:' to keep nothing on disk. */
+  /** history and auth: the SQLite database file, or ':memory:' to keep nothing on disk. */
   db: string;
 }
 
@@ -194,6 +194,20 @@ export interface HistoryStoreLike {
   recent(room: string, n: number): StoredMessage[];
 }
 
+// ── Lesson 15: passwords (an extension) ──────────────────────────────────────
+/** The registered names and their password hashes, in the same database as history. */
+export interface AccountsLike {
+  /** The name as it was registered, for any case of it; undefined when nobody registered it. */
+  registeredName(name: string): string | undefined;
+  /** Registers `name`, keeping only a salted scrypt hash of `password`; false when the name is registered already. */
+  register(name: string, password: string): Promise<boolean>;
+  /**
+   * A login's password check, called the moment the password line arrives: true when it is
+   * right. False when it is wrong, or, unchecked, when the name has had 5 wrong passwords in
+   * the last 60 s; a false never comes sooner than 500 ms after the call.
+   */
+  checkPassword(name: string, password: string): Promise<boolean>;
+}
 // ── Lesson 18: one write per turn (batching) ─────────────────────────────────
 /** Something with text gathered to write out. */
 export interface Flushable {
@@ -235,6 +249,7 @@ export interface ServerPieces {
   Rooms: new (presenceLimit: number) => RoomsLike;                                 // lesson 12
   Statuses: new () => StatusesLike;                                                // lesson 13
   HistoryStore: new (db: SqlDatabase) => HistoryStoreLike;                         // lesson 14
+  Accounts: new (db: SqlDatabase, now?: () => number) => AccountsLike;             // lesson 15
   Outbox: new (write: WriteOut, flusher: FlusherLike) => OutboxLike;               // lesson 18
   Flusher: new () => FlusherLike;                                                  // lesson 18
 }

@@ -3,9 +3,15 @@
 //
 // Python:  a receive thread loops on recv() and print()s, while the main thread waits in input().
 // Node:    one thread and two sources of events: the socket's 'data' and readline's 'line'.
+//
+// With the auth extension (lesson 15) it asks for a password when the server sends
+// `password`, and `/register` alone asks for a new one twice: typed unseen, as sudo does,
+// and never kept in readline's history.
 
 import net from 'node:net';
 import readline from 'node:readline';
+import { HiddenEcho } from '../../app/client/hidden-echo.js';
+import { secretStart } from '../../app/client/line-editor.js';
 import { CLOSING_ERRORS, parseEvent, type UnknownEvent, type WireEvent } from '../../app/protocol.js';
 import { LineDecoder } from '../server/line-decoder.js';
 import { renderEvent, renderOwnLine, sanitize } from './render-event.js';
@@ -26,7 +32,9 @@ const QUIT_GRACE_MS = 2000;
 export function runCli({ host, port, input, output }: CliOptions): Promise<number> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
-    const keyboard = readline.createInterface({ input, output });
+    // readline's echo passes through `echo`, which can hide it while a password is typed.
+    const echo = new HiddenEcho(output);
+    const keyboard = readline.createInterface({ input, output: echo, terminal: echo.isTTY });
     // One decoder for the whole connection (lesson 4): a chunk may hold half an event or five.
     const decoder = new LineDecoder();
 
@@ -39,6 +47,8 @@ export function runCli({ host, port, input, output }: CliOptions): Promise<numbe
     /** The exit code the server's last word means: 0 after bye or shutdown, 1 after a refusal. */
     let farewell: number | undefined;
     let lastError: NodeJS.ErrnoException | undefined;
+    /** Set while a password is asked for: what to do with the line typed. */
+    let secret: ((line: string) => void) | undefined;
 
     /** Prints a line above the one being typed, then redraws the prompt and the typing. */
     function show(text: string): void {
@@ -47,6 +57,8 @@ export function runCli({ host, port, input, output }: CliOptions): Promise<numbe
         readline.clearLine(output, 0);
       }
       output.write(text + '\n');
+      // While a password is typed: the question again, not what was typed.
+      if (echo.hidden && inputOpen) return void output.write(keyboard.getPrompt());
       if (keyboard.terminal && inputOpen) keyboard.prompt(true);
     }
 
@@ -55,6 +67,33 @@ export function runCli({ host, port, input, output }: CliOptions): Promise<numbe
       if (!keyboard.terminal) return void output.write(question + '\n');
       keyboard.setPrompt(question + ' ');
       keyboard.prompt();
+    }
+
+    /** Asks for a password: the question shows, what is typed does not; `then` gets the line. */
+    function askSecret(question: string, then: (line: string) => void): void {
+      const before = keyboard.getPrompt();
+      secret = (line) => {
+        secret = undefined;
+        if (echo.hidden) output.write('\n'); // the Enter was not echoed either
+        echo.hidden = false;
+        keyboard.setPrompt(before);
+        then(line);
+        if (keyboard.terminal && inputOpen && !echo.hidden) keyboard.prompt(); // unless `then` asked again
+      };
+      if (!keyboard.terminal) return void output.write(question + '\n');
+      keyboard.setPrompt(question + ' ');
+      keyboard.prompt();
+      echo.hidden = true;
+    }
+
+    /** /register alone: the new password twice, unseen, then `/register <password>`. */
+    function register(): void {
+      askSecret('New password (8 to 128 characters, not shown):', (first) =>
+        askSecret('The same password again:', (second) => {
+          if (first === second) return void socket.write(`/register ${first}\n`);
+          show('[CLIENT] The two passwords differ: nothing was sent.');
+        }),
+      );
     }
 
     /** With rooms (lesson 12), the prompt says where a line will go: '#games> '. */
@@ -66,6 +105,8 @@ export function runCli({ host, port, input, output }: CliOptions): Promise<numbe
       switch (event.type) {
         case 'hello':
           return ask(renderEvent(event, me));
+        case 'password':
+          return askSecret(sanitize(event.text), (password) => socket.write(password + '\n'));
         case 'welcome':
           me = event.user;
           if (event.room !== undefined) inRoom(event.room);
@@ -141,8 +182,15 @@ export function runCli({ host, port, input, output }: CliOptions): Promise<numbe
       finish(farewell ?? 0);
     });
 
+    // readline keeps each line for the up arrow: never a password.
+    keyboard.on('history', (history: string[]) => {
+      if (history[0] === keyboard.line && (secret || secretStart(keyboard.line) !== -1)) history.shift();
+    });
+
     keyboard.on('line', (line) => {
+      if (secret) return secret(line);
       if (/^\/quit(\s|$)/i.test(line.trim())) return quit(line);
+      if (named && keyboard.terminal && /^\/register$/i.test(line.trim())) return register();
       socket.write(line + '\n');
       if (!named) {
         named = true;

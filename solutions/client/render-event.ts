@@ -94,6 +94,7 @@ export function renderEvent(event: WireEvent | UnknownEvent, me: string, now: nu
       return [`--- earlier${where} (${messages.length}) ---`, ...lines, '--- end of history ---'].join('\n');
     }
     case 'welcome':
+    case 'password':
     case 'info':
     case 'error':
     case 'bye':

@@ -87,7 +87,8 @@ runMain('BENCH', async () => {
   if (chosen.length === 0) throw new UsageError(`Unknown scenario '${values.scenario}'.`);
 
   const features = values.features === undefined ? [] : ['--features', values.features];
-  const history = values.features === undefined ? sqliteAvailable() : values.features.split(',').includes('history');
+  // History and auth (registered names) keep their rows in the database: a fresh file per run.
+  const history = values.features === undefined ? sqliteAvailable() : values.features.split(',').some((f) => f === 'history' || f === 'auth');
   console.log(`Server: ${command} ${features.join(' ')}   history: ${history ? (values.db ?? 'on, a fresh file per run') : 'off'}   runs per case: ${runs} (median shown)\n`);
   if (irc) console.log(`IRC server: ${irc.label}, the same fan-out (JOIN ${'#bench'}, PRIVMSG), runs interleaved with the chat server's\n`);
   for (const c of chosen) {

@@ -74,7 +74,8 @@ export function ChatScreen({ chat }: { chat: Chat }) {
       <InputLine
         names={chat.users.filter((u) => u.toLowerCase() !== me)}
         rooms={chat.extensions?.roomNames}
-        prompt={chat.extensions?.room === undefined ? undefined : `#${sanitize(chat.extensions.room)}> `}
+        prompt={chat.extensions?.passwordAsked ? 'password: ' : chat.extensions?.room === undefined ? undefined : `#${sanitize(chat.extensions.room)}> `}
+        secret={chat.extensions?.passwordAsked}
         onSubmit={chat.send}
         width={columns - FRAME_COLUMNS}
       />

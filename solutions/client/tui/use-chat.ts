@@ -230,6 +230,8 @@ function openChat({ host, port, name, retryMs, maxRetryMs }: Settings, dispatch:
   let stopped = false;
   /** Lines typed while not logged in, sent after the next welcome. */
   const waiting: string[] = [];
+  /** The server asked for our password (auth extension): the next line typed goes at once. */
+  let passwordAsked = false;
 
   function connect(): void {
     const decoder = new LineDecoder();
@@ -248,6 +250,7 @@ function openChat({ host, port, name, retryMs, maxRetryMs }: Settings, dispatch:
       const events = received.map(parseEvent);
       for (const event of events) {
         if (event.type === 'hello') current.write(name + '\n');
+        if (event.type === 'password') passwordAsked = true;
         if (event.type === 'welcome') {
           loggedIn = everLoggedIn = true;
           attempt = 0;
@@ -270,8 +273,9 @@ function openChat({ host, port, name, retryMs, maxRetryMs }: Settings, dispatch:
   function onClosed(ending: Ending): void {
     socket = undefined;
     loggedIn = false;
+    passwordAsked = false;
     if (stopped) return;
-    const refusedName = ending.refusal?.code === 'NAME_TAKEN' || ending.refusal?.code === 'INVALID_NAME';
+    const refusedName = ['NAME_TAKEN', 'INVALID_NAME', 'AUTH_FAILED'].includes(ending.refusal?.code ?? '');
     if (leaving) return finish('You left the chat.', false);
     // Retrying cannot fix a refused name, and a server we never reached is probably not there.
     if (refusedName || !everLoggedIn) return finish(ending.refusal?.text ?? describe(ending.error, host, port), true);
@@ -294,6 +298,11 @@ function openChat({ host, port, name, retryMs, maxRetryMs }: Settings, dispatch:
     const trimmed = line.trim();
     if (trimmed === '') return;
     if (/^\/quit(\s|$)/i.test(trimmed)) return quit();
+    if (socket && passwordAsked) {
+      // The answer to `password`: sent as it is, shown nowhere, kept nowhere.
+      passwordAsked = false;
+      return void socket.write(trimmed + '\n');
+    }
     if (!socket || !loggedIn) {
       // Typed before the welcome (or while reconnecting): it goes out once we are in.
       if (waiting.length === MAX_WAITING) return dispatch({ type: 'note', kind: 'error', text: `Not connected: only ${MAX_WAITING} lines wait; that one was not kept.`, at: Date.now() });
