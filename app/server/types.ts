@@ -24,6 +24,8 @@ export interface ServerOptions {
   presenceLimit: number;
   /** history: the SQLite database file, or ':memory:' to keep nothing on disk. */
   db: string;
+  /** TLS (lesson 16): the certificate and key, in PEM, to speak TLS on the port; null for plain TCP. */
+  tls: TlsIdentity | null;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -38,6 +40,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   features: ['rooms', 'status'], // and history, where node:sqlite exists (options.ts)
   presenceLimit: 500,
   db: ':memory:', // the command line's default is a file (options.ts)
+  tls: null,
 };
 
 // ── Lesson 2: listening ───────────────────────────────────────────────────────
@@ -194,6 +197,27 @@ export interface HistoryStoreLike {
   recent(room: string, n: number): StoredMessage[];
 }
 
+// ── Lesson 16: TLS ────────────────────────────────────────────────────────────
+/** What a TLS server proves who it is with: its certificate, and the private key that matches it (PEM). */
+export interface TlsIdentity {
+  cert: string;
+  key: string;
+}
+export interface TlsListenOptions extends ListenOptions, TlsIdentity {
+  /** A connection that has not finished the TLS handshake within this time is closed. */
+  handshakeTimeoutMs: number;
+}
+/**
+ * Like Listen, over TLS: `onConnection` gets each connection once its TLS handshake is done
+ * (a TLSSocket: the same socket API, encrypted underneath); `onHandshakeFailed` gets each one
+ * whose handshake failed or took too long (the server logs it and carries on).
+ */
+export type ListenTls = (
+  options: TlsListenOptions,
+  onConnection: (socket: Socket) => void,
+  onHandshakeFailed: (error: Error, socket: Socket) => void,
+) => Promise<Listening>;
+
 /** What claiming a name came to; 'gone' means the client left while we checked. */
 export type ClaimOutcome = 'ok' | 'taken' | 'reserved' | 'gone';
 
@@ -216,4 +240,5 @@ export interface ServerPieces {
   Rooms: new (presenceLimit: number) => RoomsLike;                                 // lesson 12
   Statuses: new () => StatusesLike;                                                // lesson 13
   HistoryStore: new (db: SqlDatabase) => HistoryStoreLike;                         // lesson 14
+  listenTls: ListenTls;                                                            // lesson 16
 }
