@@ -3,19 +3,20 @@
 
 import { FriendlyError, runMain, UsageError } from '../cli.js';
 import { importFromTree } from '../server/pieces.js';
-import { parseClientFlags } from './flags.js';
+import { parseClientFlags, TLS_USAGE } from './flags.js';
 
 runMain('JOIN', async () => {
   const flags = parseClientFlags(process.argv.slice(2));
   if (flags.help || flags.name === undefined) {
-    if (!flags.help) throw new UsageError('Give a name: npm run join -- --name alice [--host 127.0.0.1] [--port 5050]');
-    console.log('Usage: npm run join -- --name NAME [--host HOST] [--port PORT]');
+    if (!flags.help) throw new UsageError('Give a name: npm run join -- --name alice [--host 127.0.0.1] [--port 5050] [--tls] [--ca FILE]');
+    console.log(`Usage: npm run join -- --name NAME [--host HOST] [--port PORT] [--tls] [--ca FILE]\n${TLS_USAGE}`);
     return;
   }
   const { joinChat } = await importFromTree<typeof import('../../starter/client/connect.js')>('starter', 'client/connect.ts');
-  console.log(`Calling your joinChat({ host: '${flags.host}', port: ${flags.port}, name: '${flags.name}' })...`);
+  const tls = flags.tls && `, tls: { ca: ${flags.tls.ca === undefined ? 'undefined' : "'-----BEGIN CERTIFICATE-----...'"} }`;
+  console.log(`Calling your joinChat({ host: '${flags.host}', port: ${flags.port}, name: '${flags.name}'${tls || ''} })...`);
   try {
-    const { socket, welcome, after } = await joinChat({ host: flags.host, port: flags.port, name: flags.name });
+    const { socket, welcome, after } = await joinChat({ host: flags.host, port: flags.port, name: flags.name, tls: flags.tls });
     console.log('It resolved. The welcome:');
     console.log(welcome);
     // Lesson 4: what came in the same chunk right after the welcome (history, with lesson 14).

@@ -255,7 +255,8 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
 /** Why a TLS handshake failed, in words (OpenSSL's codes say it tersely). */
 export function handshakeFailure(err: NodeJS.ErrnoException, timeoutMs: number): string {
   const code = err.code ?? '';
-  if (code === 'ERR_TLS_HANDSHAKE_TIMEOUT') return `no TLS handshake within ${timeoutMs} ms (a plain client waiting for hello?)`;
+  // A client that distrusts our certificate just hangs up; over TLS 1.3 that shows as this too.
+  if (code === 'ERR_TLS_HANDSHAKE_TIMEOUT') return `no TLS handshake within ${timeoutMs} ms: a plain client (it needs --tls), or one that did not trust our certificate`;
   if (/WRONG_VERSION_NUMBER|HTTP_REQUEST|PACKET_LENGTH_TOO_LONG|UNKNOWN_PROTOCOL/.test(code)) return 'it does not speak TLS (a plain client: it needs --tls)';
   if (/ALERT_UNKNOWN_CA|ALERT_BAD_CERTIFICATE|ALERT_CERTIFICATE/.test(code)) return `the client does not accept our certificate (${err.message.replace(/^.*alert /, 'alert: ').split(':')[0]})`;
   if (code === 'ECONNRESET') return 'the client hung up during the handshake';
