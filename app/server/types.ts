@@ -210,7 +210,8 @@ export interface TlsListenOptions extends ListenOptions, TlsIdentity {
 /**
  * Like Listen, over TLS: `onConnection` gets each connection once its TLS handshake is done
  * (a TLSSocket: the same socket API, encrypted underneath); `onHandshakeFailed` gets each one
- * whose handshake failed or took too long (the server logs it and carries on).
+ * whose handshake failed or took too long (the server logs it and carries on; the piece
+ * closes that socket).
  */
 export type ListenTls = (
   options: TlsListenOptions,

@@ -20,14 +20,23 @@ export const listenTls: ListenTls = (options, onConnection, onHandshakeFailed) =
       // Before 'secureConnection' no piece has the socket, so lesson 5's timeout cannot close
       // it: a client that connects and never says a TLS word is closed by this one.
       handshakeTimeout: options.handshakeTimeoutMs,
-      allowHalfOpen: true,
+      // A client that hangs up in the middle of the handshake has given up (it did not trust
+      // our certificate): no half-open wait for it. Lesson 8's half-close is for the chat.
+      allowHalfOpen: false,
       noDelay: true,
     });
 
     // Not 'connection': that one comes first, with the raw TCP socket that carries ciphertext.
-    server.on('secureConnection', onConnection);
-    // A plain client, a client that does not trust us, a handshake too slow: one line, and on.
-    server.on('tlsClientError', (err, socket) => onHandshakeFailed(err, socket));
+    server.on('secureConnection', (socket: tls.TLSSocket) => {
+      socket.allowHalfOpen = true; // as lesson 2's server: a FIN after the last line still gets its replies
+      onConnection(socket);
+    });
+    // A plain client, a client that does not trust us, a handshake too slow: one line, and
+    // the socket is ours to close (with this listener, Node leaves it open).
+    server.on('tlsClientError', (err, socket) => {
+      onHandshakeFailed(err, socket);
+      socket.destroy();
+    });
 
     server.once('error', (err: NodeJS.ErrnoException) => {
       const why = err.code === 'EADDRINUSE' ? `port ${options.port} is already in use. Is another server running? Pick another port with --port (0 picks a free one).` : err.message;
