@@ -228,7 +228,9 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
 
   // Lesson 16: the TLS handshake fails before any piece has the socket: one line, and on.
   function onHandshakeFailed(err: Error, socket: Socket): void {
-    activity?.(`TLS handshake failed with ${socket.remoteAddress}:${socket.remotePort}: ${handshakeFailure(err, options.handshakeTimeoutMs)}`);
+    // A client that reset the connection took its address with it: Node no longer knows it.
+    const who = socket.remoteAddress === undefined ? 'a client' : `${socket.remoteAddress}:${socket.remotePort}`;
+    activity?.(`TLS handshake failed with ${who}: ${handshakeFailure(err, options.handshakeTimeoutMs)}`);
   }
 
   const where = { host: options.host, port: options.port };
@@ -259,6 +261,6 @@ export function handshakeFailure(err: NodeJS.ErrnoException, timeoutMs: number):
   if (code === 'ERR_TLS_HANDSHAKE_TIMEOUT') return `no TLS handshake within ${timeoutMs} ms: a plain client (it needs --tls), or one that did not trust our certificate`;
   if (/WRONG_VERSION_NUMBER|HTTP_REQUEST|PACKET_LENGTH_TOO_LONG|UNKNOWN_PROTOCOL/.test(code)) return 'it does not speak TLS (a plain client: it needs --tls)';
   if (/ALERT_UNKNOWN_CA|ALERT_BAD_CERTIFICATE|ALERT_CERTIFICATE/.test(code)) return `the client does not accept our certificate (${err.message.replace(/^.*alert /, 'alert: ').split(':')[0]})`;
-  if (code === 'ECONNRESET') return 'the client hung up during the handshake';
+  if (code === 'ECONNRESET') return 'it hung up during the handshake (did it not trust our certificate? it needs --ca)';
   return err.message.split('\n')[0];
 }
