@@ -40,8 +40,8 @@ export function joinChat({ host, port, name, tls }: JoinOptions): Promise<Joined
 
     socket.on('error', (err: NodeJS.ErrnoException) => {
       // Without this listener, a refused connection would crash the program.
-      // Refused ('Connection refused. Is the server running?'), or a TLS check that failed.
-      reject(new Error(explainConnectError(err, { host, port, tls })));
+      // Refused, or (lesson 16) a TLS check that failed: one line that says why.
+      reject(new Error(err.code === 'ECONNREFUSED' ? 'Connection refused. Is the server running?' : explainConnectError(err, { host, port, tls })));
     });
 
     socket.on('data', function onData(chunk: Buffer) {
