@@ -1,8 +1,10 @@
 // `npm run join -- --name alice`: runs YOUR joinChat() from starter/client/connect.ts
 // (lesson 1) against a running server and shows what it resolved with.
 
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { FriendlyError, runMain, UsageError } from '../cli.js';
-import { importFromTree } from '../server/pieces.js';
+import { importFromTree, ROOT } from '../server/pieces.js';
 import { parseClientFlags, TLS_USAGE } from './flags.js';
 
 runMain('JOIN', async () => {
@@ -13,6 +15,11 @@ runMain('JOIN', async () => {
     return;
   }
   const { joinChat } = await importFromTree<typeof import('../../starter/client/connect.js')>('starter', 'client/connect.ts');
+  // Your lesson 1 code opened its socket with net.connect(): it would speak plain TCP and wait.
+  const code = readFileSync(path.join(ROOT, 'starter', 'client', 'connect.ts'), 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '');
+  if (flags.tls && !/openConnection\(|tls\.connect\(/.test(code)) {
+    throw new FriendlyError('Your joinChat() does not speak TLS yet: it opens its socket with net.connect(). Lesson 16, "Your turn" step 3: open it with openConnection({ host, port, tls }).');
+  }
   const tls = flags.tls && `, tls: { ca: ${flags.tls.ca === undefined ? 'undefined' : "'-----BEGIN CERTIFICATE-----...'"} }`;
   console.log(`Calling your joinChat({ host: '${flags.host}', port: ${flags.port}, name: '${flags.name}'${tls || ''} })...`);
   try {
