@@ -212,6 +212,19 @@ export const LESSONS = [
     ],
   },
   {
+    number: 16,
+    slug: 'tls',
+    title: 'TLS: the same chat, encrypted',
+    edits: ['server/listen-tls.ts', 'client/open-connection.ts'],
+    hints: [
+      "Start from your lesson 2 listen(): the same promise, 'error' and 'listening' handlers and close(). Only the server changes: tls.createServer({ cert: options.cert, key: options.key, minVersion: 'TLSv1.2', handshakeTimeout: options.handshakeTimeoutMs, allowHalfOpen: false }).",
+      "Give onConnection the socket of 'secureConnection', never the one of 'connection': that one is the raw TCP socket, and what you write to it crosses the wire as plain text. In 'secureConnection', set socket.allowHalfOpen = true first (lesson 8's half-close, once the handshake is done).",
+      "server.on('tlsClientError', (err, socket) => { onHandshakeFailed(err, socket); socket.destroy(); }). With a listener there, Node leaves the failed socket open: closing it is yours. Without handshakeTimeout, a client that never says a TLS word stays for two minutes.",
+      "connectTls: return tls.connect({ host, port, ca: trust.ca === undefined ? undefined : [...tls.rootCertificates, trust.ca], servername: net.isIP(host) === 0 ? host : undefined, minVersion: 'TLSv1.2' }). `ca` replaces Node's authorities, so keep the system's in the list.",
+      "Never rejectUnauthorized: false and never checkServerIdentity: () => undefined. Node already refuses an unknown authority, a wrong name and an expired certificate with an 'error' (UNABLE_TO_VERIFY_LEAF_SIGNATURE, ERR_TLS_CERT_ALTNAME_INVALID, CERT_HAS_EXPIRED): leave its checks on.",
+    ],
+  },
+  {
     number: 18,
     slug: 'measure-then-make-it-fast',
     title: 'Measure, then make it fast',

@@ -39,7 +39,7 @@ runMain('SERVER', async () => {
   const whose = options.mineLessons.length === 0 ? 'reference' : `your lesson ${options.mineLessons.join(', ')} pieces from ${tree}/`;
   console.log(rule);
   console.log(`  Chat server (${whose})`);
-  console.log(`  Listening on ${server.host}:${server.port}`);
+  console.log(`  Listening on ${server.host}:${server.port}${options.tls ? ', tls (TLS 1.2 or newer)' : ''}`);
   console.log(`  Maximum connections: ${options.maxClients}`);
   console.log(`  Maximum from one address: ${options.maxPerAddress === 0 ? 'no limit' : options.maxPerAddress}`);
   if (options.slowNameCheckMs > 0) console.log(`  Each name check takes ${options.slowNameCheckMs} ms (--slow-name-check-ms)`);

@@ -1,13 +1,15 @@
 // Turns command-line flags (PROTOCOL.md, "Starting a server") into ServerOptions.
 // A mistake in a flag is the user's, so it becomes one clear line, never a stack trace.
 
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import tls from 'node:tls';
 import { FriendlyError, parseFlags, UsageError } from '../cli.js';
 import { LESSONS } from '../../lessons/index.js';
 import { FEATURES, type Feature } from '../protocol.js';
 import { piecesOfLessons, ROOT, SERVER_LESSONS, type PieceName } from './pieces.js';
 import { HISTORY_NEEDS, sqliteAvailable } from './sqlite.js';
-import { DEFAULT_OPTIONS, type ServerOptions } from './types.js';
+import { DEFAULT_OPTIONS, type ServerOptions, type TlsIdentity } from './types.js';
 
 /** Where history lives unless --db says otherwise: a git-ignored folder of the project. */
 export const DEFAULT_DB = path.join(ROOT, '.data', 'chat-history.db');
@@ -30,6 +32,9 @@ export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --db FILE                     history and auth (registered names): the SQLite database
                                 (default .data/chat-history.db; :memory: keeps nothing on
                                 disk). Needs Node 22.13 or newer
+  --tls-cert FILE --tls-key FILE
+                                speak TLS with this certificate and key (lesson 16;
+                                npm run certs makes them: certs/server.pem, server-key.pem)
   --mine [LESSONS]              run your own pieces from starter/: all of them, or only
                                 those of the lessons listed, e.g. --mine 2 or --mine 2,3
   --quiet                       print no line per connection, login and leave
@@ -75,6 +80,8 @@ export function parseServerFlags(argv: string[]): ServerFlags {
       features: { type: 'string' },
       'presence-limit': { type: 'string' },
       db: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -111,12 +118,36 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     features,
     presenceLimit: integer('--presence-limit', values['presence-limit'], DEFAULT_OPTIONS.presenceLimit, 1),
     db: values.db ?? DEFAULT_DB,
+    tls: tlsIdentity(values['tls-cert'], values['tls-key']),
     help: values.help ?? false,
     mineLessons,
     mine: piecesOfLessons(mineLessons),
     quiet: values.quiet ?? false,
     slowNameCheckMs: integer('--slow-name-check-ms', values['slow-name-check-ms'], 0, 0, 60_000),
   };
+}
+
+/** --tls-cert and --tls-key: both or neither, each a readable PEM file, the key the certificate's. */
+function tlsIdentity(certFile: string | undefined, keyFile: string | undefined): TlsIdentity | null {
+  if (certFile === undefined && keyFile === undefined) return null;
+  if (certFile === undefined || keyFile === undefined) {
+    throw new UsageError(`TLS needs both --tls-cert FILE and --tls-key FILE (npm run certs makes certs/server.pem and certs/server-key.pem).`);
+  }
+  const read = (flag: string, file: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new FriendlyError(`${flag} ${file}: ${missing ? 'no such file. npm run certs makes one.' : (err as Error).message}`);
+    }
+  };
+  const identity = { cert: read('--tls-cert', certFile), key: read('--tls-key', keyFile) };
+  try {
+    tls.createSecureContext(identity); // a key of another certificate, a file that is not PEM...
+  } catch (err) {
+    throw new FriendlyError(`--tls-cert ${certFile} with --tls-key ${keyFile}: ${(err as Error).message.replace(/^error:[0-9A-F]+:[^:]*::/, '')}. Are they a certificate and its own key (npm run certs)?`);
+  }
+  return identity;
 }
 
 /** 'rooms,status' → ['rooms', 'status']; 'none' → []. */

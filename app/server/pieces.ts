@@ -33,6 +33,7 @@ export const PIECE_FILES: { [K in PieceName]: string } = {
   Statuses: 'server/statuses.ts',
   HistoryStore: 'server/history-store.ts',
   Accounts: 'server/accounts.ts',
+  listenTls: 'server/listen-tls.ts',
   Outbox: 'server/batching.ts',
   Flusher: 'server/batching.ts',
 };

@@ -244,7 +244,17 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     activity(client.refusal ? `${who} refused${attempt}: ${client.refusal}` : `${who} closed before logging in${attempt}`);
   }
 
-  const listening = await pieces.listen({ host: options.host, port: options.port }, onConnection);
+  // Lesson 16: the TLS handshake fails before any piece has the socket: one line, and on.
+  function onHandshakeFailed(err: Error, socket: Socket): void {
+    // A client that reset the connection took its address with it: Node no longer knows it.
+    const who = socket.remoteAddress === undefined ? 'a client' : `${socket.remoteAddress}:${socket.remotePort}`;
+    activity?.(`TLS handshake failed with ${who}: ${handshakeFailure(err, options.handshakeTimeoutMs)}`);
+  }
+
+  const where = { host: options.host, port: options.port };
+  const listening = options.tls
+    ? await pieces.listenTls({ ...where, ...options.tls, handshakeTimeoutMs: options.handshakeTimeoutMs }, onConnection, onHandshakeFailed) // lesson 16
+    : await pieces.listen(where, onConnection); // lesson 2
 
   return {
     host: listening.host,
@@ -260,4 +270,15 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       extensions.close();
     },
   };
+}
+
+/** Why a TLS handshake failed, in words (OpenSSL's codes say it tersely). */
+export function handshakeFailure(err: NodeJS.ErrnoException, timeoutMs: number): string {
+  const code = err.code ?? '';
+  // A client that distrusts our certificate just hangs up; over TLS 1.3 that shows as this too.
+  if (code === 'ERR_TLS_HANDSHAKE_TIMEOUT') return `no TLS handshake within ${timeoutMs} ms: a plain client (it needs --tls), or one that did not trust our certificate`;
+  if (/WRONG_VERSION_NUMBER|HTTP_REQUEST|PACKET_LENGTH_TOO_LONG|UNKNOWN_PROTOCOL/.test(code)) return 'it does not speak TLS (a plain client: it needs --tls)';
+  if (/ALERT_UNKNOWN_CA|ALERT_BAD_CERTIFICATE|ALERT_CERTIFICATE/.test(code)) return `the client does not accept our certificate (${err.message.replace(/^.*alert /, 'alert: ').split(':')[0]})`;
+  if (code === 'ECONNRESET') return 'it hung up during the handshake (did it not trust our certificate? it needs --ca)';
+  return err.message.split('\n')[0];
 }

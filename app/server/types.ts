@@ -24,6 +24,8 @@ export interface ServerOptions {
   presenceLimit: number;
   /** history and auth: the SQLite database file, or ':memory:' to keep nothing on disk. */
   db: string;
+  /** TLS (lesson 16): the certificate and key, in PEM, to speak TLS on the port; null for plain TCP. */
+  tls: TlsIdentity | null;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -38,6 +40,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   features: ['rooms', 'status'], // and history, where node:sqlite exists (options.ts)
   presenceLimit: 500,
   db: ':memory:', // the command line's default is a file (options.ts)
+  tls: null,
 };
 
 // ── Lesson 2: listening ───────────────────────────────────────────────────────
@@ -208,6 +211,27 @@ export interface AccountsLike {
    */
   checkPassword(name: string, password: string): Promise<boolean>;
 }
+// ── Lesson 16: TLS ────────────────────────────────────────────────────────────
+/** What a TLS server proves who it is with: its certificate, and the private key that matches it (PEM). */
+export interface TlsIdentity {
+  cert: string;
+  key: string;
+}
+export interface TlsListenOptions extends ListenOptions, TlsIdentity {
+  /** A connection that has not finished the TLS handshake within this time is closed. */
+  handshakeTimeoutMs: number;
+}
+/**
+ * Like Listen, over TLS: `onConnection` gets each connection once its TLS handshake is done
+ * (a TLSSocket: the same socket API, encrypted underneath); `onHandshakeFailed` gets each one
+ * whose handshake failed or took too long (the server logs it and carries on; the piece
+ * closes that socket).
+ */
+export type ListenTls = (
+  options: TlsListenOptions,
+  onConnection: (socket: Socket) => void,
+  onHandshakeFailed: (error: Error, socket: Socket) => void,
+) => Promise<Listening>;
 // ── Lesson 18: one write per turn (batching) ─────────────────────────────────
 /** Something with text gathered to write out. */
 export interface Flushable {
@@ -250,6 +274,7 @@ export interface ServerPieces {
   Statuses: new () => StatusesLike;                                                // lesson 13
   HistoryStore: new (db: SqlDatabase) => HistoryStoreLike;                         // lesson 14
   Accounts: new (db: SqlDatabase, now?: () => number) => AccountsLike;             // lesson 15
+  listenTls: ListenTls;                                                            // lesson 16
   Outbox: new (write: WriteOut, flusher: FlusherLike) => OutboxLike;               // lesson 18
   Flusher: new () => FlusherLike;                                                  // lesson 18
 }

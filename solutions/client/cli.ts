@@ -8,17 +8,20 @@
 // `password`, and `/register` alone asks for a new one twice: typed unseen, as sudo does,
 // and never kept in readline's history.
 
-import net from 'node:net';
 import readline from 'node:readline';
 import { HiddenEcho } from '../../app/client/hidden-echo.js';
 import { secretStart } from '../../app/client/line-editor.js';
 import { CLOSING_ERRORS, parseEvent, type UnknownEvent, type WireEvent } from '../../app/protocol.js';
 import { LineDecoder } from '../server/line-decoder.js';
 import { renderEvent, renderOwnLine, sanitize } from './render-event.js';
+import { openConnection, readyEvent, type TlsTrust } from './open-connection.js';
+import { CLOSED_BEFORE_HELLO, explainConnectError } from '../../app/client/connect-errors.js';
 
 export interface CliOptions {
   host: string;
   port: number;
+  /** Lesson 16: speak TLS, trusting these authorities. */
+  tls?: TlsTrust;
   /** Where typed lines come from: the keyboard (process.stdin), or a pipe. */
   input: NodeJS.ReadableStream;
   /** Where everything is printed (process.stdout). */
@@ -29,9 +32,10 @@ export interface CliOptions {
 const QUIT_GRACE_MS = 2000;
 
 /** Runs one chat session. Resolves with the exit code: 0 after a goodbye, 1 after a failure. */
-export function runCli({ host, port, input, output }: CliOptions): Promise<number> {
+export function runCli({ host, port, tls, input, output }: CliOptions): Promise<number> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
+    // Plain TCP, or TLS (lesson 16): the same socket either way.
+    const socket = openConnection({ host, port, tls });
     // readline's echo passes through `echo`, which can hide it while a password is typed.
     const echo = new HiddenEcho(output);
     const keyboard = readline.createInterface({ input, output: echo, terminal: echo.isTTY });
@@ -39,6 +43,7 @@ export function runCli({ host, port, input, output }: CliOptions): Promise<numbe
     const decoder = new LineDecoder();
 
     let connected = false;
+    let greeted = false; // the server said hello: it speaks our protocol (not TLS to our plain)
     let me = ''; // our name, once the server has welcomed us
     let named = false; // the first line typed is the username
     let quitting = false; // we asked to leave: /quit or Ctrl+D
@@ -104,6 +109,7 @@ export function runCli({ host, port, input, output }: CliOptions): Promise<numbe
     function onEvent(event: WireEvent | UnknownEvent): void {
       switch (event.type) {
         case 'hello':
+          greeted = true;
           return ask(renderEvent(event, me));
         case 'password':
           return askSecret(sanitize(event.text), (password) => socket.write(password + '\n'));
@@ -143,9 +149,10 @@ export function runCli({ host, port, input, output }: CliOptions): Promise<numbe
       resolve(code);
     }
 
-    socket.on('connect', () => {
+    // Over TLS, 'secureConnect': connected, and the server's certificate checked.
+    socket.on(readyEvent(socket), () => {
       connected = true;
-      show(`[CLIENT] Connected to ${host}:${port}.`);
+      show(`[CLIENT] Connected to ${host}:${port}${tls ? ', encrypted (TLS)' : ''}.`);
     });
 
     socket.on('data', (chunk: Buffer) => {
@@ -168,9 +175,12 @@ export function runCli({ host, port, input, output }: CliOptions): Promise<numbe
 
     socket.on('close', () => {
       if (!connected) {
-        show(lastError?.code === 'ECONNREFUSED'
-          ? '[CLIENT] Connection refused. Is the server running?'
-          : `[CLIENT] Could not reach ${host}:${port}: ${lastError?.message ?? 'no answer'}`);
+        // Refused, or a TLS check that failed (lesson 16): one line that says why.
+        show(`[CLIENT] ${lastError ? explainConnectError(lastError, { host, port, tls }) : `Could not reach ${host}:${port}: no answer`}`);
+        return finish(1);
+      }
+      if (!greeted && !quitting) {
+        show(`[CLIENT] ${lastError ? explainConnectError(lastError, { host, port, tls }) : CLOSED_BEFORE_HELLO}`);
         return finish(1);
       }
       // A reset, or a FIN that no bye or shutdown announced: the server is gone, not done.

@@ -9,11 +9,13 @@
 // Node + React: one thread. The socket's 'data' event dispatches an action, a reducer
 //   computes the next state, and React redraws: no second thread, no queue, no polling.
 
-import net from 'node:net';
+import type net from 'node:net';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { CLOSING_ERRORS, parseEvent, type LeaveReason, type UnknownEvent, type WireEvent } from '../../../app/protocol.js';
 import { withExtensions, type ExtensionView } from '../../../app/client/chat-extensions.js';
 import { LineDecoder } from '../../server/line-decoder.js';
+import { openConnection, type TlsTrust } from '../open-connection.js';
+import { CLOSED_BEFORE_HELLO, explainConnectError } from '../../../app/client/connect-errors.js';
 
 // ── The state ────────────────────────────────────────────────────────────────
 
@@ -165,6 +167,8 @@ export interface ChatOptions {
   host: string;
   port: number;
   name: string;
+  /** Lesson 16: speak TLS, trusting these authorities. */
+  tls?: TlsTrust;
   /** How many messages to keep (default 500). */
   maxMessages?: number;
   /** The wait before the first reconnection attempt (default 500 ms); it doubles after each failure. */
@@ -178,6 +182,8 @@ export interface Chat {
   name: string;
   /** The server, as `host:port`. */
   address: string;
+  /** Lesson 16: the connection is TLS, so the status bar can say it is encrypted. */
+  encrypted?: boolean;
   status: Status;
   users: string[];
   messages: Message[];
@@ -200,6 +206,7 @@ interface Settings {
   host: string;
   port: number;
   name: string;
+  tls: TlsTrust | undefined;
   retryMs: number;
   maxRetryMs: number;
 }
@@ -211,6 +218,8 @@ interface Ending {
   /** The server said `shutdown` before closing. */
   shutdown: boolean;
   error?: NodeJS.ErrnoException;
+  /** The server said hello: it speaks our protocol (a plain client on a TLS port never hears it). */
+  greeted: boolean;
 }
 
 const QUIT_GRACE_MS = 1000;
@@ -218,7 +227,7 @@ const QUIT_GRACE_MS = 1000;
 const MAX_WAITING = 20;
 
 /** Connects, logs in, and reconnects until told to stop; reports everything through `dispatch`. */
-function openChat({ host, port, name, retryMs, maxRetryMs }: Settings, dispatch: (action: ChatAction) => void): Connection {
+function openChat({ host, port, name, tls, retryMs, maxRetryMs }: Settings, dispatch: (action: ChatAction) => void): Connection {
   let socket: net.Socket | undefined;
   let loggedIn = false;
   let everLoggedIn = false;
@@ -235,8 +244,8 @@ function openChat({ host, port, name, retryMs, maxRetryMs }: Settings, dispatch:
 
   function connect(): void {
     const decoder = new LineDecoder();
-    const ending: Ending = { shutdown: false };
-    const current = net.connect({ host, port });
+    const ending: Ending = { shutdown: false, greeted: false };
+    const current = openConnection({ host, port, tls }); // plain TCP, or TLS (lesson 16)
     socket = current;
     current.setNoDelay(true); // a chat line should leave now, not with the next one
 
@@ -249,7 +258,10 @@ function openChat({ host, port, name, retryMs, maxRetryMs }: Settings, dispatch:
       }
       const events = received.map(parseEvent);
       for (const event of events) {
-        if (event.type === 'hello') current.write(name + '\n');
+        if (event.type === 'hello') {
+          ending.greeted = true;
+          current.write(name + '\n');
+        }
         if (event.type === 'password') passwordAsked = true;
         if (event.type === 'welcome') {
           loggedIn = everLoggedIn = true;
@@ -275,14 +287,15 @@ function openChat({ host, port, name, retryMs, maxRetryMs }: Settings, dispatch:
     loggedIn = false;
     passwordAsked = false;
     if (stopped) return;
+    const error = ending.error && explainConnectError(ending.error, { host, port, tls });
     const refusedName = ['NAME_TAKEN', 'INVALID_NAME', 'AUTH_FAILED'].includes(ending.refusal?.code ?? '');
     if (leaving) return finish('You left the chat.', false);
     // Retrying cannot fix a refused name, and a server we never reached is probably not there.
-    if (refusedName || !everLoggedIn) return finish(ending.refusal?.text ?? describe(ending.error, host, port), true);
+    if (refusedName || !everLoggedIn) return finish(ending.refusal?.text ?? error ?? (ending.greeted ? 'The server closed the connection.' : CLOSED_BEFORE_HELLO), true);
 
     attempt += 1;
     const retryInMs = Math.min(retryMs * 2 ** (attempt - 1), maxRetryMs);
-    const reason = ending.shutdown ? 'The server shut down.' : (ending.refusal?.text ?? describe(ending.error, host, port));
+    const reason = ending.shutdown ? 'The server shut down.' : (ending.refusal?.text ?? error ?? 'The server closed the connection.');
     if (attempt === 1) dispatch({ type: 'note', kind: 'error', text: `Connection lost: ${reason} Reconnecting...`, at: Date.now() });
     dispatch({ type: 'status', status: { state: 'reconnecting', reason, attempt, retryInMs } });
     retryTimer = setTimeout(connect, retryInMs);
@@ -347,12 +360,6 @@ function openChat({ host, port, name, retryMs, maxRetryMs }: Settings, dispatch:
   return { send, quit, close };
 }
 
-function describe(error: NodeJS.ErrnoException | undefined, host: string, port: number): string {
-  if (!error) return 'The server closed the connection.';
-  if (error.code === 'ECONNREFUSED') return 'Connection refused. Is the server running?';
-  return `Could not reach ${host}:${port}: ${error.message}`;
-}
-
 // ── The hook ─────────────────────────────────────────────────────────────────
 
 /** This lesson's reducer, wrapped by the one that knows rooms and away/busy (lessons 12, 13). */
@@ -363,19 +370,19 @@ const reducer = withExtensions(chatReducer);
  * The socket is opened in an effect and closed in its cleanup, so it lives exactly as
  * long as the component (and React's StrictMode, which mounts twice, opens one for good).
  */
-export function useChat({ host, port, name, maxMessages = 500, retryMs = 500, maxRetryMs = 10_000 }: ChatOptions): Chat {
+export function useChat({ host, port, name, tls, maxMessages = 500, retryMs = 500, maxRetryMs = 10_000 }: ChatOptions): Chat {
   const [state, dispatch] = useReducer(reducer, maxMessages, initialState);
   const connection = useRef<Connection | undefined>(undefined);
 
   useEffect(() => {
-    const opened = openChat({ host, port, name, retryMs, maxRetryMs }, dispatch);
+    const opened = openChat({ host, port, name, tls, retryMs, maxRetryMs }, dispatch);
     connection.current = opened;
     return () => opened.close();
-  }, [host, port, name, retryMs, maxRetryMs]);
+  }, [host, port, name, tls, retryMs, maxRetryMs]);
 
   // Stable functions: the screen can hand them to its children without redrawing them.
   const send = useCallback((line: string) => connection.current?.send(line), []);
   const quit = useCallback(() => connection.current?.quit(), []);
 
-  return { name, address: `${host}:${port}`, status: state.status, users: state.users, messages: state.messages, extensions: state.extensions, send, quit };
+  return { name, address: `${host}:${port}`, encrypted: tls !== undefined, status: state.status, users: state.users, messages: state.messages, extensions: state.extensions, send, quit };
 }
