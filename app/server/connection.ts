@@ -25,6 +25,8 @@ export class Connection implements Client, Flushable {
   leaveReason: LeaveReason = 'disconnect';
   private closing = false;
   private goneCalled = false;
+  /** Lesson 17: the socket became a file's data connection; the relay owns it now. */
+  private handedOver = false;
   /** Lines sent but not yet handed to the socket. */
   private pending = '';
   /** What the extensions add to each event sent to this client (app/server/extensions.ts). */
@@ -45,7 +47,16 @@ export class Connection implements Client, Flushable {
   }
 
   get closed(): boolean {
-    return this.closing || this.socket.destroyed;
+    return this.closing || this.handedOver || this.socket.destroyed;
+  }
+
+  /** Gives the socket to the file relay: to the chat's pieces this connection is closed from now on. */
+  handOver(): void {
+    this.handedOver = true;
+  }
+
+  get isDataConnection(): boolean {
+    return this.handedOver;
   }
 
   send(line: string): void {

@@ -27,9 +27,13 @@
 // through the view is recorded (keeping its ts); beforeWrite() commits before any socket
 // write (write, then send); a user just welcomed or just moved gets the room's history;
 // /history asks. Without rooms, the view exists only to see chat go by.
+// Files (lesson 17) hook in the same way, their wiring in files.ts: /offer /accept /reject
+// are commands, a user who leaves ends their transfers; a data connection's `/file` line is
+// caught by the server before the handshake (server.ts, files.ts).
 
 import { encodeEvent, type ChatEvent, type Event, type Feature } from '../protocol.js';
 import type { Connection } from './connection.js';
+import { Files } from './files.js';
 import { History } from './history.js';
 import type { Client, RegistryLike, RoomsLike, ServerContext, ServerPieces, StatusesLike } from './types.js';
 
@@ -38,6 +42,8 @@ export class Extensions {
   private readonly rooms: RoomsLike | undefined;
   private readonly statuses: StatusesLike | undefined;
   private readonly history: History | undefined;
+  /** Offers and transfers, when the files feature runs. */
+  readonly files: Files | undefined;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -48,6 +54,7 @@ export class Extensions {
     this.rooms = this.features.includes('rooms') ? new pieces.Rooms(ctx.options.presenceLimit) : undefined;
     this.statuses = this.features.includes('status') ? new pieces.Statuses() : undefined;
     this.history = this.features.includes('history') ? History.open(ctx.options.db, pieces, !!this.rooms, log) : undefined;
+    this.files = this.features.includes('files') ? new Files(ctx, new pieces.FileRelay()) : undefined;
   }
 
   /** The context one client's pieces see: its registry is the client's room. */
@@ -70,7 +77,11 @@ export class Extensions {
       if (history && now !== room) history.replay(client, now); // after `room`, the new room's history
       return true;
     }
-    return (this.statuses?.command(client, lower, args, ctx) ?? false) || (history?.command(client, lower, args, room) ?? false);
+    return (
+      (this.statuses?.command(client, lower, args, ctx) ?? false) ||
+      (history?.command(client, lower, args, room) ?? false) ||
+      (this.files?.command(client, lower, args) ?? false)
+    );
   }
 
   /** A client whose name was just accepted (its welcome is sent): its room's history. */
@@ -85,6 +96,7 @@ export class Extensions {
 
   /** The server has stopped: what history holds is committed and the database closed. */
   close(): void {
+    this.files?.close();
     this.history?.close();
   }
 
@@ -116,6 +128,7 @@ export class Extensions {
 
   /** A logged-in client is gone: out of its room, and (unless the server is stopping) its room hears `leave`. */
   depart(client: Connection, announce: boolean): void {
+    this.files?.depart(client); // the other side of each of its transfers hears `gone`
     const leave = { type: 'leave', user: client.name, reason: client.leaveReason } as const;
     if (!this.rooms) {
       if (announce) this.ctx.registry.broadcast(encodeEvent(leave));

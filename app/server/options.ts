@@ -26,6 +26,8 @@ export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --presence-limit N            rooms: no join/leave in a room larger than this (default 500)
   --db FILE                     history: the SQLite database (default .data/chat-history.db;
                                 :memory: keeps nothing on disk). Needs Node 22.13 or newer
+  --max-file-bytes N            files: the largest file a user may send (default 67108864,
+                                64 MiB)
   --mine [LESSONS]              run your own pieces from starter/: all of them, or only
                                 those of the lessons listed, e.g. --mine 2 or --mine 2,3
   --quiet                       print no line per connection, login and leave
@@ -71,6 +73,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
       features: { type: 'string' },
       'presence-limit': { type: 'string' },
       db: { type: 'string' },
+      'max-file-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -106,6 +109,9 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     features,
     presenceLimit: integer('--presence-limit', values['presence-limit'], DEFAULT_OPTIONS.presenceLimit, 1),
     db: values.db ?? DEFAULT_DB,
+    maxFileBytes: integer('--max-file-bytes', values['max-file-bytes'], DEFAULT_OPTIONS.maxFileBytes, 1),
+    offerTimeoutMs: DEFAULT_OPTIONS.offerTimeoutMs,
+    dataConnectTimeoutMs: DEFAULT_OPTIONS.dataConnectTimeoutMs,
     help: values.help ?? false,
     mineLessons,
     mine: piecesOfLessons(mineLessons),
