@@ -72,15 +72,26 @@ async function agree(chat: Chat, from: TestClient, to: TestClient, file: { size:
   if (offer.type !== 'offer') throw new Error('unreachable');
   await from.next({ type: 'offer_sent', id: offer.id }, `offer_sent for ${name}`);
   to.send(`/accept ${offer.id}`);
-  const send = await from.next({ type: 'transfer', id: offer.id }, `${from.label}'s transfer event (role send, a token)`);
+  // The recipient's first: the relay's expect() runs on its line, and a throw closes its connection.
   const receive = await to.next({ type: 'transfer', id: offer.id }, `${to.label}'s transfer event (role receive, a token)`);
+  const send = await from.next({ type: 'transfer', id: offer.id }, `${from.label}'s transfer event (role send, a token)`);
   if (send.type !== 'transfer' || receive.type !== 'transfer') throw new Error('unreachable');
   return { id: offer.id, sendToken: send.token, receiveToken: receive.token };
 }
 
-/** The event that ends transfer `id` for `client`: transfer_done or transfer_failed. */
-function outcomeOf(client: TestClient, id: string, ms = PATIENCE_MS): Promise<Received> {
-  return client.next((e) => (e.type === 'transfer_done' || e.type === 'transfer_failed') && e.id === id, `how transfer ${id} ended (transfer_done or transfer_failed)`, ms);
+/** The event that ends transfer `id` for `client` (transfer_done or transfer_failed), or undefined if none came in time. */
+function outcomeOf(client: TestClient, id: string, ms = PATIENCE_MS): Promise<Received | undefined> {
+  return client.next((e) => (e.type === 'transfer_done' || e.type === 'transfer_failed') && e.id === id, `how transfer ${id} ended`, ms).catch(() => undefined);
+}
+
+const isDone = (e: Received | undefined) => e?.type === 'transfer_done';
+const failedWith = (e: Received | undefined, reason: string) => e?.type === 'transfer_failed' && e.reason === reason;
+
+/** Waits for the server to close a data connection; a failure that teaches if it does not. */
+async function closedBy(chat: Chat, data: DataClient, parts: { problem: string; expected: string; see: string }, ms = PATIENCE_MS): Promise<void> {
+  await data.waitClosed(parts.problem, ms).catch(() => {
+    throw fail(chat, { ...parts, problem: `${parts.problem} (${data.received} bytes received on it, ${data.sent} sent; waited ${ms} ms.)` });
+  });
 }
 
 /** Sends `file` on `sender` as fast as its socket takes it (waiting for 'drain' when told). */
@@ -125,7 +136,11 @@ describe('lesson 17: sending a file', () => {
     const during = receiver.received;
     receiver.socket.resume();
     await sending;
-    await receiver.waitClosed('after the last byte of the file', DEADLINES.step);
+    await closedBy(chat, receiver, {
+      problem: `alice sent all ${file.size} bytes of the file; bob's data connection stayed open`,
+      expected: 'at exactly size bytes the relay stops reading (alice keeps her side open: she waits for the server) and closes both data connections',
+      see: SECTION.exact,
+    }, DEADLINES.step);
     if (receiver.received !== file.size || receiver.digest() !== file.sha256) {
       throw fail(chat, {
         problem: `alice sent ${file.size} bytes; bob's data connection received ${receiver.received} bytes${receiver.received === file.size ? ' with another SHA-256' : ''} before the server closed it.`,
@@ -133,8 +148,8 @@ describe('lesson 17: sending a file', () => {
         see: SECTION.backpressure,
       });
     }
-    const ends = [await outcomeOf(alice!, agreed.id), await outcomeOf(bob!, agreed.id)];
-    if (ends.some((e) => e.type !== 'transfer_done')) {
+    const ends = await Promise.all([outcomeOf(alice!, agreed.id), outcomeOf(bob!, agreed.id)]);
+    if (ends.some((e) => !isDone(e))) {
       throw fail(chat, {
         problem: `The whole file arrived (checked by its SHA-256), then alice got ${show(ends[0])} and bob ${show(ends[1])}.`,
         expected: `transfer_done for both: ended('done') once all ${file.size} bytes passed and their hash is the one offered`,
@@ -168,7 +183,7 @@ describe('lesson 17: sending a file', () => {
     }, 1);
     try {
       await sendAll(sender, file);
-      await receiver.waitClosed('after the last byte of the file', DEADLINES.longTest);
+      await closedBy(chat, receiver, { problem: `alice sent all ${file.size} bytes to slow bob; his data connection stayed open`, expected: 'at exactly size bytes the relay stops reading (the sender keeps its side open: it waits for the server) and closes both data connections', see: SECTION.exact }, DEADLINES.longTest);
     } finally {
       clearInterval(pace);
     }
@@ -198,7 +213,7 @@ describe('lesson 17: sending a file', () => {
     await alice!.sync("the reply to /users (the suite's barrier: alice's data connection has been handled)");
     const early = sender.closed;
     const receiver = await DataClient.open(chat.port, "bob's data connection", chat, agreed.receiveToken);
-    await receiver.waitClosed('after the file');
+    await closedBy(chat, receiver, { problem: `alice's data connection came first with the whole file; then bob's came, and stayed open`, expected: "the first data connection waits (its socket stays paused, its early bytes in it) until the other side's token arrives; then the copy starts, from the first byte", see: SECTION.pairing });
     if (early || receiver.received !== file.size || receiver.digest() !== file.sha256) {
       throw fail(chat, {
         problem: early
@@ -208,8 +223,8 @@ describe('lesson 17: sending a file', () => {
         see: SECTION.pairing,
       });
     }
-    const ends = [await outcomeOf(alice!, agreed.id), await outcomeOf(bob!, agreed.id)];
-    if (ends.some((e) => e.type !== 'transfer_done')) {
+    const ends = await Promise.all([outcomeOf(alice!, agreed.id), outcomeOf(bob!, agreed.id)]);
+    if (ends.some((e) => !isDone(e))) {
       throw fail(chat, { problem: `The file arrived whole; alice got ${show(ends[0])}, bob ${show(ends[1])}.`, expected: 'transfer_done for both', see: SECTION.pairing });
     }
   });
@@ -240,7 +255,7 @@ describe('lesson 17: sending a file', () => {
     await refused("a second copy of bob's data connection", agreed.receiveToken, "bob's receive token, in use by his first data connection");
     const sender = await DataClient.open(chat.port, "alice's data connection", chat, agreed.sendToken);
     await sendAll(sender, file);
-    await receiver.waitClosed('after the file');
+    await closedBy(chat, receiver, { problem: `alice sent the whole file; bob's data connection stayed open`, expected: 'at exactly size bytes the relay stops reading (the sender keeps its side open: it waits for the server) and closes both data connections', see: SECTION.exact });
     await outcomeOf(bob!, agreed.id);
     await refused('a replay of alice\'s data connection', agreed.sendToken, "alice's send token, used by a transfer that is over");
     if (receiver.received !== file.size) {
@@ -257,31 +272,31 @@ describe('lesson 17: sending a file', () => {
     const ends1 = await openBoth(chat, short);
     await sendAll(ends1.sender, file, file.size - 1000);
     ends1.sender.socket.end(); // FIN: alice's side says it has sent everything
-    const outcome1 = [await outcomeOf(alice!, short.id), await outcomeOf(bob!, short.id)];
-    if (outcome1.some((e) => e.type !== 'transfer_failed' || e.reason !== 'incomplete')) {
+    const outcome1 = await Promise.all([outcomeOf(alice!, short.id), outcomeOf(bob!, short.id)]);
+    if (outcome1.some((e) => !failedWith(e, 'incomplete'))) {
       throw fail(chat, {
         problem: `alice offered ${file.size} bytes, sent ${file.size - 1000} and closed her side; alice got ${show(outcome1[0])}, bob ${show(outcome1[1])}.`,
         expected: 'transfer_failed with reason incomplete for both: the loop over the sender ended before size bytes had passed',
         see: SECTION.exact,
       });
     }
-    await ends1.receiver.waitClosed('after an incomplete transfer');
+    await closedBy(chat, ends1.receiver, { problem: `alice closed her data connection early; bob's stayed open`, expected: 'the relay closes both data connections however a transfer ends', see: SECTION.ending });
 
     const small = new Content(1000);
     const long = await agree(chat, alice!, bob!, small, 'long.bin');
     const receiver = await DataClient.open(chat.port, "bob's data connection", chat, long.receiveToken);
     // 1010 bytes for a 1000-byte offer, in the very write of the /file line: one chunk.
     const sender = await DataClient.open(chat.port, "alice's data connection", chat, long.sendToken, Buffer.concat([[...small.chunks()][0]!, Buffer.from('0123456789')]));
-    const outcome2 = [await outcomeOf(alice!, long.id), await outcomeOf(bob!, long.id)];
-    await receiver.waitClosed('after a transfer with too many bytes');
+    const outcome2 = await Promise.all([outcomeOf(alice!, long.id), outcomeOf(bob!, long.id)]);
     void sender;
-    if (outcome2.some((e) => e.type !== 'transfer_failed' || e.reason !== 'incomplete') || receiver.received > small.size) {
+    if (outcome2.some((e) => !failedWith(e, 'incomplete')) || receiver.received > small.size) {
       throw fail(chat, {
         problem: `alice offered ${small.size} bytes and sent ${small.size + 10} in one write; bob's data connection received ${receiver.received}; alice got ${show(outcome2[0])}, bob ${show(outcome2[1])}.`,
         expected: `transfer_failed incomplete for both, and never more than ${small.size} bytes to bob: check the count before writing a chunk, and stop at size`,
         see: SECTION.exact,
       });
     }
+    await closedBy(chat, receiver, { problem: `alice sent too many bytes; bob's data connection stayed open`, expected: 'the relay closes both data connections however a transfer ends', see: SECTION.ending });
   });
 
   test('the hash is checked as the bytes pass: other bytes than offered are corrupt for both', async () => {
@@ -293,9 +308,9 @@ describe('lesson 17: sending a file', () => {
     const other = Buffer.from([...offered.chunks()][0]!);
     other[25_000] ^= 0xff; // one byte differs
     await sender.write(other);
-    await receiver.waitClosed('after the last byte');
-    const ends = [await outcomeOf(alice!, agreed.id), await outcomeOf(bob!, agreed.id)];
-    if (ends.some((e) => e.type !== 'transfer_failed' || e.reason !== 'corrupt')) {
+    await closedBy(chat, receiver, { problem: `alice sent all ${other.length} bytes; bob's data connection stayed open`, expected: 'at exactly size bytes the relay stops reading (the sender keeps its side open: it waits for the server) and closes both data connections', see: SECTION.exact });
+    const ends = await Promise.all([outcomeOf(alice!, agreed.id), outcomeOf(bob!, agreed.id)]);
+    if (ends.some((e) => !failedWith(e, 'corrupt'))) {
       throw fail(chat, {
         problem: `alice offered a file with SHA-256 ${offered.sha256.slice(0, 12)}…, then sent ${other.length} bytes of which one differs; alice got ${show(ends[0])}, bob ${show(ends[1])}.`,
         expected: "transfer_failed corrupt for both: hash every chunk as it passes (createHash('sha256').update(chunk)), and compare its hex digest with the offer's at the end",
@@ -322,8 +337,8 @@ describe('lesson 17: sending a file', () => {
         see: SECTION.ending,
       });
     });
-    const outcome1 = [await outcomeOf(alice!, first.id), await outcomeOf(bob!, first.id)];
-    if (outcome1.some((e) => e.type !== 'transfer_failed' || e.reason !== 'incomplete')) {
+    const outcome1 = await Promise.all([outcomeOf(alice!, first.id), outcomeOf(bob!, first.id)]);
+    if (outcome1.some((e) => !failedWith(e, 'incomplete'))) {
       throw fail(chat, { problem: `bob's data connection hung up mid-way; alice got ${show(outcome1[0])}, bob ${show(outcome1[1])}.`, expected: 'transfer_failed incomplete for both', see: SECTION.ending });
     }
 
@@ -334,7 +349,7 @@ describe('lesson 17: sending a file', () => {
     await ends2.receiver.until(() => (ends2.receiver.received > 0 ? true : undefined), 'the first bytes');
     bob!.send('/quit'); // bob leaves the chat: the wiring calls cancel()
     const gone = await outcomeOf(alice!, second.id);
-    if (gone.type !== 'transfer_failed' || gone.reason !== 'gone') {
+    if (!failedWith(gone, 'gone')) {
       throw fail(chat, { problem: `bob left the chat mid-transfer; alice got ${show(gone)}.`, expected: 'transfer_failed gone', see: SECTION.ending });
     }
     ends2.receiver.onChunk = undefined;
@@ -357,8 +372,8 @@ describe('lesson 17: sending a file', () => {
     alice!.send(`/offer bob ${file.size} ${file.sha256} quiet.bin`);
     const offer = await bob!.next({ type: 'offer' }, 'the offer');
     const id = offer.type === 'offer' ? offer.id : '';
-    const expired = [await outcomeOf(alice!, id), await outcomeOf(bob!, id)];
-    if (expired.some((e) => e.type !== 'transfer_failed' || e.reason !== 'expired')) {
+    const expired = await Promise.all([outcomeOf(alice!, id), outcomeOf(bob!, id)]);
+    if (expired.some((e) => !failedWith(e, 'expired'))) {
       throw fail(chat, { problem: `bob never answered an offer (the suite's server waits 300 ms); alice got ${show(expired[0])}, bob ${show(expired[1])}.`, expected: 'transfer_failed expired for both', see: SECTION.ending });
     }
     bob!.send(`/accept ${id}`);
@@ -369,8 +384,8 @@ describe('lesson 17: sending a file', () => {
 
     const agreed = await agree(chat, alice!, bob!, file);
     const receiver = await DataClient.open(chat.port, "bob's data connection", chat, agreed.receiveToken);
-    const ends = [await outcomeOf(alice!, agreed.id), await outcomeOf(bob!, agreed.id)];
-    if (ends.some((e) => e.type !== 'transfer_failed' || e.reason !== 'incomplete')) {
+    const ends = await Promise.all([outcomeOf(alice!, agreed.id), outcomeOf(bob!, agreed.id)]);
+    if (ends.some((e) => !failedWith(e, 'incomplete'))) {
       throw fail(chat, { problem: `bob opened his data connection, alice never did (the suite's server waits 300 ms); alice got ${show(ends[0])}, bob ${show(ends[1])}.`, expected: 'transfer_failed incomplete for both', see: SECTION.ending });
     }
     await receiver.waitClosed('the transfer timed out').catch(() => {
