@@ -7,10 +7,15 @@
 // and wrong bytes; a user who leaves; and a received file that never overwrites another.
 
 import { createHash } from 'node:crypto';
-import { describe, test } from 'vitest';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, test } from 'vitest';
+import { openDataConnection } from '../app/client/data-connection.js';
+import { importMine } from './harness/mine.js';
 import { startChat, type Chat } from './harness/chat.js';
 import { DataClient } from './harness/data-client.js';
-import { fail } from './harness/teach.js';
+import { fail, failure } from './harness/teach.js';
 import type { Received, TestClient } from './harness/test-client.js';
 import { DEADLINES, PATIENCE_MS } from './harness/wait.js';
 
@@ -24,7 +29,19 @@ export const SECTION = {
   hash: lesson('SHA-256: did the right bytes arrive?'),
   ending: lesson('Every way a transfer ends'),
   saving: lesson('Saving without overwriting'),
+  client: lesson('The client: send and receive'),
 };
+
+type ClientPiece = typeof import('../solutions/client/file-transfer.js');
+const { describeFile, sendFile, receiveFile } = await importMine<ClientPiece>('client/file-transfer.ts');
+
+const folders: string[] = [];
+afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })));
+function tempFolder(): string {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'lesson17-'));
+  folders.push(folder);
+  return folder;
+}
 
 /** PROTOCOL.md: the relay holds at most 1 MiB per transfer. */
 const RELAY_BOUND = 1024 * 1024;
@@ -395,5 +412,132 @@ describe('lesson 17: sending a file', () => {
         see: SECTION.ending,
       });
     });
+  });
+});
+
+describe("lesson 17: the client's side (your describeFile, sendFile and receiveFile, with the reference server)", () => {
+  /** A real file on disk: `size` bytes of the suite's noise. */
+  function realFile(folder: string, name: string, size: number): { file: string; content: Buffer; sha256: string } {
+    const content = Buffer.concat([...new Content(size).chunks()]);
+    const file = path.join(folder, name);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(file, content);
+    return { file, content, sha256: createHash('sha256').update(content).digest('hex') };
+  }
+
+  /** alice's sendFile and bob's receiveFile of one offer, each on a data connection of its own. */
+  async function transfer(chat: Chat, from: TestClient, to: TestClient, source: string, offer: { name: string; size: number; sha256: string }, downloads: string) {
+    const agreed = await agree(chat, from, to, offer, offer.name);
+    const address = { host: '127.0.0.1', port: chat.port };
+    const received: number[] = [];
+    const sent: number[] = [];
+    const receiving = openDataConnection(address, agreed.receiveToken).then((socket) => receiveFile(socket, downloads, offer, (n) => received.push(n)));
+    const sending = openDataConnection(address, agreed.sendToken).then((socket) => sendFile(socket, source, (n) => sent.push(n)));
+    const [saved, delivered] = await Promise.allSettled([receiving, sending]);
+    return { agreed, saved, delivered, received, sent };
+  }
+
+  const reason = (r: PromiseSettledResult<unknown>) => (r.status === 'rejected' ? `rejected: ${(r.reason as Error)?.message ?? r.reason}` : `resolved with ${JSON.stringify(r.value)}`);
+
+  test('describeFile gives the name, size and SHA-256 that /offer needs', async () => {
+    const folder = tempFolder();
+    const { file, content, sha256 } = realFile(folder, 'photo.jpg', 300_000);
+    const facts = await describeFile(file);
+    if (facts.name !== 'photo.jpg' || facts.size !== content.length || facts.sha256 !== sha256) {
+      throw failure({
+        problem: `describeFile() of a 300000-byte file called photo.jpg gave ${JSON.stringify(facts)}.`,
+        expected: `{ name: "photo.jpg" (the base name, no folder), size: 300000, sha256: "${sha256}" } (createHash('sha256'), digest('hex'))`,
+        see: SECTION.client,
+      });
+    }
+  });
+
+  test('a real file goes from disk to disk through the relay, with progress both ways', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.client, options: { features: ['files'] } });
+    const [alice, bob] = await chat.loginAll(['alice', 'bob']);
+    const home = tempFolder();
+    const { file, content } = realFile(home, 'song.ogg', 3 * MB + 123);
+    const downloads = path.join(home, 'downloads');
+    const offer = await describeFile(file);
+    const result = await transfer(chat, alice!, bob!, file, offer, downloads);
+    const savedAs = result.saved.status === 'fulfilled' ? result.saved.value : undefined;
+    const onDisk = savedAs === undefined ? undefined : readFileSync(savedAs);
+    if (result.delivered.status !== 'fulfilled' || savedAs !== path.join(downloads, 'song.ogg') || !onDisk?.equals(content)) {
+      throw fail(chat, {
+        problem: `alice's sendFile() ${reason(result.delivered)}; bob's receiveFile() into an empty downloads folder ${reason(result.saved)}${onDisk ? `, and that file holds ${onDisk.length} bytes${onDisk.length === content.length ? ' that differ from alice\'s' : ''}` : ''}.`,
+        expected: `both resolve, and bob's receiveFile() with ${path.join(downloads, 'song.ogg')}, a copy of alice's ${content.length} bytes`,
+        see: SECTION.client,
+      });
+    }
+    const rising = (list: number[]) => list.length > 0 && list.every((n, i) => i === 0 || n > list[i - 1]!) && list[list.length - 1] === content.length;
+    if (!rising(result.sent) || !rising(result.received)) {
+      throw fail(chat, {
+        problem: `While ${content.length} bytes moved, alice's onProgress heard ${result.sent.length} counts (${result.sent.slice(-3).join(', ') || 'none'} at the end), bob's ${result.received.length} (${result.received.slice(-3).join(', ') || 'none'} at the end).`,
+        expected: `each side reports the bytes so far after each chunk: growing, ending at ${content.length}`,
+        see: SECTION.client,
+      });
+    }
+  });
+
+  test('a received file never overwrites one that exists: "name (1).ext", then "name (2).ext"', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.saving, options: { features: ['files'] } });
+    const [alice, bob] = await chat.loginAll(['alice', 'bob']);
+    const home = tempFolder();
+    const downloads = path.join(home, 'downloads');
+    const { file } = realFile(home, 'report.pdf', 20_000);
+    const mine = realFile(downloads, 'report.pdf', 500); // bob's own report.pdf, there before
+    const offer = await describeFile(file);
+    const first = await transfer(chat, alice!, bob!, file, offer, downloads);
+    const second = await transfer(chat, alice!, bob!, file, offer, downloads);
+    const names = readdirSync(downloads).sort();
+    const kept = readFileSync(mine.file).equals(mine.content);
+    const want = ['report (1).pdf', 'report (2).pdf', 'report.pdf'];
+    if (!kept || names.join('|') !== want.join('|')) {
+      throw fail(chat, {
+        problem: `bob's downloads folder held his own report.pdf (500 bytes); alice sent him report.pdf twice. The first receiveFile() ${reason(first.saved)}, the second ${reason(second.saved)}; the folder now holds ${names.join(', ')}${kept ? '' : ', and bob\'s own report.pdf was overwritten'}.`,
+        expected: `${want.join(', ')}: open each new file with the 'wx' flag (create, fail if it exists: EEXIST) and try the next name`,
+        see: SECTION.saving,
+      });
+    }
+  });
+
+  test('a file whose bytes are not the ones offered is deleted, and receiveFile rejects', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.hash, options: { features: ['files'] } });
+    const [alice, bob] = await chat.loginAll(['alice', 'bob']);
+    const home = tempFolder();
+    const downloads = path.join(home, 'downloads');
+    const { file } = realFile(home, 'data.csv', 40_000);
+    const facts = await describeFile(file);
+    const lie = { ...facts, sha256: createHash('sha256').update('something else').digest('hex') };
+    const result = await transfer(chat, alice!, bob!, file, lie, downloads);
+    const left = readdirSync(downloads);
+    if (result.saved.status !== 'rejected' || left.length > 0) {
+      throw fail(chat, {
+        problem: `alice offered data.csv with a SHA-256 that is not its content's, and sent its bytes. bob's receiveFile() ${reason(result.saved)}; his downloads folder holds ${left.length === 0 ? 'nothing' : left.join(', ')}.`,
+        expected: "receiveFile() compares the hash of what arrived with the offer's, and when they differ deletes the file (unlink) and rejects: a wrong file must not sit there looking right",
+        see: SECTION.hash,
+      });
+    }
+  });
+
+  test('fewer bytes than offered: the file is deleted, and receiveFile rejects', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.exact, options: { features: ['files'] } });
+    const [alice, bob] = await chat.loginAll(['alice', 'bob']);
+    const downloads = path.join(tempFolder(), 'downloads');
+    const file = new Content(60_000);
+    const agreed = await agree(chat, alice!, bob!, { size: file.size, sha256: file.sha256 }, 'cut.bin');
+    const receiving = openDataConnection({ host: '127.0.0.1', port: chat.port }, agreed.receiveToken).then((socket) => receiveFile(socket, downloads, { name: 'cut.bin', size: file.size, sha256: file.sha256 }));
+    const sender = await DataClient.open(chat.port, "alice's data connection", chat, agreed.sendToken);
+    await sendAll(sender, file, 30_000);
+    sender.socket.end(); // half of it, then FIN
+    const [saved] = await Promise.allSettled([receiving]);
+    const left = readdirSync(downloads);
+    if (saved.status !== 'rejected' || left.length > 0) {
+      throw fail(chat, {
+        problem: `bob accepted cut.bin (${file.size} bytes); alice sent 30000 and closed, and the server closed bob's data connection. His receiveFile() ${reason(saved)}; his downloads folder holds ${left.length === 0 ? 'nothing' : left.join(', ')}.`,
+        expected: 'count the bytes: fewer than size when the stream ends is a failure: delete the file and reject',
+        see: SECTION.exact,
+      });
+    }
   });
 });

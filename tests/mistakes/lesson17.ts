@@ -46,3 +46,32 @@ export const mistakes: Mistake[] = [
     says: 'cancel(id) destroys',
   },
 ];
+
+const CLIENT = 'client/file-transfer.ts';
+
+mistakes.push(
+  {
+    name: "the received file is opened with 'w': an existing file of that name is overwritten",
+    file: CLIENT,
+    change: [{ from: "await open(file, 'wx')", to: "await open(file, 'w')" }],
+    says: "open each new file with the 'wx' flag",
+  },
+  {
+    name: 'receiveFile never compares the hash: a wrong file is kept',
+    file: CLIENT,
+    change: [{ from: "    if (hash.digest('hex') !== offer.sha256) throw new Error('the bytes that arrived are not the ones offered (their SHA-256 differs)');\n", to: '' }],
+    says: 'compares the hash of what arrived',
+  },
+  {
+    name: 'receiveFile rejects but leaves the half or wrong file on disk',
+    file: CLIENT,
+    change: [{ from: '    await unlink(file).catch(() => {}); // a half or wrong file must not look like the real one\n', to: '' }],
+    says: 'deletes the file (unlink)',
+  },
+  {
+    name: 'describeFile offers the whole path as the name',
+    file: CLIENT,
+    change: [{ from: 'return { name: path.basename(file), size,', to: 'return { name: file, size,' }],
+    says: 'the base name, no folder',
+  },
+);
