@@ -36,6 +36,13 @@ export class FileRelay implements FileRelayLike {
     throw new Error('TODO (lesson 17): attach() is not written yet. Read the lesson: npm run lesson 17');
   }
 
+  /** Runs one transfer's copy, closes both sockets, and tells `ended` (unless cancelled meanwhile). */
+  private async run(transfer: AcceptedTransfer, sender: Socket, receiver: Socket): Promise<void> {
+    // TODO (lesson 17): outcome = await copy(...) ('incomplete' if it throws); destroy both
+    // sockets; call transfer.ended(outcome) only if the transfer was still in this.transfers.
+    throw new Error('TODO (lesson 17): run() is not written yet. Read the lesson: npm run lesson 17');
+  }
+
   cancel(id: string): void {
     // TODO (lesson 17): forget the transfer and its unused tokens, destroy its sockets.
     // Its `ended` must never be called after this.
