@@ -1,6 +1,6 @@
-// What the full-screen chat knows of the extensions (lessons 12-14): the room you are in,
+// What the full-screen chat knows of the extensions (lessons 12-14, 17): the room you are in,
 // who is away or busy, a cut member list's true size, the rooms to complete after /join,
-// and a room's history. Lesson 11's reducer knows only version 1; this one wraps it:
+// a room's history, and the files on the move (their progress bars). Lesson 11's reducer knows only version 1; this one wraps it:
 //
 //   action ──> withExtensions ──┬─ room, rooms, status, history: handled here
 //                               └─ anything else: lesson 11's reducer, then the
@@ -11,6 +11,7 @@
 
 import type { StatusEntry, UnknownEvent, UserStatus, WireEvent } from '../protocol.js';
 import type { ChatAction, ChatState, Message } from '../../solutions/client/tui/use-chat.js';
+import type { TransferProgress } from './file-transfers.js';
 
 /** The extensions' part of the chat state; absent until a server uses one of them. */
 export interface ExtensionView {
@@ -22,6 +23,15 @@ export interface ExtensionView {
   count?: number;
   /** The room names of the last `/rooms` answer, and the rooms you have been in. */
   roomNames: string[];
+  /** Files on the move (lesson 17), oldest first: one progress bar each. */
+  transfers?: TransferProgress[];
+}
+
+/** Lesson 17: a file moved on, or (ended) stopped moving. Dispatched by the hook, never by the server. */
+export interface TransferAction {
+  type: 'transfer';
+  progress: TransferProgress;
+  ended: boolean;
 }
 
 
@@ -29,9 +39,10 @@ type Reducer = (state: ChatState, action: ChatAction) => ChatState;
 
 const EMPTY: ExtensionView = { statuses: {}, roomNames: [] };
 
-/** Lesson 11's reducer, taught the extensions' events and fields. */
-export function withExtensions(base: Reducer): (state: ChatState, action: ChatAction) => ChatState {
+/** Lesson 11's reducer, taught the extensions' events and fields, and file progress. */
+export function withExtensions(base: Reducer): (state: ChatState, action: ChatAction | TransferAction) => ChatState {
   return (state, action) => {
+    if (action.type === 'transfer') return moved(state, action);
     if (action.type === 'status') {
       const next = keep(base(state, action), state);
       // Offline we do not know where we are nor who is away; the next welcome says it again.
@@ -107,6 +118,19 @@ function applyEvent(base: Reducer, state: ChatState, event: WireEvent | UnknownE
 }
 
 type NewMessage = Omit<Message, 'id'>;
+
+/** A transfer's bar: added, moved on, or gone once it ended. */
+function moved(state: ChatState, { progress, ended }: TransferAction): ChatState {
+  const view = state.extensions ?? EMPTY;
+  const before = view.transfers ?? [];
+  const known = before.some((t) => t.id === progress.id);
+  const transfers = ended
+    ? before.filter((t) => t.id !== progress.id)
+    : known
+      ? before.map((t) => (t.id === progress.id ? { ...progress } : t))
+      : [...before, { ...progress }];
+  return { ...state, extensions: { ...view, transfers } };
+}
 
 /** Appends messages as lesson 11's reducer does: numbered, and only the last `limit` kept. */
 function append(state: ChatState, added: NewMessage[]): ChatState {

@@ -7,8 +7,10 @@
 import net from 'node:net';
 import readline from 'node:readline';
 import { CLOSING_ERRORS, parseEvent, type UnknownEvent, type WireEvent } from '../../app/protocol.js';
+import { FileTransfers, type TransferProgress } from '../../app/client/file-transfers.js';
 import { LineDecoder } from '../server/line-decoder.js';
-import { renderEvent, renderOwnLine, sanitize } from './render-event.js';
+import * as filePiece from './file-transfer.js';
+import { bytes, renderEvent, renderOwnLine, sanitize } from './render-event.js';
 
 export interface CliOptions {
   host: string;
@@ -17,13 +19,15 @@ export interface CliOptions {
   input: NodeJS.ReadableStream;
   /** Where everything is printed (process.stdout). */
   output: NodeJS.WritableStream;
+  /** Lesson 17: where received files are saved (default: downloads, in the current folder). */
+  downloads?: string;
 }
 
 /** How long the server may take to say goodbye after /quit before we hang up ourselves. */
 const QUIT_GRACE_MS = 2000;
 
 /** Runs one chat session. Resolves with the exit code: 0 after a goodbye, 1 after a failure. */
-export function runCli({ host, port, input, output }: CliOptions): Promise<number> {
+export function runCli({ host, port, input, output, downloads = 'downloads' }: CliOptions): Promise<number> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     const keyboard = readline.createInterface({ input, output });
@@ -57,6 +61,24 @@ export function runCli({ host, port, input, output }: CliOptions): Promise<numbe
       keyboard.prompt();
     }
 
+    // Files (lesson 17): /send, /accept, /reject, and a progress line every tenth of a file.
+    const shownTenths = new Map<string, number>();
+    const files = new FileTransfers({
+      address: { host, port },
+      downloads,
+      piece: filePiece,
+      send: (line) => socket.write(line + '\n'),
+      say: (_kind, text) => show(`[FILE]: ${sanitize(text)}`),
+      progress: (t: TransferProgress, ended) => {
+        const tenths = Math.floor((t.done / Math.max(t.size, 1)) * 10);
+        if (ended) return void shownTenths.delete(t.id);
+        if (tenths === shownTenths.get(t.id)) return;
+        shownTenths.set(t.id, tenths);
+        const way = t.role === 'send' ? `to ${sanitize(t.peer)}` : `from ${sanitize(t.peer)}`;
+        show(`[FILE]: ${sanitize(t.name)} ${way}: ${tenths * 10}% (${bytes(t.done)} of ${bytes(t.size)})`);
+      },
+    });
+
     /** With rooms (lesson 12), the prompt says where a line will go: '#games> '. */
     function inRoom(room: unknown): void {
       keyboard.setPrompt(`#${sanitize(room)}> `);
@@ -82,6 +104,7 @@ export function runCli({ host, port, input, output }: CliOptions): Promise<numbe
           break;
       }
       show(renderEvent(event, me));
+      files.onEvent(event);
     }
 
     /** /quit or Ctrl+D: leave properly, then wait for the server to close the connection. */
@@ -143,6 +166,10 @@ export function runCli({ host, port, input, output }: CliOptions): Promise<numbe
 
     keyboard.on('line', (line) => {
       if (/^\/quit(\s|$)/i.test(line.trim())) return quit(line);
+      if (named && files.command(line)) {
+        if (keyboard.terminal) keyboard.prompt();
+        return;
+      }
       socket.write(line + '\n');
       if (!named) {
         named = true;
