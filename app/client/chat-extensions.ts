@@ -25,6 +25,8 @@ export interface ExtensionView {
   roomNames: string[];
   /** Files on the move (lesson 17), oldest first: one progress bar each. */
   transfers?: TransferProgress[];
+  /** The name of each file offered, by the offer's id (lesson 17). */
+  fileNames?: Record<string, string>;
 }
 
 /** Lesson 17: a file moved on, or (ended) stopped moving. Dispatched by the hook, never by the server. */
@@ -94,6 +96,12 @@ function applyEvent(base: Reducer, state: ChatState, event: WireEvent | UnknownE
       const earlier = messages.map((m): NewMessage => ({ kind: 'chat', from: m.from, text: m.text, ts: m.ts, look: 'earlier' }));
       return append(state, [...earlier, { kind: 'info', text: `earlier messages${where}`, ts, look: 'divider' }]);
     }
+    case 'offer':
+    case 'offer_sent':
+    case 'transfer':
+    case 'transfer_done':
+    case 'transfer_failed':
+      return fileEvent(state, view, e, ts);
   }
   const next = keep(base(state, { type: 'received', events: [event], at }), state);
   switch (event.type) {
@@ -118,6 +126,33 @@ function applyEvent(base: Reducer, state: ChatState, event: WireEvent | UnknownE
 }
 
 type NewMessage = Omit<Message, 'id'>;
+
+/** Lesson 17's events, as lines: an offer to answer, and how each transfer went. */
+function fileEvent(state: ChatState, view: ExtensionView, e: Record<string, unknown>, ts: number): ChatState {
+  const id = str(e.id);
+  const known = view.fileNames ?? {};
+  const name = str(e.name) || known[id] || `file ${id}`;
+  const size = typeof e.size === 'number' ? ` (${(e.size / 1_000_000).toFixed(1)} MB)` : '';
+  const fileNames = { ...known, [id]: name };
+  let line: NewMessage;
+  switch (e.type) {
+    case 'offer':
+      line = { kind: 'info', text: `${str(e.from)} offers you ${name}${size}: /accept ${id} or /reject ${id}`, ts };
+      break;
+    case 'offer_sent':
+      line = { kind: 'info', text: `You offered ${name}${size} to ${str(e.to)}; waiting for an answer.`, ts };
+      break;
+    case 'transfer':
+      line = { kind: 'info', text: `${name}: ${e.role === 'send' ? 'sending' : 'receiving'}...`, ts };
+      break;
+    case 'transfer_done':
+      line = { kind: 'info', text: `${name}: done.`, ts };
+      break;
+    default:
+      line = { kind: 'error', text: `${name}: failed (${str(e.reason)}).`, ts };
+  }
+  return append({ ...state, extensions: { ...view, fileNames } }, [line]);
+}
 
 /** A transfer's bar: added, moved on, or gone once it ended. */
 function moved(state: ChatState, { progress, ended }: TransferAction): ChatState {

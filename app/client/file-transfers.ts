@@ -47,6 +47,9 @@ export interface FileClient {
   progress(transfer: TransferProgress, ended?: boolean): void;
 }
 
+/** The least time between two progress reports of one transfer. */
+const PROGRESS_EVERY_MS = 100;
+
 /** The commands this handles, for /help texts. */
 export const FILE_COMMANDS = '/send USER PATH, /accept [ID], /reject [ID]';
 
@@ -124,8 +127,14 @@ export class FileTransfers {
     const progress: TransferProgress = { id, role, name, peer, size, done: 0 };
     this.moving.set(id, progress);
     this.client.progress(progress);
+    // A chunk is 64 KiB: a 60 MB file is a thousand of them. Redrawing for each would slow
+    // the transfer down, so progress is told at most every 100 ms (and at the end).
+    let toldAt = 0;
     const onProgress = (done: number) => {
       progress.done = done;
+      const now = Date.now();
+      if (now - toldAt < PROGRESS_EVERY_MS && done < size) return;
+      toldAt = now;
       this.client.progress(progress);
     };
     try {
