@@ -37,11 +37,15 @@ export async function describeFile(file: string): Promise<FileFacts> {
 }
 
 /**
- * Sends a file's bytes on a data connection and half-closes it (FIN: nothing more comes).
- * Resolves once the last byte is handed to the system; `onProgress` hears the bytes sent so far.
+ * Sends a file's bytes on a data connection, then waits for the server to close it: the
+ * server closes once it has every byte. `onProgress` hears the bytes sent so far.
  */
 export async function sendFile(socket: Duplex, file: string, onProgress: (sent: number) => void = () => {}): Promise<void> {
-  await pipeline(createReadStream(file), counter(onProgress), socket);
+  const closed = new Promise((resolve) => socket.once('close', resolve));
+  socket.resume(); // nothing comes on this connection, but only a socket that reads sees it close
+  // end: false, because the close is the server's to make: ending our side first would race it.
+  await pipeline(createReadStream(file), counter(onProgress), socket, { end: false });
+  await closed;
 }
 
 /**

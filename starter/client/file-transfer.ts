@@ -26,12 +26,13 @@ export async function describeFile(file: string): Promise<FileFacts> {
 }
 
 /**
- * Sends a file's bytes on a data connection and half-closes it (FIN: nothing more comes).
- * Resolves once the last byte is handed to the system; `onProgress` hears the bytes sent so far.
+ * Sends a file's bytes on a data connection, then waits for the server to close it: the
+ * server closes once it has every byte. `onProgress` hears the bytes sent so far.
  */
 export async function sendFile(socket: Duplex, file: string, onProgress: (sent: number) => void = () => {}): Promise<void> {
   // TODO (lesson 17): pipeline() from createReadStream(file), through a Transform that counts
-  // and calls onProgress, into the socket.
+  // and calls onProgress, into the socket, with { end: false }; then wait for the socket's
+  // 'close' (socket.resume() first: a paused socket never notices it).
   void [pipeline, Transform];
   throw new Error('TODO (lesson 17): sendFile() is not written yet. Read the lesson: npm run lesson 17');
 }
