@@ -7,6 +7,7 @@
 //   npm run bench -- --quick                        small sizes, one run (a smoke test)
 //   npm run bench -- --scenario fanout --clients 200   only the fan-out case with 200 clients
 //   npm run bench -- --features rooms,status        the server's extensions (history off)
+//   npm run bench -- --scenario file                a file through the relay, fast and slow receiver
 //
 // With history on (the server's default where node:sqlite exists, or --features with
 // history), each run gets a fresh database file in the system's temporary folder, removed
@@ -23,6 +24,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFlags, runMain, UsageError } from '../../app/cli.js';
 import { sqliteAvailable } from '../../app/server/sqlite.js';
+import { fileTransfer } from './file-transfer.js';
 import { connect, fanout, idle, latency, slowReader, type Figures } from './scenarios.js';
 import { startServer, type ServerProcess } from './server-process.js';
 
@@ -45,6 +47,8 @@ function cases(quick: boolean): Case[] {
     { scenario: 'connect', label: `connect: ${quick ? 500 : 5000} logins at once, then 500 paced`, run: (s) => connect(s, quick ? 500 : 5000) },
     { scenario: 'idle', label: `idle: ${quick ? 1000 : 10_000} connections held`, run: (s) => idle(s, quick ? 1000 : 10_000) },
     { scenario: 'slow', label: 'slow reader among 20 talkers', run: (s) => slowReader(s, 20, 20, quick ? 4 : 8) },
+    { scenario: 'file', label: `file: ${quick ? 16 : 64} MiB through the relay`, run: (s) => fileTransfer(s, quick ? 16 : 64) },
+    { scenario: 'file', label: `file: ${quick ? 8 : 32} MiB to a receiver reading 16 MiB/s`, run: (s) => fileTransfer(s, quick ? 8 : 32, 16 * 1024 * 1024) },
   ];
 }
 
@@ -63,7 +67,7 @@ runMain('BENCH', async () => {
     },
   });
   if (values.help) {
-    console.log('Usage: npm run bench -- [--scenario fanout|latency|connect|idle|slow|all] [--runs N] [--quick] [--server "COMMAND"] [--clients N] [--features LIST|none] [--db FILE]');
+    console.log('Usage: npm run bench -- [--scenario fanout|latency|connect|idle|slow|file|all] [--runs N] [--quick] [--server "COMMAND"] [--clients N] [--features LIST|none] [--db FILE]');
     return;
   }
   const runs = Number(values.runs ?? (values.quick ? 1 : 3));
