@@ -1,8 +1,10 @@
 // The file-transfer case (PROTOCOL.md, "files"; lesson 17): two users, one file through the
 // server's relay on data connections of their own. Reported: MB/s from the first byte sent
-// to the last byte received, and the server process's memory, peak against the moment
-// before, sampled every 10 ms (RSS from /proc: Linux). With `readBytesPerSecond`, the
-// receiver reads at that pace, and a relay with backpressure keeps its memory flat.
+// to the last byte received; the server process's memory, peak against the moment before
+// (RSS from /proc: Linux; it counts buffers the garbage collector has not freed yet too);
+// and the most bytes in flight (sent by alice, not yet read by bob), sampled every 10 ms.
+// With `readBytesPerSecond` the receiver reads at that pace: with backpressure, alice is
+// held back and the bytes in flight stay at the sockets' buffers; without, the relay hoards.
 
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -58,7 +60,14 @@ export async function fileTransfer(server: ServerProcess, megabytes: number, rea
 
   const rssBefore = server.rssBytes();
   let rssPeak = rssBefore;
-  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, server.rssBytes())), 10);
+  // In flight: handed to the system by alice, not yet read by bob. With backpressure that is
+  // the sockets' buffers on the way (a few MB on loopback); without, the relay's hoard too.
+  const header = sender.bytesWritten; // the /file line
+  let inFlightPeak = 0;
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, server.rssBytes());
+    inFlightPeak = Math.max(inFlightPeak, sender.bytesWritten - sender.writableLength - header - received);
+  }, 10);
   const cpuBefore = server.cpuSeconds();
   const t0 = performance.now();
   let received = 0;
@@ -87,6 +96,7 @@ export async function fileTransfer(server: ServerProcess, megabytes: number, rea
     serverRssBeforeMB: round(rssBefore / MB, 1),
     serverRssPeakMB: round(rssPeak / MB, 1),
     serverRssGrowthMB: round((rssPeak - rssBefore) / MB, 1),
+    inFlightPeakMB: round(inFlightPeak / MB, 1),
   };
   if (readBytesPerSecond !== undefined) figures.receiverReadsMBPerSecond = round(readBytesPerSecond / MB, 1);
   for (const c of [alice, bob]) c.close();

@@ -48,7 +48,7 @@ function cases(quick: boolean): Case[] {
     { scenario: 'idle', label: `idle: ${quick ? 1000 : 10_000} connections held`, run: (s) => idle(s, quick ? 1000 : 10_000) },
     { scenario: 'slow', label: 'slow reader among 20 talkers', run: (s) => slowReader(s, 20, 20, quick ? 4 : 8) },
     { scenario: 'file', label: `file: ${quick ? 16 : 64} MiB through the relay`, run: (s) => fileTransfer(s, quick ? 16 : 64) },
-    { scenario: 'file', label: `file: ${quick ? 8 : 32} MiB to a receiver reading 16 MiB/s`, run: (s) => fileTransfer(s, quick ? 8 : 32, 16 * 1024 * 1024) },
+    { scenario: 'file', label: `file: ${quick ? 8 : 64} MiB to a receiver reading 16 MiB/s`, run: (s) => fileTransfer(s, quick ? 8 : 64, 16 * 1024 * 1024) },
   ];
 }
 
