@@ -464,7 +464,7 @@ describe("lesson 17: the client's side (your describeFile, sendFile and receiveF
     const onDisk = savedAs === undefined ? undefined : readFileSync(savedAs);
     if (result.delivered.status !== 'fulfilled' || savedAs !== path.join(downloads, 'song.ogg') || !onDisk?.equals(content)) {
       throw fail(chat, {
-        problem: `alice's sendFile() ${reason(result.delivered)}; bob's receiveFile() into an empty downloads folder ${reason(result.saved)}${onDisk ? `, and that file holds ${onDisk.length} bytes${onDisk.length === content.length ? ' that differ from alice\'s' : ''}` : ''}.`,
+        problem: `alice's sendFile() ${reason(result.delivered)}; bob's receiveFile() into an empty downloads folder ${reason(result.saved)}${onDisk ? `, and that file holds ${onDisk.length} bytes${onDisk.equals(content) ? ', alice\'s exactly' : onDisk.length === content.length ? ' that differ from alice\'s' : ''}` : ''}.`,
         expected: `both resolve, and bob's receiveFile() with ${path.join(downloads, 'song.ogg')}, a copy of alice's ${content.length} bytes`,
         see: SECTION.client,
       });
@@ -526,11 +526,12 @@ describe("lesson 17: the client's side (your describeFile, sendFile and receiveF
     const downloads = path.join(tempFolder(), 'downloads');
     const file = new Content(60_000);
     const agreed = await agree(chat, alice!, bob!, { size: file.size, sha256: file.sha256 }, 'cut.bin');
-    const receiving = openDataConnection({ host: '127.0.0.1', port: chat.port }, agreed.receiveToken).then((socket) => receiveFile(socket, downloads, { name: 'cut.bin', size: file.size, sha256: file.sha256 }));
+    // allSettled at once: a rejection that comes before the await below is still handled.
+    const receiving = Promise.allSettled([openDataConnection({ host: '127.0.0.1', port: chat.port }, agreed.receiveToken).then((socket) => receiveFile(socket, downloads, { name: 'cut.bin', size: file.size, sha256: file.sha256 }))]);
     const sender = await DataClient.open(chat.port, "alice's data connection", chat, agreed.sendToken);
     await sendAll(sender, file, 30_000);
     sender.socket.end(); // half of it, then FIN
-    const [saved] = await Promise.allSettled([receiving]);
+    const [saved] = await receiving;
     const left = readdirSync(downloads);
     if (saved.status !== 'rejected' || left.length > 0) {
       throw fail(chat, {

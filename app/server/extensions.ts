@@ -54,7 +54,7 @@ export class Extensions {
     this.rooms = this.features.includes('rooms') ? new pieces.Rooms(ctx.options.presenceLimit) : undefined;
     this.statuses = this.features.includes('status') ? new pieces.Statuses() : undefined;
     this.history = this.features.includes('history') ? History.open(ctx.options.db, pieces, !!this.rooms, log) : undefined;
-    this.files = this.features.includes('files') ? new Files(ctx, new pieces.FileRelay()) : undefined;
+    this.files = this.features.includes('files') ? new Files(ctx, new pieces.FileRelay(), log) : undefined;
   }
 
   /** The context one client's pieces see: its registry is the client's room. */

@@ -24,6 +24,7 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { TransferFailure } from '../protocol.js';
 import type { Connection } from './connection.js';
+import { describeThrown } from './log.js';
 import type { Client, FileRelayLike, RelayOutcome, ServerContext } from './types.js';
 
 /** `/file <token>`: the first line of a data connection. */
@@ -65,6 +66,8 @@ export class Files {
   constructor(
     private readonly ctx: ServerContext,
     private readonly relay: FileRelayLike,
+    /** Where a relay that throws is reported: it costs its transfer, never the server. */
+    private readonly log: (message: string) => void,
   ) {}
 
   /** The token, if `line` (a connection's first line) opens a data connection. */
@@ -142,7 +145,13 @@ export class Files {
     if (glued.length > 0) socket.unshift(glued);
     const headerBytes = socket.bytesRead - glued.length;
     // The relay alone says whether a token is good: a relay that took a used one shows in the suite.
-    if (!this.relay.attach(token, socket)) {
+    let taken = false;
+    try {
+      taken = this.relay.attach(token, socket);
+    } catch (err) {
+      this.log(`The file relay threw in attach(): ${describeThrown(err)}`);
+    }
+    if (!taken) {
       client.sendEvent({ type: 'error', code: 'NO_SUCH_OFFER', text: 'That token is unknown or used: a token opens one data connection, once.' });
       return client.close();
     }
@@ -211,7 +220,11 @@ export class Files {
     if (!offer.accepted) return;
     this.tokens.delete(offer.accepted.sendToken);
     this.tokens.delete(offer.accepted.receiveToken);
-    this.relay.cancel(offer.id);
+    try {
+      this.relay.cancel(offer.id);
+    } catch (err) {
+      this.log(`The file relay threw in cancel(): ${describeThrown(err)}`);
+    }
   }
 }
 

@@ -3,11 +3,11 @@
 // another. The data connection comes from app/client/data-connection.ts, already past its
 // `/file <token>` line: from here on it is a stream of raw bytes, like a file.
 //
-//   disk ─ createReadStream ─> count ─> data connection        (send)
-//   data connection ─> count, hash ─> createWriteStream ─ disk  (receive)
+//   disk ─ for await ─> write(), 'drain' ─> data connection     (send: the relay's loop)
+//   data connection ─> count, hash ─> createWriteStream ─ disk  (receive: pipeline)
 //
-// pipeline() joins them and carries backpressure through every step: a full socket pauses
-// the file read, a slow disk pauses the socket. It also destroys every stream if one fails.
+// Both carry backpressure: a full socket stops the file being read, a slow disk stops the
+// socket being read. pipeline() also destroys every stream if one fails.
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -43,9 +43,34 @@ export async function describeFile(file: string): Promise<FileFacts> {
 export async function sendFile(socket: Duplex, file: string, onProgress: (sent: number) => void = () => {}): Promise<void> {
   const closed = new Promise((resolve) => socket.once('close', resolve));
   socket.resume(); // nothing comes on this connection, but only a socket that reads sees it close
-  // end: false, because the close is the server's to make: ending our side first would race it.
-  await pipeline(createReadStream(file), counter(onProgress), socket, { end: false });
+  let sent = 0;
+  let full = false;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    // Wait before the next write, not after the last: once the last byte is out, the
+    // server may close at any moment, and that close is success, not a failed wait.
+    if (full) await drained(socket);
+    full = !socket.write(chunk);
+    sent += chunk.length;
+    onProgress(sent);
+  }
   await closed;
+}
+
+/** Resolves on 'drain'; rejects if the socket closes first (the server gave up on the transfer). */
+function drained(socket: Duplex): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (socket.destroyed) return reject(new Error('the server closed the data connection'));
+    const onDrain = () => {
+      socket.off('close', onClose);
+      resolve();
+    };
+    const onClose = () => {
+      socket.off('drain', onDrain);
+      reject(new Error('the server closed the data connection'));
+    };
+    socket.once('drain', onDrain);
+    socket.once('close', onClose);
+  });
 }
 
 /**
@@ -104,14 +129,3 @@ export async function createUnique(folder: string, name: string): Promise<{ file
   }
 }
 
-/** A stream that passes bytes on unchanged and reports how many have passed. */
-function counter(onProgress: (bytes: number) => void): Transform {
-  let bytes = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      bytes += chunk.length;
-      onProgress(bytes);
-      done(null, chunk);
-    },
-  });
-}

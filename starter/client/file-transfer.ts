@@ -30,9 +30,10 @@ export async function describeFile(file: string): Promise<FileFacts> {
  * server closes once it has every byte. `onProgress` hears the bytes sent so far.
  */
 export async function sendFile(socket: Duplex, file: string, onProgress: (sent: number) => void = () => {}): Promise<void> {
-  // TODO (lesson 17): pipeline() from createReadStream(file), through a Transform that counts
-  // and calls onProgress, into the socket, with { end: false }; then wait for the socket's
-  // 'close' (socket.resume() first: a paused socket never notices it).
+  // TODO (lesson 17): socket.resume() (a paused socket never notices its close), then
+  // for await over createReadStream(file): write each chunk, count it, call onProgress.
+  // When write() returned false, wait for 'drain' (or 'close': reject) before the NEXT write.
+  // After the last chunk, wait for the socket's 'close': the server closes once it has all.
   void [pipeline, Transform];
   throw new Error('TODO (lesson 17): sendFile() is not written yet. Read the lesson: npm run lesson 17');
 }
