@@ -11,8 +11,8 @@ export const DEFAULT_PORT = 5050;
 export type LeaveReason = 'quit' | 'disconnect' | 'timeout' | 'slow' | 'kicked' | 'moved';
 
 /** The extensions a server may run (PROTOCOL.md, "Extensions"); `hello.features` lists them. */
-export type Feature = 'rooms' | 'status' | 'history' | 'auth';
-export const FEATURES: readonly Feature[] = ['rooms', 'status', 'history', 'auth'];
+export type Feature = 'rooms' | 'status' | 'history' | 'auth' | 'files';
+export const FEATURES: readonly Feature[] = ['rooms', 'status', 'history', 'auth', 'files'];
 
 export type ErrorCode =
   | 'INVALID_NAME'
@@ -25,7 +25,9 @@ export type ErrorCode =
   | 'NO_SUCH_USER'
   | 'RATE_LIMITED'
   | 'INVALID_ROOM' // rooms extension
-  | 'AUTH_FAILED'; // auth extension
+  | 'AUTH_FAILED' // auth extension
+  | 'NO_SUCH_OFFER' // files extension
+  | 'FILE_TOO_LARGE'; // files extension
 
 /** Error codes after which the server closes the connection. */
 export const CLOSING_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -71,6 +73,14 @@ export interface HistoryEvent extends InRoom { type: 'history'; messages: Histor
 // auth: the name just sent is registered; the next line is its password.
 export interface PasswordEvent { type: 'password'; text: string }
 
+// files: an offer to send a file, its answer, and how the transfer ended (lesson 17).
+export interface OfferSentEvent { type: 'offer_sent'; id: string; to: string; name: string; size: number }
+export interface OfferEvent { type: 'offer'; id: string; from: string; name: string; size: number; sha256: string }
+export interface TransferEvent { type: 'transfer'; id: string; token: string; role: 'send' | 'receive' }
+export interface TransferDoneEvent { type: 'transfer_done'; id: string }
+export type TransferFailure = 'rejected' | 'expired' | 'incomplete' | 'corrupt' | 'gone';
+export interface TransferFailedEvent { type: 'transfer_failed'; id: string; reason: TransferFailure }
+
 /** An event as code builds it, before the server stamps it with `ts`. */
 export type Event =
   | HelloEvent
@@ -88,7 +98,12 @@ export type Event =
   | RoomsEvent
   | StatusEvent
   | HistoryEvent
-  | PasswordEvent;
+  | PasswordEvent
+  | OfferSentEvent
+  | OfferEvent
+  | TransferEvent
+  | TransferDoneEvent
+  | TransferFailedEvent;
 
 /** An event as it travels on the wire: every one carries a timestamp. */
 export type WireEvent = Event & { ts: number };
@@ -131,6 +146,7 @@ export function parseEvent(line: string): WireEvent | UnknownEvent {
 const KNOWN_TYPES: ReadonlySet<string> = new Set<EventType>([
   'hello', 'welcome', 'join', 'leave', 'chat', 'whisper', 'users', 'info', 'error', 'bye', 'shutdown',
   'room', 'rooms', 'status', 'history', 'password',
+  'offer_sent', 'offer', 'transfer', 'transfer_done', 'transfer_failed',
 ]);
 
 /** Texts the protocol fixes, so that every server says the same thing. */

@@ -225,6 +225,21 @@ export const LESSONS = [
     ],
   },
   {
+    number: 17,
+    slug: 'sending-a-file',
+    title: 'Sending a file: a second connection, streams and backpressure',
+    edits: ['server/file-relay.ts', 'client/file-transfer.ts'],
+    hints: [
+      "expect(): this.tokens.set(transfer.sendToken, { transfer, role: 'send' }), the same for receiveToken with 'receive', and this.transfers.set(transfer.id, {}). attach(): const side = this.tokens.get(token); undefined means return false. Otherwise this.tokens.delete(token) at once (a token is good once), store the socket as ends.sender or ends.receiver, and when both are there call void this.run(...) (no await: attach() returns true now).",
+      "copy(): for await (const chunk of sender) hands you one Buffer at a time and reads nothing more until your loop body finishes. In the body: if passed + chunk.length > file.size return 'incomplete'; add to passed; hash.update(chunk); then if (!receiver.write(chunk)) await a promise that resolves on the receiver's 'drain' and rejects on its 'close'. That await is the backpressure.",
+      "Stop at exactly file.size: if (passed === file.size) break. The sender keeps its connection open (it waits for the server to close it), so a loop that waits for the sender's end never ends. After the loop, fewer bytes than size is 'incomplete'.",
+      "The end: receiver.end(callback) calls back once every byte is handed to the system; then return hash.digest('hex') === file.sha256 ? 'done' : 'corrupt'. In run(): wrap copy() in try/catch (a reset throws: 'incomplete'), destroy both sockets, and call transfer.ended(outcome) only if this.transfers.delete(transfer.id) returns true: a cancelled transfer is told nothing.",
+      "cancel(id): if the transfer is known, delete it, delete its tokens that are left (loop over this.tokens and compare side.transfer.id), and destroy() both sockets that came. Destroying makes copy() throw or end, and run() then sees the transfer is gone.",
+      "The client: describeFile() is for await over createReadStream(file), hashing and counting. sendFile(): socket.resume(), then for await over createReadStream(file): if the previous write() returned false, await 'drain' first; write the chunk, count it, call onProgress. Then await the socket's 'close' (the server closes it once it has every byte). receiveFile(): createUnique(), then await pipeline(socket, a Transform that counts, hashes and calls onProgress, handle.createWriteStream()), then check count and hash; in a catch, unlink the file and throw again.",
+      "createUnique(): path.parse(name) gives { name: stem, ext }; try open(path.join(folder, n === 0 ? base : `${stem} (${n})${ext}`), 'wx') for n = 0, 1, 2...; 'wx' fails with EEXIST if the file exists: catch that one error and try the next n.",
+    ],
+  },
+  {
     number: 18,
     slug: 'measure-then-make-it-fast',
     title: 'Measure, then make it fast',

@@ -11,7 +11,11 @@
 import chalk from 'chalk';
 import { Text } from 'ink';
 import { render } from 'ink-testing-library';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { act, createElement as h } from 'react';
 import { afterAll, beforeAll, describe, onTestFinished, test } from 'vitest';
 import type { Feature } from '../app/protocol.js';
@@ -20,6 +24,7 @@ import { importFromTree } from '../app/server/pieces.js';
 import { sqliteAvailable } from '../app/server/sqlite.js';
 import { escapeText } from '../app/wire-text.js';
 import { startChat, type Chat } from './harness/chat.js';
+import { DataClient } from './harness/data-client.js';
 import { startProxy } from './harness/proxy.js';
 import { failure } from './harness/teach.js';
 import { PATIENCE_MS, waitUntil } from './harness/wait.js';
@@ -34,6 +39,7 @@ const SEE = {
   limit: '12 (npm run lesson 12), section "The presence limit"',
   status: '13 (npm run lesson 13), section "A field: statuses"',
   history: '14 (npm run lesson 14), section "The last n, oldest first"',
+  files: '17 (npm run lesson 17), section "The client: send and receive"',
   v1: '13 (npm run lesson 13), section "What an old client sees"',
   auth: '15 (npm run lesson 15), section "The password step of the handshake"',
 };
@@ -71,10 +77,10 @@ interface Screen {
   write(keys: string): Promise<void>;
 }
 
-async function openScreen(chat: Chat | undefined, name: string, port?: number, welcomed = true): Promise<Screen> {
+async function openScreen(chat: Chat | undefined, name: string, port?: number, welcomed = true, downloads?: string): Promise<Screen> {
   const target = port ?? (await startProxy({ targetPort: chat!.port, transcript: chat!.transcript, clientLabel: `the screen (${name})`, serverLabel: 'server' })).port;
   function App() {
-    return h(ChatScreen, { chat: useChat({ host: '127.0.0.1', port: target, name, retryMs: 50, maxRetryMs: 200 }) });
+    return h(ChatScreen, { chat: useChat({ host: '127.0.0.1', port: target, name, retryMs: 50, maxRetryMs: 200, downloads }) });
   }
   const ink = render(h(Text, null, ''));
   Object.defineProperty(ink.stdout, 'columns', { get: () => 80, configurable: true });
@@ -222,6 +228,53 @@ describe('the full-screen chat with the extensions on', () => {
       throw failure({ problem: `A version 1 server, yet the screen shows rooms or history:\n${text}`, expected: 'no room in the status bar or the prompt ("> ")', see: SEE.v1, transcript: chat.transcript });
     }
   });
+
+  test('files: /send and /accept between two screens, the offer and the outcome in words, the file saved', async () => {
+    const chat = await startChat({ mine: [], see: SEE.files, options: { features: ['files'] } });
+    const home = mkdtempSync(path.join(os.tmpdir(), 'tui-files-'));
+    onTestFinished(() => rmSync(home, { recursive: true, force: true }));
+    const song = path.join(home, 'song.ogg');
+    const content = Buffer.alloc(2_000_000, 7);
+    writeFileSync(song, content);
+    const alice = await openScreen(chat, 'alice', undefined, true, path.join(home, 'alice-downloads'));
+    const bob = await openScreen(chat, 'bob', undefined, true, path.join(home, 'bob-downloads'));
+    // Long lines wrap in an 80-column screen: compare without the frame and the spaces.
+    const flat = (t: string) => t.replace(/[│\s]+/g, '');
+    await alice.write(`/send bob ${song}\r`);
+    await bob.waitFor('the offer, in words', (t) => flat(t).includes(flat('alice offers you song.ogg (2.0 MB): /accept 1 or /reject 1')), '"alice offers you song.ogg (2.0 MB): /accept 1 or /reject 1", not the event\'s JSON', SEE.files);
+    await alice.waitFor('the offer sent', (t) => flat(t).includes(flat('You offered song.ogg (2.0 MB) to bob')), '"You offered song.ogg (2.0 MB) to bob; waiting for an answer."', SEE.files);
+    await bob.write('/accept\r');
+    const saved = path.join(home, 'bob-downloads', 'song.ogg');
+    await bob.waitFor('where the file was saved', (t) => t.includes('song.ogg: done.') && flat(t).includes(flat(`Saved song.ogg from alice as ${saved}`)), `"song.ogg: done." and "Saved song.ogg from alice as ${saved}"`, SEE.files);
+    await alice.waitFor('the end of the transfer', (t) => t.includes('song.ogg: done.'), '"song.ogg: done."', SEE.files);
+    if (!readFileSync(saved).equals(content)) throw failure({ problem: `${saved} differs from alice's song.ogg.`, see: SEE.files, transcript: chat.transcript });
+  });
+
+  test('files: a progress bar while a file moves, gone once it is done', async () => {
+    const chat = await startChat({ mine: [], see: SEE.files, options: { features: ['files'] } });
+    const home = mkdtempSync(path.join(os.tmpdir(), 'tui-files-'));
+    onTestFinished(() => rmSync(home, { recursive: true, force: true }));
+    const film = path.join(home, 'film.mkv');
+    const content = Buffer.alloc(8_000_000, 1);
+    writeFileSync(film, content);
+    const bob = await chat.login('bob');
+    const alice = await openScreen(chat, 'alice');
+    await alice.write(`/send bob ${film}\r`);
+    const offer = await bob.next({ type: 'offer' }, 'the offer of film.mkv');
+    bob.send(`/accept ${offer.type === 'offer' ? offer.id : ''}`);
+    const transfer = await bob.next({ type: 'transfer' }, "bob's token");
+    // bob's data connection takes a first chunk, then stops reading: the file is stuck part-way.
+    const data = await DataClient.open(chat.port, "bob's data connection", chat, transfer.type === 'transfer' ? transfer.token : '');
+    data.onChunk = () => data.socket.pause();
+    const bar = await alice.waitFor('a progress bar for film.mkv', (t) => /↑ film\.mkv to bob █*░+\s+\d+%\s+[\d.]+ of 8\.0 MB/.test(t), 'a row like "↑ film.mkv to bob ███░░░░  12%  1.0 of 8.0 MB" above the input', SEE.files);
+    if (bar.includes('100%')) throw failure({ problem: `The bar says 100% while bob has read ${data.received} bytes:\n${bar}`, see: SEE.files, transcript: chat.transcript });
+    data.onChunk = undefined;
+    data.socket.resume();
+    await data.waitClosed('after the whole file');
+    await alice.waitFor('the bar gone, and "film.mkv: done."', (t) => t.includes('film.mkv: done.') && !t.includes('↑ film.mkv'), 'no bar once the transfer ended; "film.mkv: done." in the list', SEE.files);
+    if (data.digest() !== createHash('sha256').update(content).digest('hex')) throw failure({ problem: 'bob received other bytes than film.mkv holds.', see: SEE.files, transcript: chat.transcript });
+  });
+
 });
 
 async function expectHistory(screen: Screen, said: string, divider: string): Promise<void> {

@@ -1,6 +1,7 @@
-// What the full-screen chat knows of the extensions (lessons 12-15): the room you are in,
+// What the full-screen chat knows of the extensions (lessons 12-15, 17): the room you are in,
 // who is away or busy, a cut member list's true size, the rooms to complete after /join,
-// a room's history, and that the server asks for a password. Lesson 11's reducer knows only version 1; this one wraps it:
+// a room's history, that the server asks for a password, and the files on the move (their
+// progress bars). Lesson 11's reducer knows only version 1; this one wraps it:
 //
 //   action ──> withExtensions ──┬─ room, rooms, status, history: handled here
 //                               └─ anything else: lesson 11's reducer, then the
@@ -11,6 +12,7 @@
 
 import type { StatusEntry, UnknownEvent, UserStatus, WireEvent } from '../protocol.js';
 import type { ChatAction, ChatState, Message } from '../../solutions/client/tui/use-chat.js';
+import type { TransferProgress } from './file-transfers.js';
 
 /** The extensions' part of the chat state; absent until a server uses one of them. */
 export interface ExtensionView {
@@ -24,16 +26,27 @@ export interface ExtensionView {
   roomNames: string[];
   /** auth: the server asked for this name's password; the next line typed is it. */
   passwordAsked?: boolean;
+  /** Files on the move (lesson 17), oldest first: one progress bar each. */
+  transfers?: TransferProgress[];
+  /** The name of each file offered, by the offer's id (lesson 17). */
+  fileNames?: Record<string, string>;
 }
 
+/** Lesson 17: a file moved on, or (ended) stopped moving. Dispatched by the hook, never by the server. */
+export interface TransferAction {
+  type: 'transfer';
+  progress: TransferProgress;
+  ended: boolean;
+}
 
 type Reducer = (state: ChatState, action: ChatAction) => ChatState;
 
 const EMPTY: ExtensionView = { statuses: {}, roomNames: [] };
 
-/** Lesson 11's reducer, taught the extensions' events and fields. */
-export function withExtensions(base: Reducer): (state: ChatState, action: ChatAction) => ChatState {
+/** Lesson 11's reducer, taught the extensions' events and fields, and file progress. */
+export function withExtensions(base: Reducer): (state: ChatState, action: ChatAction | TransferAction) => ChatState {
   return (state, action) => {
+    if (action.type === 'transfer') return moved(state, action);
     if (action.type === 'status') {
       const next = keep(base(state, action), state);
       // Offline we do not know where we are nor who is away; the next welcome says it again.
@@ -95,6 +108,12 @@ function applyEvent(base: Reducer, state: ChatState, event: WireEvent | UnknownE
       const earlier = messages.map((m): NewMessage => ({ kind: 'chat', from: m.from, text: m.text, ts: m.ts, look: 'earlier' }));
       return append(state, [...earlier, { kind: 'info', text: `earlier messages${where}`, ts, look: 'divider' }]);
     }
+    case 'offer':
+    case 'offer_sent':
+    case 'transfer':
+    case 'transfer_done':
+    case 'transfer_failed':
+      return fileEvent(state, view, e, ts);
   }
   const next = keep(base(state, { type: 'received', events: [event], at }), state);
   switch (event.type) {
@@ -119,6 +138,46 @@ function applyEvent(base: Reducer, state: ChatState, event: WireEvent | UnknownE
 }
 
 type NewMessage = Omit<Message, 'id'>;
+
+/** Lesson 17's events, as lines: an offer to answer, and how each transfer went. */
+function fileEvent(state: ChatState, view: ExtensionView, e: Record<string, unknown>, ts: number): ChatState {
+  const id = str(e.id);
+  const known = view.fileNames ?? {};
+  const name = str(e.name) || known[id] || `file ${id}`;
+  const size = typeof e.size === 'number' ? ` (${(e.size / 1_000_000).toFixed(1)} MB)` : '';
+  const fileNames = { ...known, [id]: name };
+  let line: NewMessage;
+  switch (e.type) {
+    case 'offer':
+      line = { kind: 'info', text: `${str(e.from)} offers you ${name}${size}: /accept ${id} or /reject ${id}`, ts };
+      break;
+    case 'offer_sent':
+      line = { kind: 'info', text: `You offered ${name}${size} to ${str(e.to)}; waiting for an answer.`, ts };
+      break;
+    case 'transfer':
+      line = { kind: 'info', text: `${name}: ${e.role === 'send' ? 'sending' : 'receiving'}...`, ts };
+      break;
+    case 'transfer_done':
+      line = { kind: 'info', text: `${name}: done.`, ts };
+      break;
+    default:
+      line = { kind: 'error', text: `${name}: failed (${str(e.reason)}).`, ts };
+  }
+  return append({ ...state, extensions: { ...view, fileNames } }, [line]);
+}
+
+/** A transfer's bar: added, moved on, or gone once it ended. */
+function moved(state: ChatState, { progress, ended }: TransferAction): ChatState {
+  const view = state.extensions ?? EMPTY;
+  const before = view.transfers ?? [];
+  const known = before.some((t) => t.id === progress.id);
+  const transfers = ended
+    ? before.filter((t) => t.id !== progress.id)
+    : known
+      ? before.map((t) => (t.id === progress.id ? { ...progress } : t))
+      : [...before, { ...progress }];
+  return { ...state, extensions: { ...view, transfers } };
+}
 
 /** Appends messages as lesson 11's reducer does: numbered, and only the last `limit` kept. */
 function append(state: ChatState, added: NewMessage[]): ChatState {

@@ -8,11 +8,13 @@ import { importFromTree } from '../server/pieces.js';
 import { parseClientFlags, TLS_USAGE } from './flags.js';
 
 const USAGE = `Usage: npm run chat -- --name NAME [--host HOST] [--port PORT] [--mine]
-  --name NAME   your username: 1 to 20 ASCII letters, digits, _ or -
-  --host HOST   the server's address (default 127.0.0.1)
-  --port PORT   the server's port (default 5050)
+  --name NAME       your username: 1 to 20 ASCII letters, digits, _ or -
+  --host HOST       the server's address (default 127.0.0.1)
+  --port PORT       the server's port (default 5050)
 ${TLS_USAGE}
-  --mine        run your own screen and hook from starter/ (lesson 11)`;
+  --mine            run your own screen and hook from starter/ (lesson 11)
+  --downloads DIR   where files sent to you are saved (default downloads)
+Files: /send USER PATH offers one; /accept or /reject answers the last offer.`;
 
 // The terminal's second screen, which full-screen programs (vim, less, top) draw on,
 // so that the shell's own lines are back, untouched, when the chat ends. It is wiped
@@ -22,8 +24,13 @@ const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h';
 const LEAVE_ALTERNATE_SCREEN = '\x1b[2J\x1b[H\x1b[?1049l';
 
 runMain('CHAT', async () => {
-  const argv = process.argv.slice(2);
+  let argv = process.argv.slice(2);
   const mine = argv.includes('--mine');
+  // --downloads DIR is the chat's own flag (lesson 17), not every client's.
+  const at = argv.indexOf('--downloads');
+  const downloads = at === -1 ? undefined : argv[at + 1];
+  if (at !== -1 && (downloads === undefined || downloads === '' || downloads.startsWith('--'))) throw new UsageError('--downloads wants a folder: --downloads received');
+  if (at !== -1) argv = argv.filter((_, i) => i !== at && i !== at + 1);
   const flags = parseClientFlags(argv.filter((arg) => arg !== '--mine'));
   if (flags.help) {
     console.log(USAGE);
@@ -37,7 +44,7 @@ runMain('CHAT', async () => {
   const tree = mine ? (process.env.COURSE_TREE ?? 'starter') : 'solutions';
   const { useChat } = await importFromTree<typeof import('../../solutions/client/tui/use-chat.js')>(tree, 'client/tui/use-chat.ts');
   const { ChatScreen } = await importFromTree<typeof import('../../solutions/client/tui/chat-screen.js')>(tree, 'client/tui/chat-screen.tsx');
-  const options = { host: flags.host, port: flags.port, name: flags.name, tls: flags.tls };
+  const options = { host: flags.host, port: flags.port, name: flags.name, tls: flags.tls, downloads };
 
   // The hook and the screen meet here: the hook owns the connection, the screen draws it.
   function App() {

@@ -24,6 +24,8 @@ export class Connection implements Client {
   private goneCalled = false;
   /** Lines sent but not yet handed to the socket (lesson 18). */
   private readonly outbox: OutboxLike;
+  /** Lesson 17: the socket became a file's data connection; the relay owns it now. */
+  private handedOver = false;
   /** What the extensions add to each event sent to this client (app/server/extensions.ts). */
   extensions: { extend(client: Client, event: Event): Event } | undefined;
   /** Set by the wiring while it answers this client's own line: sees each line sent to it. */
@@ -46,7 +48,16 @@ export class Connection implements Client {
   }
 
   get closed(): boolean {
-    return this.closing || this.socket.destroyed;
+    return this.closing || this.handedOver || this.socket.destroyed;
+  }
+
+  /** Gives the socket to the file relay: to the chat's pieces this connection is closed from now on. */
+  handOver(): void {
+    this.handedOver = true;
+  }
+
+  get isDataConnection(): boolean {
+    return this.handedOver;
   }
 
   send(line: string): void {

@@ -30,10 +30,14 @@
 // Auth (lesson 15) stands in front of lesson 5's handshake, its wiring in auth.ts: a
 // registered name's password line comes between the name and the welcome. History and
 // auth share one open database.
+// Files (lesson 17) hook in the same way, their wiring in files.ts: /offer /accept /reject
+// are commands, a user who leaves ends their transfers; a data connection's `/file` line is
+// caught by the server before the handshake (server.ts, files.ts).
 
 import { encodeEvent, type ChatEvent, type Event, type Feature } from '../protocol.js';
 import type { Connection } from './connection.js';
 import { Auth } from './auth.js';
+import { Files } from './files.js';
 import { History } from './history.js';
 import { openDatabase } from './sqlite.js';
 import type { Client, RegistryLike, RoomsLike, ServerContext, ServerPieces, SqlDatabase, StatusesLike } from './types.js';
@@ -47,6 +51,8 @@ export class Extensions {
   readonly auth: Auth | undefined;
   /** The database history and auth keep their rows in, open while the server runs. */
   private readonly db: SqlDatabase | undefined;
+  /** Offers and transfers, when the files feature runs. */
+  readonly files: Files | undefined;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -66,6 +72,7 @@ export class Extensions {
       this.db?.close();
       throw err;
     }
+    this.files = this.features.includes('files') ? new Files(ctx, new pieces.FileRelay(), log) : undefined;
   }
 
   /** The context one client's pieces see: its registry is the client's room. */
@@ -94,7 +101,8 @@ export class Extensions {
     return (
       (this.statuses?.command(client, lower, args, ctx) ?? false) ||
       (history?.command(client, lower, args, room) ?? false) ||
-      (this.auth?.command(client, lower, args) ?? false)
+      (this.auth?.command(client, lower, args) ?? false) ||
+      (this.files?.command(client, lower, args) ?? false)
     );
   }
 
@@ -110,6 +118,7 @@ export class Extensions {
 
   /** The server has stopped: what history holds is committed and the database closed. */
   close(): void {
+    this.files?.close();
     this.history?.close();
     this.db?.close();
   }
@@ -142,6 +151,7 @@ export class Extensions {
 
   /** A logged-in client is gone: out of its room, and (unless the server is stopping) its room hears `leave`. */
   depart(client: Connection, announce: boolean): void {
+    this.files?.depart(client); // the other side of each of its transfers hears `gone`
     const leave = { type: 'leave', user: client.name, reason: client.leaveReason } as const;
     if (!this.rooms) {
       if (announce) this.ctx.registry.broadcast(encodeEvent(leave));

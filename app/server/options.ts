@@ -35,6 +35,8 @@ export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --tls-cert FILE --tls-key FILE
                                 speak TLS with this certificate and key (lesson 16;
                                 npm run certs makes them: certs/server.pem, server-key.pem)
+  --max-file-bytes N            files: the largest file a user may send (default 67108864,
+                                64 MiB)
   --mine [LESSONS]              run your own pieces from starter/: all of them, or only
                                 those of the lessons listed, e.g. --mine 2 or --mine 2,3
   --quiet                       print no line per connection, login and leave
@@ -82,6 +84,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
       db: { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      'max-file-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -119,6 +122,9 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     presenceLimit: integer('--presence-limit', values['presence-limit'], DEFAULT_OPTIONS.presenceLimit, 1),
     db: values.db ?? DEFAULT_DB,
     tls: tlsIdentity(values['tls-cert'], values['tls-key']),
+    maxFileBytes: integer('--max-file-bytes', values['max-file-bytes'], DEFAULT_OPTIONS.maxFileBytes, 1),
+    offerTimeoutMs: DEFAULT_OPTIONS.offerTimeoutMs,
+    dataConnectTimeoutMs: DEFAULT_OPTIONS.dataConnectTimeoutMs,
     help: values.help ?? false,
     mineLessons,
     mine: piecesOfLessons(mineLessons),

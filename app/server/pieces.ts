@@ -34,6 +34,7 @@ export const PIECE_FILES: { [K in PieceName]: string } = {
   HistoryStore: 'server/history-store.ts',
   Accounts: 'server/accounts.ts',
   listenTls: 'server/listen-tls.ts',
+  FileRelay: 'server/file-relay.ts',
   Outbox: 'server/batching.ts',
   Flusher: 'server/batching.ts',
 };

@@ -18,6 +18,8 @@ export interface ChatServer {
   readonly connectionCount: number;
   /** Stops accepting, sends `shutdown` to everyone, closes every connection. */
   shutdown(): Promise<void>;
+  /** Lesson 17: bytes the file relay holds now (read from senders, not yet handed to the system for receivers); 0 without files. */
+  relayHeldBytes(): number;
 }
 
 export interface StartOptions extends Partial<ServerOptions> {
@@ -154,10 +156,16 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       for (const action of actions) action();
     }
 
-    socket.on('data', (chunk: Buffer) => {
+    // Lesson 17: the raw bytes up to the first newline, kept while a first line could still
+    // be `/file <token>` (files.ts explains the hand-over).
+    const files = extensions.files;
+    let head: Buffer[] | undefined = files ? [] : undefined;
+
+    socket.on('data', function onData(chunk: Buffer) {
       if (client.closed) return;
       let lines: string[];
       let tooLong = false;
+      head?.push(chunk);
       try {
         lines = decoder.push(chunk);
       } catch (err) {
@@ -168,6 +176,16 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
         socket.pause(); // nothing after the long line counts
         lines = err.linesBefore;
         tooLong = true;
+      }
+      if (head && lines.length > 0) {
+        const token = files!.tokenOf(lines[0]!);
+        if (token !== undefined) {
+          // A data connection: its socket leaves the line decoder, with the bytes after its first line.
+          socket.off('data', onData);
+          const raw = Buffer.concat(head);
+          return files!.attach(client, token, raw.subarray(raw.indexOf(0x0a) + 1));
+        }
+        head = undefined;
       }
       queue.push(...lines);
       if (!busy && queue.length > 0) void processQueue();
@@ -239,6 +257,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
 
   function logDeparture(activity: ActivityLog, client: LoggedConnection): void {
     const who = `#${client.id}`;
+    if (client.isDataConnection) return activity(`${who} data connection closed`);
     if (client.name !== '') return activity(`${who} ${client.name} left (${shuttingDown ? 'shutdown' : client.leaveReason})`);
     const attempt = client.triedName === undefined ? '' : ` as ${JSON.stringify(client.triedName)}`;
     activity(client.refusal ? `${who} refused${attempt}: ${client.refusal}` : `${who} closed before logging in${attempt}`);
@@ -263,9 +282,13 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     get connectionCount() {
       return connections.size;
     },
+    relayHeldBytes() {
+      return extensions.files?.heldBytes() ?? 0;
+    },
     async shutdown() {
       if (shuttingDown) return;
       shuttingDown = true;
+      extensions.files?.close(); // data connections are the relay's: listening.close() would wait for them
       await pieces.shutdown(connections, () => listening.close()); // lesson 8
       extensions.close();
     },

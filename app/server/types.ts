@@ -26,6 +26,12 @@ export interface ServerOptions {
   db: string;
   /** TLS (lesson 16): the certificate and key, in PEM, to speak TLS on the port; null for plain TCP. */
   tls: TlsIdentity | null;
+  /** files: the largest file a user may offer, in bytes. */
+  maxFileBytes: number;
+  /** files: how long an offer waits for /accept or /reject (PROTOCOL.md: 60 s; suites shorten it). */
+  offerTimeoutMs: number;
+  /** files: how long after /accept both data connections may take to open (30 s; suites shorten it). */
+  dataConnectTimeoutMs: number;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -41,6 +47,9 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   presenceLimit: 500,
   db: ':memory:', // the command line's default is a file (options.ts)
   tls: null,
+  maxFileBytes: 64 * 1024 * 1024,
+  offerTimeoutMs: 60_000,
+  dataConnectTimeoutMs: 30_000,
 };
 
 // ── Lesson 2: listening ───────────────────────────────────────────────────────
@@ -232,6 +241,35 @@ export type ListenTls = (
   onConnection: (socket: Socket) => void,
   onHandshakeFailed: (error: Error, socket: Socket) => void,
 ) => Promise<Listening>;
+// ── Lesson 17: sending a file (an extension) ─────────────────────────────────
+/** How a transfer's bytes ended: all of them and the hash right, too few or too many, or a wrong hash. */
+export type RelayOutcome = 'done' | 'incomplete' | 'corrupt';
+/** A transfer its recipient accepted, as the wiring (app/server/files.ts) hands it to the relay. */
+export interface AcceptedTransfer {
+  readonly id: string;
+  /** The sender's one-use token: the data connection that sends `/file <sendToken>` writes the bytes. */
+  readonly sendToken: string;
+  /** The recipient's: the data connection that sends `/file <receiveToken>` gets the bytes. */
+  readonly receiveToken: string;
+  /** Exactly this many bytes must pass. */
+  readonly size: number;
+  /** The SHA-256 of the content, as the sender announced it: 64 lower-case hex digits. */
+  readonly sha256: string;
+  /** Called once, when the transfer has ended, with how. Never after cancel(). */
+  ended(outcome: RelayOutcome): void;
+}
+export interface FileRelayLike {
+  /** A transfer was accepted: from now on its two tokens are good, once each. */
+  expect(transfer: AcceptedTransfer): void;
+  /**
+   * A data connection's first line was `/file <token>`. The socket is paused, and the bytes
+   * that came right after that line are back in it (unshift): read it like any stream.
+   * Returns false, taking nothing, for a token that is unknown or already used.
+   */
+  attach(token: string, socket: Socket): boolean;
+  /** Ends a transfer early (it expired, a user left): its tokens die, its data connections close, `ended` is not called. */
+  cancel(id: string): void;
+}
 // ── Lesson 18: one write per turn (batching) ─────────────────────────────────
 /** Something with text gathered to write out. */
 export interface Flushable {
@@ -275,6 +313,7 @@ export interface ServerPieces {
   HistoryStore: new (db: SqlDatabase) => HistoryStoreLike;                         // lesson 14
   Accounts: new (db: SqlDatabase, now?: () => number) => AccountsLike;             // lesson 15
   listenTls: ListenTls;                                                            // lesson 16
+  FileRelay: new () => FileRelayLike;                                              // lesson 17
   Outbox: new (write: WriteOut, flusher: FlusherLike) => OutboxLike;               // lesson 18
   Flusher: new () => FlusherLike;                                                  // lesson 18
 }

@@ -12,8 +12,10 @@ import readline from 'node:readline';
 import { HiddenEcho } from '../../app/client/hidden-echo.js';
 import { secretStart } from '../../app/client/line-editor.js';
 import { CLOSING_ERRORS, parseEvent, type UnknownEvent, type WireEvent } from '../../app/protocol.js';
+import { FileTransfers, type TransferProgress } from '../../app/client/file-transfers.js';
 import { LineDecoder } from '../server/line-decoder.js';
-import { renderEvent, renderOwnLine, sanitize } from './render-event.js';
+import { bytes, renderEvent, renderOwnLine, sanitize } from './render-event.js';
+import * as filePiece from './file-transfer.js';
 import { openConnection, readyEvent, type TlsTrust } from './open-connection.js';
 import { CLOSED_BEFORE_HELLO, explainConnectError } from '../../app/client/connect-errors.js';
 
@@ -26,13 +28,15 @@ export interface CliOptions {
   input: NodeJS.ReadableStream;
   /** Where everything is printed (process.stdout). */
   output: NodeJS.WritableStream;
+  /** Lesson 17: where received files are saved (default: downloads, in the current folder). */
+  downloads?: string;
 }
 
 /** How long the server may take to say goodbye after /quit before we hang up ourselves. */
 const QUIT_GRACE_MS = 2000;
 
 /** Runs one chat session. Resolves with the exit code: 0 after a goodbye, 1 after a failure. */
-export function runCli({ host, port, tls, input, output }: CliOptions): Promise<number> {
+export function runCli({ host, port, tls, input, output, downloads = 'downloads' }: CliOptions): Promise<number> {
   return new Promise((resolve) => {
     // Plain TCP, or TLS (lesson 16): the same socket either way.
     const socket = openConnection({ host, port, tls });
@@ -101,6 +105,24 @@ export function runCli({ host, port, tls, input, output }: CliOptions): Promise<
       );
     }
 
+    // Files (lesson 17): /send, /accept, /reject, and a progress line every tenth of a file.
+    const shownTenths = new Map<string, number>();
+    const files = new FileTransfers({
+      address: { host, port, tls },
+      downloads,
+      piece: filePiece,
+      send: (line) => socket.write(line + '\n'),
+      say: (_kind, text) => show(`[FILE]: ${sanitize(text)}`),
+      progress: (t: TransferProgress, ended) => {
+        const tenths = Math.floor((t.done / Math.max(t.size, 1)) * 10);
+        if (ended) return void shownTenths.delete(t.id);
+        if (tenths === shownTenths.get(t.id)) return;
+        shownTenths.set(t.id, tenths);
+        const way = t.role === 'send' ? `to ${sanitize(t.peer)}` : `from ${sanitize(t.peer)}`;
+        show(`[FILE]: ${sanitize(t.name)} ${way}: ${tenths * 10}% (${bytes(t.done)} of ${bytes(t.size)})`);
+      },
+    });
+
     /** With rooms (lesson 12), the prompt says where a line will go: '#games> '. */
     function inRoom(room: unknown): void {
       keyboard.setPrompt(`#${sanitize(room)}> `);
@@ -129,6 +151,7 @@ export function runCli({ host, port, tls, input, output }: CliOptions): Promise<
           break;
       }
       show(renderEvent(event, me));
+      files.onEvent(event);
     }
 
     /** /quit or Ctrl+D: leave properly, then wait for the server to close the connection. */
@@ -201,6 +224,10 @@ export function runCli({ host, port, tls, input, output }: CliOptions): Promise<
       if (secret) return secret(line);
       if (/^\/quit(\s|$)/i.test(line.trim())) return quit(line);
       if (named && keyboard.terminal && /^\/register$/i.test(line.trim())) return register();
+      if (named && files.command(line)) {
+        if (keyboard.terminal) keyboard.prompt();
+        return;
+      }
       socket.write(line + '\n');
       if (!named) {
         named = true;

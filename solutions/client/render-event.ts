@@ -93,6 +93,17 @@ export function renderEvent(event: WireEvent | UnknownEvent, me: string, now: nu
       const lines = messages.map((m) => `  ${clock(Number(m.ts))} ${sanitize(m.from)}: ${sanitize(m.text)}`);
       return [`--- earlier${where} (${messages.length}) ---`, ...lines, '--- end of history ---'].join('\n');
     }
+    // Files (lesson 17): an offer, its answer, and how the transfer ended.
+    case 'offer_sent':
+      return `[FILE]: You offered ${sanitize(event.name)} (${bytes(event.size)}) to ${sanitize(event.to)}; waiting for an answer (offer ${sanitize(event.id)}).`;
+    case 'offer':
+      return `[FILE]: ${sanitize(event.from)} offers you ${sanitize(event.name)} (${bytes(event.size)}). /accept ${sanitize(event.id)} or /reject ${sanitize(event.id)}`;
+    case 'transfer':
+      return `[FILE]: Offer ${sanitize(event.id)} accepted: ${event.role === 'send' ? 'sending' : 'receiving'}...`;
+    case 'transfer_done':
+      return `[FILE]: Transfer ${sanitize(event.id)} is done.`;
+    case 'transfer_failed':
+      return `[FILE]: Transfer ${sanitize(event.id)} failed: ${sanitize(event.reason)}.`;
     case 'welcome':
     case 'password':
     case 'info':
@@ -107,6 +118,20 @@ export function renderEvent(event: WireEvent | UnknownEvent, me: string, now: nu
       return sanitize(JSON.stringify(unhandled));
     }
   }
+}
+
+/** A size for people: 532 B, 20.0 MB (powers of 1000, as file managers show them). */
+export function bytes(size: unknown): string {
+  const n = Number(size);
+  if (!Number.isFinite(n) || n < 1000) return `${sanitize(size)} B`;
+  const unit = ['kB', 'MB', 'GB', 'TB'];
+  let value = n / 1000;
+  let i = 0;
+  while (value >= 1000 && i < unit.length - 1) {
+    value /= 1000;
+    i++;
+  }
+  return `${value.toFixed(1)} ${unit[i]}`;
 }
 
 /**

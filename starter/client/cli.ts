@@ -18,6 +18,8 @@ export interface CliOptions {
   input: NodeJS.ReadableStream;
   /** Where everything is printed (process.stdout). */
   output: NodeJS.WritableStream;
+  /** Lesson 17: where received files are saved (default: downloads, in the current folder). */
+  downloads?: string;
 }
 
 /** Runs one chat session. Resolves with the exit code: 0 after a goodbye, 1 after a failure. */

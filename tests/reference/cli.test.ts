@@ -37,6 +37,7 @@ test.concurrent.for<[string[], RegExp]>([
   [['--rate-limit', 'fast'], /--rate-limit/],
   [['--features', 'rooms,chess'], /--features/],
   [['--presence-limit', '0'], /--presence-limit/],
+  [['--max-file-bytes', 'big'], /--max-file-bytes/],
 ])('bad flags %j: non-zero exit, one clear line on stderr, no stack trace', async ([args, mentions], { expect, onTestFinished }) => {
   const { code, stdout, stderr } = await run(args, onTestFinished);
   expect(code).not.toBe(0);

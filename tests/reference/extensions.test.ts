@@ -24,7 +24,7 @@ test('by default the server runs every feature (history and auth where node:sqli
       const check = () => /Press Ctrl\+C/.test(out) && resolve(); // the end of the banner
       proc.stdout!.on('data', check);
     }), 15_000, 'the banner of a server started without --features');
-    expect(out).toMatch(history ? /Extensions: rooms, status, history, auth\n\s*History: in memory/ : /Extensions: rooms, status\n\s*History and auth need Node 22\.13 or newer/);
+    expect(out).toMatch(history ? /Extensions: rooms, status, history, auth, files\n\s*History: in memory/ : /Extensions: rooms, status, files\n\s*History and auth need Node 22\.13 or newer/);
   } finally {
     proc.kill('SIGKILL');
   }

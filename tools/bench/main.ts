@@ -13,6 +13,7 @@
 //   npm run bench -- --scenario fanout --clients 200 --irc-server ngircd
 //                      the same fan-out on ngircd (an IRC server in C), runs interleaved, and the ratio
 //   npm run bench -- --scenario fanout --irc 127.0.0.1:6667   an IRC server already running (no CPU figures)
+//   npm run bench -- --scenario file                a file through the relay, fast and slow receiver
 //
 // With history on (the server's default where node:sqlite exists, or --features with
 // history), each run gets a fresh database file in the system's temporary folder, removed
@@ -29,6 +30,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFlags, runMain, UsageError } from '../../app/cli.js';
 import { sqliteAvailable } from '../../app/server/sqlite.js';
+import { fileTransfer } from './file-transfer.js';
 import { IrcLoadClient } from './irc-client.js';
 import { startNgircd } from './ngircd.js';
 import { connect, fanout, idle, latency, slowReader, type Dialect, type Figures } from './scenarios.js';
@@ -53,6 +55,8 @@ function cases(quick: boolean): Case[] {
     { scenario: 'connect', label: `connect: ${quick ? 500 : 5000} logins at once, then 500 paced`, run: (s) => connect(s, quick ? 500 : 5000) },
     { scenario: 'idle', label: `idle: ${quick ? 1000 : 10_000} connections held`, run: (s) => idle(s, quick ? 1000 : 10_000) },
     { scenario: 'slow', label: 'slow reader among 20 talkers', run: (s) => slowReader(s, 20, 20, quick ? 4 : 8) },
+    { scenario: 'file', label: `file: ${quick ? 16 : 64} MiB through the relay`, run: (s) => fileTransfer(s, quick ? 16 : 64) },
+    { scenario: 'file', label: `file: ${quick ? 8 : 64} MiB to a receiver reading 16 MiB/s`, run: (s) => fileTransfer(s, quick ? 8 : 64, 16 * 1024 * 1024) },
   ];
 }
 
@@ -75,7 +79,7 @@ runMain('BENCH', async () => {
     },
   });
   if (values.help) {
-    console.log('Usage: npm run bench -- [--scenario fanout|latency|connect|idle|slow|all] [--runs N] [--quick] [--server "COMMAND" | --mine LESSONS] [--cpu-prof DIR] [--clients N] [--features LIST|none] [--db FILE] [--irc HOST:PORT | --irc-server ngircd]');
+    console.log('Usage: npm run bench -- [--scenario fanout|latency|connect|idle|slow|file|all] [--runs N] [--quick] [--server "COMMAND" | --mine LESSONS] [--cpu-prof DIR] [--clients N] [--features LIST|none] [--db FILE] [--irc HOST:PORT | --irc-server ngircd]');
     return;
   }
   const command = serverCommand(values.server, values.mine, values['cpu-prof']);

@@ -17,6 +17,7 @@ import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useState } from 'react';
 import { textWidth, truncate, wrapText } from '../../../app/client/terminal-text.js';
 import type { ExtensionView } from '../../../app/client/chat-extensions.js';
+import type { TransferProgress } from '../../../app/client/file-transfers.js';
 import { InputLine } from './input-line.js';
 import type { Chat, Message, MessageKind, Status } from './use-chat.js';
 
@@ -61,7 +62,9 @@ export function ChatScreen({ chat }: { chat: Chat }) {
 
   // One row less than the terminal: a full-height frame makes Ink clear the screen on every redraw.
   const height = Math.max(rows - 1, OTHER_ROWS + 3);
-  const listRows = height - OTHER_ROWS;
+  // Files on the move (lesson 17): a bar each, above the input, taking rows from the list.
+  const transfers = (chat.extensions?.transfers ?? []).slice(0, 3);
+  const listRows = height - OTHER_ROWS - transfers.length;
   const withUsers = columns >= USER_LIST_MIN_COLUMNS;
   const listWidth = columns - (withUsers ? USER_LIST_WIDTH : 0) - FRAME_COLUMNS;
   const me = chat.name.toLowerCase();
@@ -71,6 +74,9 @@ export function ChatScreen({ chat }: { chat: Chat }) {
         <MessageList messages={chat.messages} me={chat.name} rows={listRows} width={listWidth} />
         {withUsers && <UserList users={chat.users} me={chat.name} rows={listRows} extensions={chat.extensions} />}
       </Box>
+      {transfers.map((t) => (
+        <TransferBar key={t.id} transfer={t} width={columns - 2} />
+      ))}
       <InputLine
         names={chat.users.filter((u) => u.toLowerCase() !== me)}
         rooms={chat.extensions?.roomNames}
@@ -194,6 +200,29 @@ function UserList({ users, me, rows, extensions }: { users: string[]; me: string
       {shown.length < users.length && <Text dimColor>and {users.length - shown.length} more</Text>}
     </Box>
   );
+}
+
+/** One file on the move: '↓ song.ogg from alice ████████░░░░░░░░  52%  10.9 of 20.9 MB'. */
+function TransferBar({ transfer, width }: { transfer: TransferProgress; width: number }) {
+  const share = transfer.size > 0 ? Math.min(1, transfer.done / transfer.size) : 0;
+  const label = truncate(`${transfer.role === 'send' ? '↑' : '↓'} ${sanitize(transfer.name)} ${transfer.role === 'send' ? 'to' : 'from'} ${sanitize(transfer.peer)} `, Math.max(10, Math.floor(width / 2)));
+  const figures = ` ${String(Math.floor(share * 100)).padStart(3)}%  ${megabytes(transfer.done)} of ${megabytes(transfer.size)} MB`;
+  const barWidth = Math.max(5, width - textWidth(label) - figures.length);
+  const full = Math.round(share * barWidth);
+  return (
+    <Box paddingX={1} flexShrink={0}>
+      <Text>
+        <Text>{label}</Text>
+        <Text color="green">{'█'.repeat(full)}</Text>
+        <Text dimColor>{'░'.repeat(barWidth - full)}</Text>
+        <Text>{figures}</Text>
+      </Text>
+    </Box>
+  );
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / 1_000_000).toFixed(1);
 }
 
 /** One row: how the connection is, who you are, where. What does not fit is cut, the hints first. */

@@ -12,10 +12,12 @@
 import type net from 'node:net';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { CLOSING_ERRORS, parseEvent, type LeaveReason, type UnknownEvent, type WireEvent } from '../../../app/protocol.js';
-import { withExtensions, type ExtensionView } from '../../../app/client/chat-extensions.js';
+import { withExtensions, type ExtensionView, type TransferAction } from '../../../app/client/chat-extensions.js';
+import { FileTransfers } from '../../../app/client/file-transfers.js';
 import { LineDecoder } from '../../server/line-decoder.js';
 import { openConnection, type TlsTrust } from '../open-connection.js';
 import { CLOSED_BEFORE_HELLO, explainConnectError } from '../../../app/client/connect-errors.js';
+import * as filePiece from '../file-transfer.js';
 
 // ── The state ────────────────────────────────────────────────────────────────
 
@@ -175,6 +177,8 @@ export interface ChatOptions {
   retryMs?: number;
   /** The longest wait between attempts (default 10 s). */
   maxRetryMs?: number;
+  /** Lesson 17: where received files are saved (default: downloads, in the current folder). */
+  downloads?: string;
 }
 
 /** What the hook gives the screen: the state, and the two things a user can do. */
@@ -209,6 +213,7 @@ interface Settings {
   tls: TlsTrust | undefined;
   retryMs: number;
   maxRetryMs: number;
+  downloads: string;
 }
 
 /** How one socket ended, as its handlers saw it. */
@@ -227,7 +232,7 @@ const QUIT_GRACE_MS = 1000;
 const MAX_WAITING = 20;
 
 /** Connects, logs in, and reconnects until told to stop; reports everything through `dispatch`. */
-function openChat({ host, port, name, tls, retryMs, maxRetryMs }: Settings, dispatch: (action: ChatAction) => void): Connection {
+function openChat({ host, port, name, tls, retryMs, maxRetryMs, downloads }: Settings, dispatch: (action: ChatAction | TransferAction) => void): Connection {
   let socket: net.Socket | undefined;
   let loggedIn = false;
   let everLoggedIn = false;
@@ -241,6 +246,16 @@ function openChat({ host, port, name, tls, retryMs, maxRetryMs }: Settings, disp
   const waiting: string[] = [];
   /** The server asked for our password (auth extension): the next line typed goes at once. */
   let passwordAsked = false;
+  // Files (lesson 17): /send, /accept, /reject, and a progress bar while a file moves.
+  const files = new FileTransfers({
+    address: { host, port, tls },
+    downloads,
+    piece: filePiece,
+    send: (line) => (socket && loggedIn ? socket.write(line + '\n') : note('error', 'Not connected: the file was not offered.')),
+    say: (kind, text) => note(kind, text),
+    progress: (progress, ended) => dispatch({ type: 'transfer', progress, ended: ended ?? false }),
+  });
+  const note = (kind: MessageKind, text: string) => dispatch({ type: 'note', kind, text, at: Date.now() });
 
   function connect(): void {
     const decoder = new LineDecoder();
@@ -269,6 +284,7 @@ function openChat({ host, port, name, tls, retryMs, maxRetryMs }: Settings, disp
         }
         if (event.type === 'error' && CLOSING_ERRORS.has(event.code)) ending.refusal = { code: event.code, text: event.text };
         if (event.type === 'shutdown') ending.shutdown = true;
+        files.onEvent(event);
       }
       if (events.length > 0) dispatch({ type: 'received', events, at: Date.now() });
       // The lines typed while we were not in go out now, in the order they were typed.
@@ -316,6 +332,7 @@ function openChat({ host, port, name, tls, retryMs, maxRetryMs }: Settings, disp
       passwordAsked = false;
       return void socket.write(trimmed + '\n');
     }
+    if (files.command(trimmed)) return;
     if (!socket || !loggedIn) {
       // Typed before the welcome (or while reconnecting): it goes out once we are in.
       if (waiting.length === MAX_WAITING) return dispatch({ type: 'note', kind: 'error', text: `Not connected: only ${MAX_WAITING} lines wait; that one was not kept.`, at: Date.now() });
@@ -370,15 +387,15 @@ const reducer = withExtensions(chatReducer);
  * The socket is opened in an effect and closed in its cleanup, so it lives exactly as
  * long as the component (and React's StrictMode, which mounts twice, opens one for good).
  */
-export function useChat({ host, port, name, tls, maxMessages = 500, retryMs = 500, maxRetryMs = 10_000 }: ChatOptions): Chat {
+export function useChat({ host, port, name, tls, maxMessages = 500, retryMs = 500, maxRetryMs = 10_000, downloads = 'downloads' }: ChatOptions): Chat {
   const [state, dispatch] = useReducer(reducer, maxMessages, initialState);
   const connection = useRef<Connection | undefined>(undefined);
 
   useEffect(() => {
-    const opened = openChat({ host, port, name, tls, retryMs, maxRetryMs }, dispatch);
+    const opened = openChat({ host, port, name, tls, retryMs, maxRetryMs, downloads }, dispatch);
     connection.current = opened;
     return () => opened.close();
-  }, [host, port, name, tls, retryMs, maxRetryMs]);
+  }, [host, port, name, tls, retryMs, maxRetryMs, downloads]);
 
   // Stable functions: the screen can hand them to its children without redrawing them.
   const send = useCallback((line: string) => connection.current?.send(line), []);

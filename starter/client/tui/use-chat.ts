@@ -77,6 +77,8 @@ export interface ChatOptions {
   retryMs?: number;
   /** The longest wait between attempts (default 10 s). */
   maxRetryMs?: number;
+  /** Lesson 17: where received files are saved (default: downloads, in the current folder). */
+  downloads?: string;
 }
 
 /** What the hook gives the screen: the state, and the two things a user can do. */

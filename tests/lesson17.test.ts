@@ -1,0 +1,544 @@
+// Lesson 17: the student's FileRelay (starter/server/file-relay.ts) inside the reference
+// server with the files feature on, and the student's client side (starter/client/
+// file-transfer.ts) against the reference server. Real TCP on port 0: a 20 MB file arrives
+// intact while chat flows on the same users' chat connections; a slow receiver keeps the
+// bytes the relay holds under 1 MiB (measured from the relay's sockets: read from the
+// sender minus handed to the system for the receiver); one-use tokens; too few, too many
+// and wrong bytes; a user who leaves; and a received file that never overwrites another.
+
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, test } from 'vitest';
+import { openDataConnection } from '../app/client/data-connection.js';
+import { importMine } from './harness/mine.js';
+import { startChat, type Chat } from './harness/chat.js';
+import { DataClient } from './harness/data-client.js';
+import { fail, failure } from './harness/teach.js';
+import type { Received, TestClient } from './harness/test-client.js';
+import { DEADLINES, PATIENCE_MS } from './harness/wait.js';
+
+const lesson = (heading: string) => `17 (npm run lesson 17), section "${heading}"`;
+export const SECTION = {
+  headOfLine: lesson('Why not the chat connection'),
+  tokens: lesson('Tokens good for one use'),
+  pairing: lesson('Pairing two connections'),
+  backpressure: lesson('Backpressure: write() says wait'),
+  exact: lesson('Exactly size bytes'),
+  hash: lesson('SHA-256: did the right bytes arrive?'),
+  ending: lesson('Every way a transfer ends'),
+  saving: lesson('Saving without overwriting'),
+  client: lesson('The client: send and receive'),
+};
+
+type ClientPiece = typeof import('../solutions/client/file-transfer.js');
+const { describeFile, sendFile, receiveFile } = await importMine<ClientPiece>('client/file-transfer.ts');
+
+const folders: string[] = [];
+afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })));
+function tempFolder(): string {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'lesson17-'));
+  folders.push(folder);
+  return folder;
+}
+
+/** PROTOCOL.md: the relay holds at most 1 MiB per transfer. */
+const RELAY_BOUND = 1024 * 1024;
+const MB = 1024 * 1024;
+
+async function fileChat(see: string, options: Record<string, unknown> = {}): Promise<Chat> {
+  return startChat({ mine: ['FileRelay'], see, options: { features: ['files'], offerTimeoutMs: 60_000, dataConnectTimeoutMs: 30_000, ...options } });
+}
+
+/** A file's content, made as it is sent: `size` bytes of noise, and their SHA-256. */
+class Content {
+  readonly sha256: string;
+  private static readonly block = createHash('sha512').update('lesson 17').digest();
+  constructor(readonly size: number) {
+    const hash = createHash('sha256');
+    for (const chunk of this.chunks()) hash.update(chunk);
+    this.sha256 = hash.digest('hex');
+  }
+
+  /** The content in 256 KiB pieces (the last one shorter), the same every time. */
+  *chunks(): Generator<Buffer> {
+    const piece = 256 * 1024;
+    for (let at = 0, n = 0; at < this.size; at += piece, n++) {
+      const chunk = Buffer.alloc(Math.min(piece, this.size - at));
+      for (let i = 0; i < chunk.length; i += 64) Content.block.copy(chunk, i, 0, Math.min(64, chunk.length - i));
+      if (chunk.length >= 4) chunk.writeUInt32BE(n, 0); // no two pieces alike
+      yield chunk;
+    }
+  }
+}
+
+/** Strips ts, so a failure shows an event as a student would write it. */
+const show = (e: Received | undefined) => (e ? JSON.stringify({ ...e, ts: undefined }) : 'nothing');
+
+interface Agreed {
+  id: string;
+  sendToken: string;
+  receiveToken: string;
+}
+
+/** alice offers bob a file, bob accepts: the id and both tokens. */
+async function agree(chat: Chat, from: TestClient, to: TestClient, file: { size: number; sha256: string }, name = 'notes.bin'): Promise<Agreed> {
+  from.send(`/offer ${to.label} ${file.size} ${file.sha256} ${name}`);
+  const offer = await to.next({ type: 'offer' }, `the offer of ${name}`);
+  if (offer.type !== 'offer') throw new Error('unreachable');
+  await from.next({ type: 'offer_sent', id: offer.id }, `offer_sent for ${name}`);
+  to.send(`/accept ${offer.id}`);
+  // The recipient's first: the relay's expect() runs on its line, and a throw closes its connection.
+  const receive = await to.next({ type: 'transfer', id: offer.id }, `${to.label}'s transfer event (role receive, a token)`);
+  const send = await from.next({ type: 'transfer', id: offer.id }, `${from.label}'s transfer event (role send, a token)`);
+  if (send.type !== 'transfer' || receive.type !== 'transfer') throw new Error('unreachable');
+  return { id: offer.id, sendToken: send.token, receiveToken: receive.token };
+}
+
+/** The event that ends transfer `id` for `client` (transfer_done or transfer_failed), or undefined if none came in time. */
+function outcomeOf(client: TestClient, id: string, ms = PATIENCE_MS): Promise<Received | undefined> {
+  return client.next((e) => (e.type === 'transfer_done' || e.type === 'transfer_failed') && e.id === id, `how transfer ${id} ended`, ms).catch(() => undefined);
+}
+
+const isDone = (e: Received | undefined) => e?.type === 'transfer_done';
+const failedWith = (e: Received | undefined, reason: string) => e?.type === 'transfer_failed' && e.reason === reason;
+
+/** Waits for the server to close a data connection; a failure that teaches if it does not. */
+async function closedBy(chat: Chat, data: DataClient, parts: { problem: string; expected: string; see: string }, ms = PATIENCE_MS): Promise<void> {
+  await data.waitClosed(parts.problem, ms).catch(() => {
+    throw fail(chat, { ...parts, problem: `${parts.problem} (${data.received} bytes received on it, ${data.sent} sent; waited ${ms} ms.)` });
+  });
+}
+
+/** Sends `file` on `sender` as fast as its socket takes it (waiting for 'drain' when told). */
+async function sendAll(sender: DataClient, file: Content, upTo = file.size): Promise<void> {
+  let sent = 0;
+  for (const chunk of file.chunks()) {
+    if (sender.closed || sent >= upTo) return;
+    const part = chunk.subarray(0, upTo - sent);
+    sent += part.length;
+    await sender.write(part);
+  }
+}
+
+/** Both data connections, receiver first (its socket waits paused in the relay). */
+async function openBoth(chat: Chat, agreed: Agreed, glued?: Buffer): Promise<{ sender: DataClient; receiver: DataClient }> {
+  const receiver = await DataClient.open(chat.port, "bob's data connection", chat, agreed.receiveToken);
+  const sender = await DataClient.open(chat.port, "alice's data connection", chat, agreed.sendToken, glued);
+  return { sender, receiver };
+}
+
+describe('lesson 17: sending a file', () => {
+  test('a 20 MB file arrives intact while alice and bob keep chatting', async () => {
+    const chat = await fileChat(SECTION.headOfLine);
+    const [alice, bob] = await chat.loginAll(['alice', 'bob']);
+    const file = new Content(20 * MB);
+    const agreed = await agree(chat, alice!, bob!, file);
+    const { sender, receiver } = await openBoth(chat, agreed);
+    // At half the file, bob's data connection stops reading: the file is stuck mid-way.
+    let halfway = false;
+    receiver.onChunk = () => {
+      if (!halfway && receiver.received >= file.size / 2) {
+        halfway = true;
+        receiver.socket.pause();
+      }
+    };
+    const sending = sendAll(sender, file);
+    await receiver.until(() => (halfway ? true : undefined), 'half of the file', DEADLINES.step);
+    alice!.send('still there, bob?');
+    await bob!.next({ type: 'chat', text: 'still there, bob?' }, "alice's chat line, sent while the file was half-way");
+    bob!.send('yes, and the file is coming');
+    await alice!.next({ type: 'chat', text: 'yes, and the file is coming' }, "bob's answer, sent while the file was half-way");
+    const during = receiver.received;
+    receiver.socket.resume();
+    await sending;
+    await closedBy(chat, receiver, {
+      problem: `alice sent all ${file.size} bytes of the file; bob's data connection stayed open`,
+      expected: 'at exactly size bytes the relay stops reading (alice keeps her side open: she waits for the server) and closes both data connections',
+      see: SECTION.exact,
+    }, DEADLINES.step);
+    if (receiver.received !== file.size || receiver.digest() !== file.sha256) {
+      throw fail(chat, {
+        problem: `alice sent ${file.size} bytes; bob's data connection received ${receiver.received} bytes${receiver.received === file.size ? ' with another SHA-256' : ''} before the server closed it.`,
+        expected: 'exactly the bytes alice sent, in order: every chunk read from the sender is written to the receiver, and nothing else',
+        see: SECTION.backpressure,
+      });
+    }
+    const ends = await Promise.all([outcomeOf(alice!, agreed.id), outcomeOf(bob!, agreed.id)]);
+    if (ends.some((e) => !isDone(e))) {
+      throw fail(chat, {
+        problem: `The whole file arrived (checked by its SHA-256), then alice got ${show(ends[0])} and bob ${show(ends[1])}.`,
+        expected: `transfer_done for both: ended('done') once all ${file.size} bytes passed and their hash is the one offered`,
+        see: SECTION.hash,
+      });
+    }
+    if (during >= file.size) throw new Error('the chat check ran after the transfer: it proved nothing');
+  });
+
+  test('a receiver that reads slowly slows the sender: the relay never holds more than 1 MiB', async () => {
+    const chat = await fileChat(SECTION.backpressure);
+    const [alice, bob] = await chat.loginAll(['alice', 'bob']);
+    const file = new Content(16 * MB);
+    const agreed = await agree(chat, alice!, bob!, file);
+    const { sender, receiver } = await openBoth(chat, agreed);
+    let peak = 0;
+    const sample = () => {
+      peak = Math.max(peak, chat.server.relayHeldBytes());
+    };
+    // bob reads at most 64 KiB per millisecond: a slow reader, next to a sender that could go faster.
+    let budget = 0;
+    receiver.onChunk = (chunk) => {
+      sample();
+      budget -= chunk.length;
+      if (budget <= 0) receiver.socket.pause();
+    };
+    const pace = setInterval(() => {
+      sample();
+      budget = 64 * 1024;
+      receiver.socket.resume();
+    }, 1);
+    try {
+      await sendAll(sender, file);
+      await closedBy(chat, receiver, { problem: `alice sent all ${file.size} bytes to slow bob; his data connection stayed open`, expected: 'at exactly size bytes the relay stops reading (the sender keeps its side open: it waits for the server) and closes both data connections', see: SECTION.exact }, DEADLINES.longTest);
+    } finally {
+      clearInterval(pace);
+    }
+    if (peak > RELAY_BOUND) {
+      throw fail(chat, {
+        problem: `bob read slowly (64 KiB per millisecond) while alice sent ${file.size / MB} MiB as fast as she could. Your relay held up to ${(peak / MB).toFixed(1)} MiB at once: bytes read from alice and not yet taken by bob's socket.`,
+        expected: `at most 1 MiB: when receiver.write() returns false, read nothing more from the sender until the receiver's 'drain'`,
+        see: SECTION.backpressure,
+      });
+    }
+    if (receiver.received !== file.size || receiver.digest() !== file.sha256) {
+      throw fail(chat, {
+        problem: `alice sent ${file.size} bytes; slow bob received ${receiver.received}${receiver.received === file.size ? ' with another SHA-256' : ''}.`,
+        expected: 'every byte, in order, however slowly the receiver reads',
+        see: SECTION.backpressure,
+      });
+    }
+  });
+
+  test('the two data connections are paired by token: the sender may come first, its bytes glued to its /file line', async () => {
+    const chat = await fileChat(SECTION.pairing);
+    const [alice, bob] = await chat.loginAll(['alice', 'bob']);
+    const file = new Content(3000);
+    const agreed = await agree(chat, alice!, bob!, file);
+    // alice's whole file in the same write as her /file line; bob connects only after.
+    const sender = await DataClient.open(chat.port, "alice's data connection", chat, agreed.sendToken, [...file.chunks()][0]);
+    await alice!.sync("the reply to /users (the suite's barrier: alice's data connection has been handled)");
+    const early = sender.closed;
+    const receiver = await DataClient.open(chat.port, "bob's data connection", chat, agreed.receiveToken);
+    await closedBy(chat, receiver, { problem: `alice's data connection came first with the whole file; then bob's came, and stayed open`, expected: "the first data connection waits (its socket stays paused, its early bytes in it) until the other side's token arrives; then the copy starts, from the first byte", see: SECTION.pairing });
+    if (early || receiver.received !== file.size || receiver.digest() !== file.sha256) {
+      throw fail(chat, {
+        problem: early
+          ? "alice's data connection arrived first, with her whole file right after its /file line, and the server closed it before bob's data connection came."
+          : `alice's data connection came first, her ${file.size} bytes in the same write as her /file line; then bob's came and received ${receiver.received} bytes${receiver.received === file.size ? ' with another SHA-256' : ''}.`,
+        expected: "the first data connection waits (its socket stays paused, its early bytes in it) until the other side's token arrives; then the copy starts, from the first byte",
+        see: SECTION.pairing,
+      });
+    }
+    const ends = await Promise.all([outcomeOf(alice!, agreed.id), outcomeOf(bob!, agreed.id)]);
+    if (ends.some((e) => !isDone(e))) {
+      throw fail(chat, { problem: `The file arrived whole; alice got ${show(ends[0])}, bob ${show(ends[1])}.`, expected: 'transfer_done for both', see: SECTION.pairing });
+    }
+  });
+
+  test('a token opens one data connection, once: unknown, reused and doubled tokens get NO_SUCH_OFFER and are closed', async () => {
+    const chat = await fileChat(SECTION.tokens);
+    const [alice, bob] = await chat.loginAll(['alice', 'bob']);
+    const refused = async (label: string, token: string, story: string) => {
+      const data = await DataClient.open(chat.port, label, chat, token);
+      try {
+        await data.waitClosed(`a data connection with ${story}`);
+      } catch {
+        throw fail(chat, {
+          problem: `${label} sent "/file ${token}" (${story}); the server kept the connection open.`,
+          expected: 'error NO_SUCH_OFFER, then closed: attach() returns false for a token it does not hold, and a used token is deleted',
+          see: SECTION.tokens,
+        });
+      }
+      const text = data.firstBytes.toString('utf8');
+      if (!text.includes('"NO_SUCH_OFFER"')) {
+        throw fail(chat, { problem: `${label} sent "/file ${token}" (${story}); the server answered ${JSON.stringify(text)} and closed.`, expected: 'an error event with code NO_SUCH_OFFER before the close', see: SECTION.tokens });
+      }
+    };
+    await refused('a stranger', 'f'.repeat(32), 'a token the server never gave');
+    const file = new Content(5000);
+    const agreed = await agree(chat, alice!, bob!, file);
+    const receiver = await DataClient.open(chat.port, "bob's data connection", chat, agreed.receiveToken);
+    await refused("a second copy of bob's data connection", agreed.receiveToken, "bob's receive token, in use by his first data connection");
+    const sender = await DataClient.open(chat.port, "alice's data connection", chat, agreed.sendToken);
+    await sendAll(sender, file);
+    await closedBy(chat, receiver, { problem: `alice sent the whole file; bob's data connection stayed open`, expected: 'at exactly size bytes the relay stops reading (the sender keeps its side open: it waits for the server) and closes both data connections', see: SECTION.exact });
+    await outcomeOf(bob!, agreed.id);
+    await refused('a replay of alice\'s data connection', agreed.sendToken, "alice's send token, used by a transfer that is over");
+    if (receiver.received !== file.size) {
+      throw fail(chat, { problem: `bob's first data connection received ${receiver.received} of ${file.size} bytes while a second one tried his token.`, expected: 'the first connection gets the whole file; the second is refused', see: SECTION.tokens });
+    }
+  });
+
+  test('exactly size bytes: fewer (the sender closes early) or more (past size) is incomplete for both', async () => {
+    const chat = await fileChat(SECTION.exact);
+    const [alice, bob] = await chat.loginAll(['alice', 'bob']);
+    const file = new Content(100_000);
+
+    const short = await agree(chat, alice!, bob!, file, 'short.bin');
+    const ends1 = await openBoth(chat, short);
+    await sendAll(ends1.sender, file, file.size - 1000);
+    ends1.sender.socket.end(); // FIN: alice's side says it has sent everything
+    const outcome1 = await Promise.all([outcomeOf(alice!, short.id), outcomeOf(bob!, short.id)]);
+    if (outcome1.some((e) => !failedWith(e, 'incomplete'))) {
+      throw fail(chat, {
+        problem: `alice offered ${file.size} bytes, sent ${file.size - 1000} and closed her side; alice got ${show(outcome1[0])}, bob ${show(outcome1[1])}.`,
+        expected: 'transfer_failed with reason incomplete for both: the loop over the sender ended before size bytes had passed',
+        see: SECTION.exact,
+      });
+    }
+    await closedBy(chat, ends1.receiver, { problem: `alice closed her data connection early; bob's stayed open`, expected: 'the relay closes both data connections however a transfer ends', see: SECTION.ending });
+
+    const small = new Content(1000);
+    const long = await agree(chat, alice!, bob!, small, 'long.bin');
+    const receiver = await DataClient.open(chat.port, "bob's data connection", chat, long.receiveToken);
+    // 1010 bytes for a 1000-byte offer, in the very write of the /file line: one chunk.
+    const sender = await DataClient.open(chat.port, "alice's data connection", chat, long.sendToken, Buffer.concat([[...small.chunks()][0]!, Buffer.from('0123456789')]));
+    const outcome2 = await Promise.all([outcomeOf(alice!, long.id), outcomeOf(bob!, long.id)]);
+    void sender;
+    if (outcome2.some((e) => !failedWith(e, 'incomplete')) || receiver.received > small.size) {
+      throw fail(chat, {
+        problem: `alice offered ${small.size} bytes and sent ${small.size + 10} in one write; bob's data connection received ${receiver.received}; alice got ${show(outcome2[0])}, bob ${show(outcome2[1])}.`,
+        expected: `transfer_failed incomplete for both, and never more than ${small.size} bytes to bob: check the count before writing a chunk, and stop at size`,
+        see: SECTION.exact,
+      });
+    }
+    await closedBy(chat, receiver, { problem: `alice sent too many bytes; bob's data connection stayed open`, expected: 'the relay closes both data connections however a transfer ends', see: SECTION.ending });
+  });
+
+  test('the hash is checked as the bytes pass: other bytes than offered are corrupt for both', async () => {
+    const chat = await fileChat(SECTION.hash);
+    const [alice, bob] = await chat.loginAll(['alice', 'bob']);
+    const offered = new Content(50_000);
+    const agreed = await agree(chat, alice!, bob!, offered);
+    const { sender, receiver } = await openBoth(chat, agreed);
+    const other = Buffer.from([...offered.chunks()][0]!);
+    other[25_000] ^= 0xff; // one byte differs
+    await sender.write(other);
+    await closedBy(chat, receiver, { problem: `alice sent all ${other.length} bytes; bob's data connection stayed open`, expected: 'at exactly size bytes the relay stops reading (the sender keeps its side open: it waits for the server) and closes both data connections', see: SECTION.exact });
+    const ends = await Promise.all([outcomeOf(alice!, agreed.id), outcomeOf(bob!, agreed.id)]);
+    if (ends.some((e) => !failedWith(e, 'corrupt'))) {
+      throw fail(chat, {
+        problem: `alice offered a file with SHA-256 ${offered.sha256.slice(0, 12)}…, then sent ${other.length} bytes of which one differs; alice got ${show(ends[0])}, bob ${show(ends[1])}.`,
+        expected: "transfer_failed corrupt for both: hash every chunk as it passes (createHash('sha256').update(chunk)), and compare its hex digest with the offer's at the end",
+        see: SECTION.hash,
+      });
+    }
+  });
+
+  test('a receiver that hangs up, or a user who leaves, ends the transfer: both data connections are closed', async () => {
+    const chat = await fileChat(SECTION.ending);
+    const [alice, bob] = await chat.loginAll(['alice', 'bob']);
+    const file = new Content(8 * MB);
+
+    const first = await agree(chat, alice!, bob!, file, 'first.bin');
+    const ends1 = await openBoth(chat, first);
+    ends1.receiver.onChunk = () => ends1.receiver.socket.pause(); // bob reads a little, then stops
+    void sendAll(ends1.sender, file);
+    await ends1.receiver.until(() => (ends1.receiver.received > 0 ? true : undefined), 'the first bytes');
+    ends1.receiver.close(); // bob's data connection hangs up mid-way
+    await ends1.sender.waitClosed("alice's data connection, after bob's hung up").catch(() => {
+      throw fail(chat, {
+        problem: "bob's data connection hung up after the first bytes of 8 MiB; alice's data connection stayed open.",
+        expected: 'the relay stops reading the sender when the receiver closes (a write or a wait for drain fails), and closes the sender',
+        see: SECTION.ending,
+      });
+    });
+    const outcome1 = await Promise.all([outcomeOf(alice!, first.id), outcomeOf(bob!, first.id)]);
+    if (outcome1.some((e) => !failedWith(e, 'incomplete'))) {
+      throw fail(chat, { problem: `bob's data connection hung up mid-way; alice got ${show(outcome1[0])}, bob ${show(outcome1[1])}.`, expected: 'transfer_failed incomplete for both', see: SECTION.ending });
+    }
+
+    const second = await agree(chat, alice!, bob!, file, 'second.bin');
+    const ends2 = await openBoth(chat, second);
+    ends2.receiver.onChunk = () => ends2.receiver.socket.pause();
+    void sendAll(ends2.sender, file, MB); // then alice's side waits, connection open
+    await ends2.receiver.until(() => (ends2.receiver.received > 0 ? true : undefined), 'the first bytes');
+    bob!.send('/quit'); // bob leaves the chat: the wiring calls cancel()
+    const gone = await outcomeOf(alice!, second.id);
+    if (!failedWith(gone, 'gone')) {
+      throw fail(chat, { problem: `bob left the chat mid-transfer; alice got ${show(gone)}.`, expected: 'transfer_failed gone', see: SECTION.ending });
+    }
+    ends2.receiver.onChunk = undefined;
+    ends2.receiver.socket.resume(); // a paused socket would not notice its close
+    for (const side of [ends2.sender, ends2.receiver]) {
+      await side.waitClosed('the transfer was cancelled').catch(() => {
+        throw fail(chat, {
+          problem: `bob left the chat mid-transfer and the server cancelled it; ${side.label} stayed open.`,
+          expected: "cancel(id) destroys the transfer's data connections (both, or the one that came)",
+          see: SECTION.ending,
+        });
+      });
+    }
+  });
+
+  test('an offer nobody answers expires; an accepted one whose data connections do not both come is incomplete', async () => {
+    const chat = await fileChat(SECTION.ending, { offerTimeoutMs: 300, dataConnectTimeoutMs: 300 });
+    const [alice, bob] = await chat.loginAll(['alice', 'bob']);
+    const file = new Content(1000);
+    alice!.send(`/offer bob ${file.size} ${file.sha256} quiet.bin`);
+    const offer = await bob!.next({ type: 'offer' }, 'the offer');
+    const id = offer.type === 'offer' ? offer.id : '';
+    const expired = await Promise.all([outcomeOf(alice!, id), outcomeOf(bob!, id)]);
+    if (expired.some((e) => !failedWith(e, 'expired'))) {
+      throw fail(chat, { problem: `bob never answered an offer (the suite's server waits 300 ms); alice got ${show(expired[0])}, bob ${show(expired[1])}.`, expected: 'transfer_failed expired for both', see: SECTION.ending });
+    }
+    bob!.send(`/accept ${id}`);
+    const late = await bob!.next({ type: 'error' }, 'the answer to accepting an expired offer');
+    if (late.type !== 'error' || late.code !== 'NO_SUCH_OFFER') {
+      throw fail(chat, { problem: `bob accepted offer ${id} after it expired and got ${show(late)}.`, expected: 'error NO_SUCH_OFFER', see: SECTION.ending });
+    }
+
+    const agreed = await agree(chat, alice!, bob!, file);
+    const receiver = await DataClient.open(chat.port, "bob's data connection", chat, agreed.receiveToken);
+    const ends = await Promise.all([outcomeOf(alice!, agreed.id), outcomeOf(bob!, agreed.id)]);
+    if (ends.some((e) => !failedWith(e, 'incomplete'))) {
+      throw fail(chat, { problem: `bob opened his data connection, alice never did (the suite's server waits 300 ms); alice got ${show(ends[0])}, bob ${show(ends[1])}.`, expected: 'transfer_failed incomplete for both', see: SECTION.ending });
+    }
+    await receiver.waitClosed('the transfer timed out').catch(() => {
+      throw fail(chat, {
+        problem: "alice's data connection never came and the transfer timed out; bob's, waiting in the relay, stayed open.",
+        expected: "cancel(id) destroys the data connection that came",
+        see: SECTION.ending,
+      });
+    });
+  });
+});
+
+describe("lesson 17: the client's side (your describeFile, sendFile and receiveFile, with the reference server)", () => {
+  /** A real file on disk: `size` bytes of the suite's noise. */
+  function realFile(folder: string, name: string, size: number): { file: string; content: Buffer; sha256: string } {
+    const content = Buffer.concat([...new Content(size).chunks()]);
+    const file = path.join(folder, name);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(file, content);
+    return { file, content, sha256: createHash('sha256').update(content).digest('hex') };
+  }
+
+  /** alice's sendFile and bob's receiveFile of one offer, each on a data connection of its own. */
+  async function transfer(chat: Chat, from: TestClient, to: TestClient, source: string, offer: { name: string; size: number; sha256: string }, downloads: string) {
+    const agreed = await agree(chat, from, to, offer, offer.name);
+    const address = { host: '127.0.0.1', port: chat.port };
+    const received: number[] = [];
+    const sent: number[] = [];
+    const receiving = openDataConnection(address, agreed.receiveToken).then((socket) => receiveFile(socket, downloads, offer, (n) => received.push(n)));
+    const sending = openDataConnection(address, agreed.sendToken).then((socket) => sendFile(socket, source, (n) => sent.push(n)));
+    const [saved, delivered] = await Promise.allSettled([receiving, sending]);
+    return { agreed, saved, delivered, received, sent };
+  }
+
+  const reason = (r: PromiseSettledResult<unknown>) => (r.status === 'rejected' ? `rejected: ${(r.reason as Error)?.message ?? r.reason}` : `resolved with ${JSON.stringify(r.value)}`);
+
+  test('describeFile gives the name, size and SHA-256 that /offer needs', async () => {
+    const folder = tempFolder();
+    const { file, content, sha256 } = realFile(folder, 'photo.jpg', 300_000);
+    const facts = await describeFile(file);
+    if (facts.name !== 'photo.jpg' || facts.size !== content.length || facts.sha256 !== sha256) {
+      throw failure({
+        problem: `describeFile() of a 300000-byte file called photo.jpg gave ${JSON.stringify(facts)}.`,
+        expected: `{ name: "photo.jpg" (the base name, no folder), size: 300000, sha256: "${sha256}" } (createHash('sha256'), digest('hex'))`,
+        see: SECTION.client,
+      });
+    }
+  });
+
+  test('a real file goes from disk to disk through the relay, with progress both ways', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.client, options: { features: ['files'] } });
+    const [alice, bob] = await chat.loginAll(['alice', 'bob']);
+    const home = tempFolder();
+    const { file, content } = realFile(home, 'song.ogg', 3 * MB + 123);
+    const downloads = path.join(home, 'downloads');
+    const offer = await describeFile(file);
+    const result = await transfer(chat, alice!, bob!, file, offer, downloads);
+    const savedAs = result.saved.status === 'fulfilled' ? result.saved.value : undefined;
+    const onDisk = savedAs === undefined ? undefined : readFileSync(savedAs);
+    if (result.delivered.status !== 'fulfilled' || savedAs !== path.join(downloads, 'song.ogg') || !onDisk?.equals(content)) {
+      throw fail(chat, {
+        problem: `alice's sendFile() ${reason(result.delivered)}; bob's receiveFile() into an empty downloads folder ${reason(result.saved)}${onDisk ? `, and that file holds ${onDisk.length} bytes${onDisk.equals(content) ? ', alice\'s exactly' : onDisk.length === content.length ? ' that differ from alice\'s' : ''}` : ''}.`,
+        expected: `both resolve, and bob's receiveFile() with ${path.join(downloads, 'song.ogg')}, a copy of alice's ${content.length} bytes`,
+        see: SECTION.client,
+      });
+    }
+    const rising = (list: number[]) => list.length > 0 && list.every((n, i) => i === 0 || n > list[i - 1]!) && list[list.length - 1] === content.length;
+    if (!rising(result.sent) || !rising(result.received)) {
+      throw fail(chat, {
+        problem: `While ${content.length} bytes moved, alice's onProgress heard ${result.sent.length} counts (${result.sent.slice(-3).join(', ') || 'none'} at the end), bob's ${result.received.length} (${result.received.slice(-3).join(', ') || 'none'} at the end).`,
+        expected: `each side reports the bytes so far after each chunk: growing, ending at ${content.length}`,
+        see: SECTION.client,
+      });
+    }
+  });
+
+  test('a received file never overwrites one that exists: "name (1).ext", then "name (2).ext"', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.saving, options: { features: ['files'] } });
+    const [alice, bob] = await chat.loginAll(['alice', 'bob']);
+    const home = tempFolder();
+    const downloads = path.join(home, 'downloads');
+    const { file } = realFile(home, 'report.pdf', 20_000);
+    const mine = realFile(downloads, 'report.pdf', 500); // bob's own report.pdf, there before
+    const offer = await describeFile(file);
+    const first = await transfer(chat, alice!, bob!, file, offer, downloads);
+    const second = await transfer(chat, alice!, bob!, file, offer, downloads);
+    const names = readdirSync(downloads).sort();
+    const kept = readFileSync(mine.file).equals(mine.content);
+    const want = ['report (1).pdf', 'report (2).pdf', 'report.pdf'];
+    if (!kept || names.join('|') !== want.join('|')) {
+      throw fail(chat, {
+        problem: `bob's downloads folder held his own report.pdf (500 bytes); alice sent him report.pdf twice. The first receiveFile() ${reason(first.saved)}, the second ${reason(second.saved)}; the folder now holds ${names.join(', ')}${kept ? '' : ', and bob\'s own report.pdf was overwritten'}.`,
+        expected: `${want.join(', ')}: open each new file with the 'wx' flag (create, fail if it exists: EEXIST) and try the next name`,
+        see: SECTION.saving,
+      });
+    }
+  });
+
+  test('a file whose bytes are not the ones offered is deleted, and receiveFile rejects', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.hash, options: { features: ['files'] } });
+    const [alice, bob] = await chat.loginAll(['alice', 'bob']);
+    const home = tempFolder();
+    const downloads = path.join(home, 'downloads');
+    const { file } = realFile(home, 'data.csv', 40_000);
+    const facts = await describeFile(file);
+    const lie = { ...facts, sha256: createHash('sha256').update('something else').digest('hex') };
+    const result = await transfer(chat, alice!, bob!, file, lie, downloads);
+    const left = readdirSync(downloads);
+    if (result.saved.status !== 'rejected' || left.length > 0) {
+      throw fail(chat, {
+        problem: `alice offered data.csv with a SHA-256 that is not its content's, and sent its bytes. bob's receiveFile() ${reason(result.saved)}; his downloads folder holds ${left.length === 0 ? 'nothing' : left.join(', ')}.`,
+        expected: "receiveFile() compares the hash of what arrived with the offer's, and when they differ deletes the file (unlink) and rejects: a wrong file must not sit there looking right",
+        see: SECTION.hash,
+      });
+    }
+  });
+
+  test('fewer bytes than offered: the file is deleted, and receiveFile rejects', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.exact, options: { features: ['files'] } });
+    const [alice, bob] = await chat.loginAll(['alice', 'bob']);
+    const downloads = path.join(tempFolder(), 'downloads');
+    const file = new Content(60_000);
+    const agreed = await agree(chat, alice!, bob!, { size: file.size, sha256: file.sha256 }, 'cut.bin');
+    // allSettled at once: a rejection that comes before the await below is still handled.
+    const receiving = Promise.allSettled([openDataConnection({ host: '127.0.0.1', port: chat.port }, agreed.receiveToken).then((socket) => receiveFile(socket, downloads, { name: 'cut.bin', size: file.size, sha256: file.sha256 }))]);
+    const sender = await DataClient.open(chat.port, "alice's data connection", chat, agreed.sendToken);
+    await sendAll(sender, file, 30_000);
+    sender.socket.end(); // half of it, then FIN
+    const [saved] = await receiving;
+    const left = readdirSync(downloads);
+    if (saved.status !== 'rejected' || left.length > 0) {
+      throw fail(chat, {
+        problem: `bob accepted cut.bin (${file.size} bytes); alice sent 30000 and closed, and the server closed bob's data connection. His receiveFile() ${reason(saved)}; his downloads folder holds ${left.length === 0 ? 'nothing' : left.join(', ')}.`,
+        expected: 'count the bytes: fewer than size when the stream ends is a failure: delete the file and reject',
+        see: SECTION.exact,
+      });
+    }
+  });
+});

@@ -1,0 +1,77 @@
+import type { Mistake } from './mistake.js';
+
+const FILE = 'server/file-relay.ts';
+
+export const mistakes: Mistake[] = [
+  {
+    name: 'write() without waiting for drain: a slow receiver makes the relay hold the whole file',
+    file: FILE,
+    change: [{ from: '    if (!receiver.write(chunk)) await drained(receiver); // its buffer is full: wait, read nothing\n', to: '    receiver.write(chunk);\n' }],
+    says: 'Your relay held up to',
+  },
+  {
+    name: 'a token is not deleted when used: it opens a second data connection',
+    file: FILE,
+    change: [{ from: '    this.tokens.delete(token);\n    const ends', to: '    const ends' }],
+    says: 'a used token is deleted',
+  },
+  {
+    name: 'no check past size: a chunk with bytes too many is passed on',
+    file: FILE,
+    change: [{ from: "    if (passed + chunk.length > file.size) return 'incomplete'; // more than announced\n", to: '' }],
+    says: 'never more than 1000 bytes to bob',
+  },
+  {
+    name: 'the loop waits for the sender to close instead of stopping at size',
+    file: FILE,
+    change: [{ from: '    if (passed === file.size) break;\n', to: '' }],
+    says: 'at exactly size bytes the relay stops reading',
+  },
+  {
+    name: 'the hash is computed but never compared: a changed byte counts as done',
+    file: FILE,
+    change: [{ from: "  return hash.digest('hex') === file.sha256 ? 'done' : 'corrupt';", to: "  return 'done';" }],
+    says: 'transfer_failed corrupt for both',
+  },
+  {
+    name: 'the bytes handled as text: each chunk decoded as UTF-8 on its way to the receiver',
+    file: FILE,
+    change: [{ from: 'if (!receiver.write(chunk)) await', to: "if (!receiver.write(chunk.toString('utf8'))) await" }],
+    says: 'exactly the bytes alice sent',
+  },
+  {
+    name: 'cancel() forgets the transfer but leaves its data connections open',
+    file: FILE,
+    change: [{ from: '    ends.sender?.destroy();\n    ends.receiver?.destroy();\n', to: '' }],
+    says: 'cancel(id) destroys',
+  },
+];
+
+const CLIENT = 'client/file-transfer.ts';
+
+mistakes.push(
+  {
+    name: "the received file is opened with 'w': an existing file of that name is overwritten",
+    file: CLIENT,
+    change: [{ from: "await open(file, 'wx')", to: "await open(file, 'w')" }],
+    says: "open each new file with the 'wx' flag",
+  },
+  {
+    name: 'receiveFile never compares the hash: a wrong file is kept',
+    file: CLIENT,
+    change: [{ from: "    if (hash.digest('hex') !== offer.sha256) throw new Error('the bytes that arrived are not the ones offered (their SHA-256 differs)');\n", to: '' }],
+    says: 'compares the hash of what arrived',
+  },
+  {
+    name: 'receiveFile rejects but leaves the half or wrong file on disk',
+    file: CLIENT,
+    change: [{ from: '    await unlink(file).catch(() => {}); // a half or wrong file must not look like the real one\n', to: '' }],
+    says: 'deletes the file (unlink)',
+  },
+  {
+    name: 'describeFile offers the whole path as the name',
+    file: CLIENT,
+    change: [{ from: 'return { name: path.basename(file), size,', to: 'return { name: file, size,' }],
+    says: 'the base name, no folder',
+  },
+);

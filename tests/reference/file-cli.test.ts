@@ -1,0 +1,89 @@
+// The command-line client's files (PROTOCOL.md, "files"; lesson 17): /send offers a file from
+// disk, /accept without an id takes the last offer, progress lines while the file moves, and
+// the line that says where it was saved. Two reference CLIs (runCli, in this process, typing
+// into a pipe) against the reference server on port 0.
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { expect, onTestFinished, test } from 'vitest';
+import { runCli } from '../../solutions/client/cli.js';
+import { startChat } from '../harness/chat.js';
+import { PATIENCE_MS, waitUntil } from '../harness/wait.js';
+
+const SEE = '17 (npm run lesson 17), section "The client: send and receive"';
+
+/** One CLI session: type lines into it, wait for what it prints. */
+function cli(port: number, downloads: string) {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let printed = '';
+  output.setEncoding('utf8').on('data', (d: string) => (printed += d));
+  const ended = runCli({ host: '127.0.0.1', port, input, output, downloads });
+  onTestFinished(async () => {
+    input.end();
+    await ended;
+  });
+  return {
+    type: (line: string) => input.write(line + '\n'),
+    printed: () => printed,
+    waitFor: (pattern: RegExp, what: string) =>
+      waitUntil(
+        () => pattern.exec(printed) ?? undefined,
+        (wake) => {
+          output.on('data', wake);
+          return () => output.off('data', wake);
+        },
+        () => new Error(`The CLI did not print ${what} within ${PATIENCE_MS} ms (lesson ${SEE}). It printed:\n${printed}`),
+      ),
+  };
+}
+
+test('/send, /accept: progress lines, the file saved where the last line says', async () => {
+  const chat = await startChat({ mine: [], see: SEE, options: { features: ['files'] } });
+  const home = mkdtempSync(path.join(os.tmpdir(), 'cli-files-'));
+  onTestFinished(() => rmSync(home, { recursive: true, force: true }));
+  const photo = path.join(home, 'holiday photo.jpg');
+  const content = Buffer.alloc(3_000_000, 9);
+  writeFileSync(photo, content);
+  const alice = cli(chat.port, path.join(home, 'alice-dl'));
+  const bob = cli(chat.port, path.join(home, 'bob-dl'));
+  alice.type('alice');
+  bob.type('bob');
+  await alice.waitFor(/\*\*\* bob has joined/, "bob's join");
+  alice.type('/send bob /no/such/file.txt');
+  await alice.waitFor(/\[FILE\]: Cannot send \/no\/such\/file\.txt: no such file/, 'why the file cannot be sent');
+  bob.type('/accept');
+  await bob.waitFor(/\[FILE\]: No offer to accept\./, 'that there is no offer');
+  alice.type(`/send bob ${photo}`);
+  await bob.waitFor(/\[FILE\]: alice offers you holiday photo\.jpg \(3\.0 MB\)\. \/accept 1 or \/reject 1/, 'the offer');
+  bob.type('/accept');
+  const saved = await bob.waitFor(/\[FILE\]: Saved holiday photo\.jpg from alice as (.+)\n/, 'where the file was saved');
+  expect(saved[1]).toBe(path.join(home, 'bob-dl', 'holiday photo.jpg'));
+  expect(readFileSync(saved[1]!).equals(content)).toBe(true);
+  await alice.waitFor(/\[FILE\]: Transfer 1 is done\./, "alice's transfer_done");
+  expect(bob.printed()).toMatch(/\[FILE\]: holiday photo\.jpg from alice: 100% \(3\.0 MB of 3\.0 MB\)/);
+  expect(alice.printed()).toMatch(/\[FILE\]: holiday photo\.jpg to bob: 100% \(3\.0 MB of 3\.0 MB\)/);
+  // A chat line still works: the file took no part of the chat connection.
+  alice.type('got it?');
+  await bob.waitFor(/alice: got it\?/, "alice's chat line after the file");
+});
+
+test('/reject: both hear that the transfer failed, and nothing is saved', async () => {
+  const chat = await startChat({ mine: [], see: SEE, options: { features: ['files'] } });
+  const home = mkdtempSync(path.join(os.tmpdir(), 'cli-files-'));
+  onTestFinished(() => rmSync(home, { recursive: true, force: true }));
+  const notes = path.join(home, 'notes.txt');
+  writeFileSync(notes, 'secret plans\n');
+  const alice = cli(chat.port, path.join(home, 'alice-dl'));
+  const bob = cli(chat.port, path.join(home, 'bob-dl'));
+  alice.type('alice');
+  bob.type('bob');
+  await alice.waitFor(/\*\*\* bob has joined/, "bob's join");
+  alice.type(`/send bob ${notes}`);
+  await bob.waitFor(/offers you notes\.txt/, 'the offer');
+  bob.type('/reject');
+  await alice.waitFor(/\[FILE\]: Transfer 1 failed: rejected\./, 'the rejection');
+  await bob.waitFor(/\[FILE\]: Transfer 1 failed: rejected\./, 'the rejection');
+});
