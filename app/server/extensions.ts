@@ -27,8 +27,13 @@
 // through the view is recorded (keeping its ts); beforeWrite() commits before any socket
 // write (write, then send); a user just welcomed or just moved gets the room's history;
 // /history asks. Without rooms, the view exists only to see chat go by.
+// Several servers (lesson 19, cluster.ts) put the users of other servers into the same
+// registry and rooms, as members whose send() forwards: placeRemote, moveRemote and
+// removeRemote below; a local /join is told by each server to its own users.
 
 import { encodeEvent, type ChatEvent, type Event, type Feature } from '../protocol.js';
+import type { LeaveReason } from '../protocol.js';
+import type { Cluster } from './cluster.js';
 import type { Connection } from './connection.js';
 import { History } from './history.js';
 import type { Client, RegistryLike, RoomsLike, ServerContext, ServerPieces, StatusesLike } from './types.js';
@@ -38,6 +43,8 @@ export class Extensions {
   private readonly rooms: RoomsLike | undefined;
   private readonly statuses: StatusesLike | undefined;
   private readonly history: History | undefined;
+  /** Several servers, one chat (lesson 19): set by the server when it runs with --redis. */
+  cluster: Cluster | undefined;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -65,8 +72,12 @@ export class Extensions {
     const lower = name.toLowerCase();
     const { rooms, history } = this;
     const room = rooms?.roomOf(client);
-    if (rooms?.command(client, lower, args, ctx)) {
+    // With other servers, each tells its own users of a move: ours is not forwarded.
+    const cluster = this.cluster;
+    const ran = rooms && (cluster ? cluster.quietly(() => rooms.command(client, lower, args, ctx)) : rooms.command(client, lower, args, ctx));
+    if (rooms && ran) {
       const now = rooms.roomOf(client);
+      if (now !== room) cluster?.moved(client, now);
       if (history && now !== room) history.replay(client, now); // after `room`, the new room's history
       return true;
     }
@@ -115,7 +126,7 @@ export class Extensions {
   }
 
   /** A logged-in client is gone: out of its room, and (unless the server is stopping) its room hears `leave`. */
-  depart(client: Connection, announce: boolean): void {
+  depart(client: Client & { leaveReason: LeaveReason }, announce: boolean): void {
     const leave = { type: 'leave', user: client.name, reason: client.leaveReason } as const;
     if (!this.rooms) {
       if (announce) this.ctx.registry.broadcast(encodeEvent(leave));
@@ -123,6 +134,35 @@ export class Extensions {
     }
     const room = this.rooms.exit(client);
     if (announce) this.rooms.tell(room, { ...leave, room });
+  }
+
+  /** The room a logged-in client (or a user of another server) is in; undefined without rooms. */
+  roomOf(client: Client): string | undefined {
+    return this.rooms?.roomOf(client);
+  }
+
+  /** A user of another server (lesson 19) comes in; with `announce`, its room hears `join`. */
+  placeRemote(member: Client, room: string | undefined, announce: boolean): void {
+    this.ctx.registry.add(member);
+    const rooms = this.rooms;
+    if (!rooms) {
+      if (announce) this.ctx.registry.broadcast(encodeEvent({ type: 'join', user: member.name }), member);
+      return;
+    }
+    rooms.enter(member);
+    if (room !== undefined && room !== rooms.roomOf(member)) rooms.command(member, 'join', room, this.ctx);
+    if (announce) rooms.tell(rooms.roomOf(member), { type: 'join', user: member.name, room: rooms.roomOf(member) }, member);
+  }
+
+  /** A user of another server moved: this server's users hear it as they would a local move. */
+  moveRemote(member: Client, room: string): void {
+    this.rooms?.command(member, 'join', room, this.ctx);
+  }
+
+  /** A user of another server is gone; with `announce`, its room hears `leave`. */
+  removeRemote(member: Client & { leaveReason: LeaveReason }, announce: boolean): void {
+    this.ctx.registry.remove(member);
+    this.depart(member, announce);
   }
 
   /** What an event sent to `client` gains from the extensions that run. */

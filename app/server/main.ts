@@ -51,6 +51,9 @@ runMain('SERVER', async () => {
   } else if (!sqliteAvailable()) {
     console.log(`  ${HISTORY_NEEDS}`); // say why it is not among the extensions
   }
+  if (options.redis !== '') {
+    console.log(`  Redis: ${options.redis}: one chat with every server on it (names leased for ${options.leaseMs / 1000} s)`);
+  }
   if (server.host === '0.0.0.0') {
     // A classroom: say which addresses the students can type.
     const addresses = Object.values(os.networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal);

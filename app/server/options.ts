@@ -26,6 +26,11 @@ export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --presence-limit N            rooms: no join/leave in a room larger than this (default 500)
   --db FILE                     history: the SQLite database (default .data/chat-history.db;
                                 :memory: keeps nothing on disk). Needs Node 22.13 or newer
+  --redis URL                   several servers, one chat: every server started with the same
+                                Redis (e.g. redis://127.0.0.1:6379) serves one chat
+  --lease-ms N                  with --redis: a name's lease, renewed every third of it; a
+                                stopped server's names free and its users leave within it
+                                (default 10000)
   --mine [LESSONS]              run your own pieces from starter/: all of them, or only
                                 those of the lessons listed, e.g. --mine 2 or --mine 2,3
   --quiet                       print no line per connection, login and leave
@@ -71,6 +76,8 @@ export function parseServerFlags(argv: string[]): ServerFlags {
       features: { type: 'string' },
       'presence-limit': { type: 'string' },
       db: { type: 'string' },
+      redis: { type: 'string' },
+      'lease-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -87,7 +94,17 @@ export function parseServerFlags(argv: string[]): ServerFlags {
 
   // History needs node:sqlite (Node 22.13+): by default it runs where it can; asked for on
   // an older Node, it is one line that says why.
-  const features = values.features === undefined ? FEATURES.filter((f) => f !== 'history' || sqliteAvailable()) : parseFeatures(values.features);
+  // With --redis, history stays out by default: it is kept per server, not shared (yet).
+  const redis = values.redis;
+  if (redis !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redis)) {
+    throw new UsageError(`--redis wants a Redis URL, like redis://127.0.0.1:6379; got '${redis}'.`);
+  }
+  const byDefault = FEATURES.filter((f) => f !== 'history' || (sqliteAvailable() && redis === undefined));
+  const features = values.features === undefined ? byDefault : parseFeatures(values.features);
+  if (redis !== undefined && features.includes('history')) {
+    throw new UsageError('--redis with history: history is kept per server and not shared over Redis yet; leave history out of --features.');
+  }
+  if (values['lease-ms'] !== undefined && redis === undefined) throw new UsageError('--lease-ms is the lease of a name in Redis: it goes with --redis URL.');
   if ((features.includes('history') || values.db !== undefined) && !sqliteAvailable()) throw new FriendlyError(HISTORY_NEEDS);
   if (values.db !== undefined && !features.includes('history')) {
     throw new UsageError(`--db names the history database, but --features ${values.features} leaves history out.`);
@@ -106,6 +123,8 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     features,
     presenceLimit: integer('--presence-limit', values['presence-limit'], DEFAULT_OPTIONS.presenceLimit, 1),
     db: values.db ?? DEFAULT_DB,
+    redis: redis ?? '',
+    leaseMs: integer('--lease-ms', values['lease-ms'], DEFAULT_OPTIONS.leaseMs, 100, 60_000),
     help: values.help ?? false,
     mineLessons,
     mine: piecesOfLessons(mineLessons),

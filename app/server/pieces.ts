@@ -32,6 +32,7 @@ export const PIECE_FILES: { [K in PieceName]: string } = {
   Rooms: 'server/rooms.ts',
   Statuses: 'server/statuses.ts',
   HistoryStore: 'server/history-store.ts',
+  ClusterLink: 'server/cluster-link.ts',
 };
 
 export const ALL_PIECES = Object.keys(PIECE_FILES) as PieceName[];

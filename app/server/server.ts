@@ -5,6 +5,7 @@
 import type { Socket } from 'node:net';
 import { LineTooLongError, type Event } from '../protocol.js';
 import { Connection } from './connection.js';
+import { Cluster } from './cluster.js';
 import { Extensions } from './extensions.js';
 import { Flusher } from './flusher.js';
 import { describeThrown, type ActivityLog } from './log.js';
@@ -50,12 +51,14 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
   /** Addresses refused at their limit: when that was last logged, and how often since. */
   const refusals = new Map<string, { loggedAt: number; unlogged: number }>();
   const flusher = new Flusher();
+  /** The pieces as the server runs them: the given ones (lesson 19 wraps the claim of a name). */
+  const served: ServerPieces = { ...pieces };
   const ctx: ServerContext = {
     options,
     registry: new pieces.Registry(),
     names,
     loginLock: new pieces.Mutex(),
-    pieces,
+    pieces: served,
     get connectionCount() {
       return connections.size;
     },
@@ -65,6 +68,12 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
   };
   // Rooms, away/busy and history (lessons 12–14), when they run: see extensions.ts.
   const extensions = new Extensions(ctx, pieces, log);
+  // Several servers, one chat (lesson 19): names claimed in Redis first, remote users in the registry.
+  const cluster = options.redis === '' ? undefined : await Cluster.start(ctx, extensions, log);
+  if (cluster) {
+    extensions.cluster = cluster;
+    served.claimName = cluster.claimName(pieces.claimName);
+  }
   let shuttingDown = false;
 
   function onConnection(socket: Socket): void {
@@ -212,6 +221,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     try {
       if (client.name !== '' && ctx.registry.find(client.name) === client) {
         ctx.registry.remove(client);
+        cluster?.departed(client); // its name is free on every server
         extensions.depart(client, !shuttingDown); // its room (or everyone) hears `leave`
       }
     } catch (err) {
@@ -238,6 +248,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     async shutdown() {
       if (shuttingDown) return;
       shuttingDown = true;
+      await cluster?.close(); // the other servers hear it first: our users leave them now
       await pieces.shutdown(connections, () => listening.close()); // lesson 8
       extensions.close();
     },

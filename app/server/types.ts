@@ -24,6 +24,10 @@ export interface ServerOptions {
   presenceLimit: number;
   /** history: the SQLite database file, or ':memory:' to keep nothing on disk. */
   db: string;
+  /** Several servers, one chat (lesson 19): the Redis they share, e.g. redis://127.0.0.1:6379; '' runs alone. */
+  redis: string;
+  /** Lesson 19: how long a claimed name is held without renewal; a dead server's names free this long after. */
+  leaseMs: number;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -38,6 +42,8 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   features: ['rooms', 'status'], // and history, where node:sqlite exists (options.ts)
   presenceLimit: 500,
   db: ':memory:', // the command line's default is a file (options.ts)
+  redis: '',
+  leaseMs: 10_000,
 };
 
 // ── Lesson 2: listening ───────────────────────────────────────────────────────
@@ -194,6 +200,37 @@ export interface HistoryStoreLike {
   recent(room: string, n: number): StoredMessage[];
 }
 
+// ── Lesson 19: several servers, one chat (Redis) ─────────────────────────────
+/** The Redis key that says which server holds a name: this prefix, then the name in lower case. */
+export const NAME_KEY_PREFIX = 'chat:name:';
+/** The one publish/subscribe channel every server of a chat publishes on and listens to. */
+export const CLUSTER_CHANNEL = 'chat:events';
+/** The part of a Redis client (ioredis's Redis) the cluster link uses: one command connection. */
+export interface RedisCommands {
+  set(key: string, value: string, px: 'PX', ms: number, nx: 'NX'): Promise<'OK' | null>;
+  get(key: string): Promise<string | null>;
+  /** Runs a Lua script inside Redis, atomically: nothing else runs while it does. */
+  eval(script: string, numberOfKeys: number, ...keysThenArgs: (string | number)[]): Promise<unknown>;
+  publish(channel: string, message: string): Promise<number>;
+}
+/** A Redis connection in subscriber mode: once subscribed, it only listens. */
+export interface RedisSubscriber {
+  subscribe(channel: string): Promise<unknown>;
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+}
+export interface ClusterLinkLike {
+  /** Claims `name` for this server, for one lease, atomically; false when another server holds it. */
+  claim(name: string): Promise<boolean>;
+  /** Extends the lease on each name this server holds (taking back one Redis lost); returns those held elsewhere now. */
+  renew(names: readonly string[]): Promise<string[]>;
+  /** Gives a name back, only if this server holds it. */
+  release(name: string): Promise<void>;
+  /** Sends one message to every server of the chat. */
+  publish(message: string): Promise<void>;
+  /** Calls `onMessage` with every message published on the channel, in order; resolves once subscribed. */
+  subscribe(onMessage: (message: string) => void): Promise<void>;
+}
+
 /** What claiming a name came to; 'gone' means the client left while we checked. */
 export type ClaimOutcome = 'ok' | 'taken' | 'reserved' | 'gone';
 
@@ -216,4 +253,5 @@ export interface ServerPieces {
   Rooms: new (presenceLimit: number) => RoomsLike;                                 // lesson 12
   Statuses: new () => StatusesLike;                                                // lesson 13
   HistoryStore: new (db: SqlDatabase) => HistoryStoreLike;                         // lesson 14
+  ClusterLink: new (redis: RedisCommands, subscriber: RedisSubscriber, serverId: string, leaseMs: number) => ClusterLinkLike; // lesson 19
 }
