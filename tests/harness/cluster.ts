@@ -67,6 +67,9 @@ export async function startCluster(setup: ClusterSetup): Promise<ClusterChat> {
       throw failure({ problem: `${label(i)} did not start: ${(err as Error).message}`, see: setup.see, logs });
     }
   }
+  // A starter's stub throws where the server first calls it: say so at once, not after every wait.
+  const stub = logs.find((line) => line.includes('TODO (lesson 19)'));
+  if (stub) throw failure({ problem: `The servers could not use your ClusterLink: ${stub.replace(/^server [A-Z]: /, '')}`, see: setup.see, logs });
   const contextOf = (serverLabel: string): ClientContext => ({ transcript, logs, see: setup.see, serverLabel });
 
   const cluster: ClusterChat = {
