@@ -64,6 +64,11 @@ runMain('CLUSTER', async () => {
   }
   console.log(`${count} server${count > 1 ? 's' : ''} on ports ${first}${count > 1 ? ` to ${first + count - 1}` : ''}, one chat. Connect to any: npm run chat -- --port ${first} --name alice`);
   console.log('Ctrl+C stops them all.');
+  // However this ends (a pipe closed, an error), nothing it started outlives it.
+  process.on('exit', () => {
+    for (const child of servers) child.kill('SIGKILL');
+    void redis.kill(); // the signal is sent at once
+  });
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 });
