@@ -15,6 +15,8 @@ export interface RedisProcess {
   readonly port: number;
   /** redis://127.0.0.1:PORT */
   readonly url: string;
+  /** Its process ID (the benchmark reads its CPU time). */
+  readonly pid: number;
   /** Kills it (SIGKILL: nothing saved, as a crash), and waits until it has gone. */
   kill(): Promise<void>;
   /** Starts it again on the same port, empty. */
@@ -55,6 +57,9 @@ export async function startRedis(deadlineMs = 10_000): Promise<RedisProcess> {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return child!.pid!;
+    },
     kill,
     async restart() {
       await kill();

@@ -7,6 +7,7 @@
 //   npm run bench -- --quick                        small sizes, one run (a smoke test)
 //   npm run bench -- --scenario fanout --clients 200   only the fan-out case with 200 clients
 //   npm run bench -- --features rooms,status        the server's extensions (history off)
+//   npm run bench -- --scenario cluster             fan-out over 2 servers and Redis beside 1 (lesson 19)
 //
 // With history on (the server's default where node:sqlite exists, or --features with
 // history), each run gets a fresh database file in the system's temporary folder, removed
@@ -23,6 +24,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFlags, runMain, UsageError } from '../../app/cli.js';
 import { sqliteAvailable } from '../../app/server/sqlite.js';
+import { clusterFanout } from './cluster.js';
 import { connect, fanout, idle, latency, slowReader, type Figures } from './scenarios.js';
 import { startServer, type ServerProcess } from './server-process.js';
 
@@ -63,11 +65,12 @@ runMain('BENCH', async () => {
     },
   });
   if (values.help) {
-    console.log('Usage: npm run bench -- [--scenario fanout|latency|connect|idle|slow|all] [--runs N] [--quick] [--server "COMMAND"] [--clients N] [--features LIST|none] [--db FILE]');
+    console.log('Usage: npm run bench -- [--scenario fanout|latency|connect|idle|slow|cluster|all] [--runs N] [--quick] [--server "COMMAND"] [--clients N] [--features LIST|none] [--db FILE]');
     return;
   }
   const runs = Number(values.runs ?? (values.quick ? 1 : 3));
   if (!Number.isInteger(runs) || runs < 1 || runs > 10) throw new UsageError('--runs wants a number from 1 to 10.');
+  if (values.scenario === 'cluster') return benchCluster(values.server, values.features ?? 'rooms,status', Number(values.clients ?? (values.quick ? 50 : 200)), runs);
   const chosen = cases(values.quick).filter((c) => (values.scenario === 'all' || c.scenario === values.scenario) && (values.clients === undefined || String(c.clients) === values.clients));
   if (chosen.length === 0) throw new UsageError(`Unknown scenario '${values.scenario}'.`);
 
@@ -92,6 +95,24 @@ runMain('BENCH', async () => {
     console.log(`BENCH ${JSON.stringify({ scenario: c.scenario, label: c.label, runs, ...median })}\n`);
   }
 });
+
+/** Lesson 19: the same fan-out on one server and on two behind one Redis, runs interleaved. */
+async function benchCluster(command: string, features: string, clients: number, runs: number): Promise<void> {
+  if (!Number.isInteger(clients) || clients < 2) throw new UsageError('--clients wants a number of clients, 2 or more.');
+  if (features.split(',').includes('history')) throw new UsageError('--scenario cluster: history is not shared over Redis; leave it out of --features.');
+  const flags = [...SERVER_FLAGS, '--features', features];
+  console.log(`Server: ${command} --features ${features}   runs per case: ${runs} (median shown), one server and two alternating\n`);
+  const results: Figures[][] = [[], []];
+  for (let i = 0; i < runs; i++) {
+    for (const [at, servers] of [1, 2].entries()) results[at]!.push(await clusterFanout(command, flags, ROOT, servers, clients, 50));
+  }
+  for (const [at, servers] of [1, 2].entries()) {
+    const label = servers === 1 ? `fanout ${clients} clients, one server` : `fanout ${clients} clients, ${servers} servers behind one Redis`;
+    const median = medianOf(results[at]!);
+    printTable(label, median);
+    console.log(`BENCH ${JSON.stringify({ scenario: 'cluster', label, runs, ...median })}\n`);
+  }
+}
 
 function medianOf(results: Figures[]): Figures {
   const out: Figures = {};
