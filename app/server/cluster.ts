@@ -129,7 +129,6 @@ export class Cluster {
     for (const connection of [redis, subscriber]) {
       connection.on('error', () => {}); // reported once, as 'close' below
       connection.on('close', () => cluster.onDown());
-      connection.on('ready', () => void cluster.onReady());
     }
     try {
       await Promise.all([redis.connect(), subscriber.connect()]);
@@ -137,6 +136,8 @@ export class Cluster {
     } catch {
       log(`Redis at ${ctx.options.redis} is unreachable: serving this server's users alone, and reconnecting.`);
     }
+    // From now on, each reconnection (ioredis retries with the backoff above) links us again.
+    for (const connection of [redis, subscriber]) connection.on('ready', () => void cluster.onReady());
     return cluster;
   }
 

@@ -8,7 +8,7 @@ import { onTestFinished } from 'vitest';
 import { startChatServer, type ChatServer } from '../../app/server/server.js';
 import { NAME_KEY_PREFIX } from '../../app/server/types.js';
 import { startRedis, type RedisProcess } from '../../tools/redis.js';
-import { piecesWithMine } from './mine.js';
+import { piecesWithMine, TREE } from './mine.js';
 import { Program } from './program.js';
 import { failure } from './teach.js';
 import { TestClient, type ClientContext } from './test-client.js';
@@ -69,7 +69,10 @@ export async function startCluster(setup: ClusterSetup): Promise<ClusterChat> {
   }
   // A starter's stub throws where the server first calls it: say so at once, not after every wait.
   const stub = logs.find((line) => line.includes('TODO (lesson 19)'));
-  if (stub) throw failure({ problem: `The servers could not use your ClusterLink: ${stub.replace(/^server [A-Z]: /, '')}`, see: setup.see, logs });
+  if (stub) {
+    const why = stub.replace(/^server [A-Z]: /, '');
+    throw failure({ problem: `The servers could not use your ClusterLink (${TREE}/server/cluster-link.ts): ${why}`, see: '19 (npm run lesson 19), section "Your turn"' });
+  }
   const contextOf = (serverLabel: string): ClientContext => ({ transcript, logs, see: setup.see, serverLabel });
 
   const cluster: ClusterChat = {
