@@ -27,6 +27,9 @@
 //     connection), and presence is published at once.
 // What is not shared: away/busy notes of remote users (their `status` events cross, their
 // `statuses` entries do not), and history (kept per server; see options.ts).
+// PROTOCOL.md puts history and registered names (lesson 15) in Redis with --redis. Not done
+// yet: the hook is `commands` below, the shared command connection, for a store that keeps
+// them in Redis (keys under `chat:`), to be chosen where the server opens its stores.
 
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -186,6 +189,11 @@ export class Cluster {
       }
       return outcome;
     };
+  }
+
+  /** The command connection to the shared Redis: for stores that keep their data there. */
+  get commands(): Redis {
+    return this.redis;
   }
 
   /** A user of this server is gone: its name is free, and the others drop their copy. */

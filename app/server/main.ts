@@ -50,6 +50,8 @@ runMain('SERVER', async () => {
     console.log(`  History: ${where}`);
   } else if (!sqliteAvailable()) {
     console.log(`  ${HISTORY_NEEDS}`); // say why it is not among the extensions
+  } else if (options.redis !== '') {
+    console.log('  History: off with --redis (it is kept per server, not shared)');
   }
   if (options.redis !== '') {
     console.log(`  Redis: ${options.redis}: one chat with every server on it (names leased for ${options.leaseMs / 1000} s)`);
