@@ -65,7 +65,7 @@ export class ClusterLink implements ClusterLinkLike {
   }
 
   async subscribe(onMessage: (message: string) => void): Promise<void> {
-    // A subscribed connection can only listen: that is why the server gives us two.
+    // On its own connection: messages to read never queue up in front of a claim.
     this.subscriber.on('message', (channel, message) => {
       if (channel === CLUSTER_CHANNEL) onMessage(message);
     });
