@@ -224,6 +224,34 @@ describe('lesson 19: several servers, one chat', () => {
     }
   });
 
+  test('rooms and away/busy across servers: a room is one room on every server', async () => {
+    const cluster = await startCluster({ servers: 2, see: SECTION.pubsub, leaseMs: LONG_LEASE_MS, features: ['rooms', 'status'] });
+    const [alice, bob, carol] = await Promise.all([cluster.login(0, 'alice'), cluster.login(1, 'bob'), cluster.login(1, 'carol')]);
+    await waitForUsers(cluster, alice, ['bob', 'carol'], SECTION.pubsub);
+    const awaitEvent = async (c: TestClient, match: Record<string, unknown>, what: string) => {
+      await c.next(match, what).catch(() => {
+        throw fail(cluster, { problem: `${c.label} waited for ${what}; it got ${showEvents(c.takeUnseen())}.`, expected: JSON.stringify(match), see: SECTION.pubsub });
+      });
+    };
+    bob.send('/join games');
+    await awaitEvent(bob, { type: 'room', room: 'games', users: ['bob'] }, 'the room event after /join games');
+    await awaitEvent(alice, { type: 'leave', user: 'bob', reason: 'moved', room: 'lobby' }, 'bob leaving the lobby for another room, on another server');
+    alice.send('/join games');
+    await awaitEvent(alice, { type: 'room', room: 'games', users: ['alice', 'bob'] }, 'the room event listing bob, who is on another server');
+    await awaitEvent(bob, { type: 'join', user: 'alice', room: 'games' }, 'alice joining games from another server');
+    carol.send('lobby only');
+    bob.send('games only');
+    await awaitEvent(alice, { type: 'chat', from: 'bob', text: 'games only', room: 'games' }, 'bob\'s chat in games');
+    alice.send('/away lunch');
+    await awaitEvent(bob, { type: 'status', user: 'alice', status: 'away', note: 'lunch' }, 'alice\'s status, from another server');
+    carol.send('/rooms');
+    await awaitEvent(carol, { type: 'rooms', rooms: [{ name: 'games', users: 2 }, { name: 'lobby', users: 1 }] }, 'the rooms of both servers');
+    const heard = (await alice.sync()).filter((e) => e.type === 'chat' && e.from === 'carol');
+    if (heard.length > 0) {
+      throw fail(cluster, { problem: `carol said "lobby only" in the lobby; alice, in games on another server, got ${showEvents(heard)}.`, expected: 'nothing: chat stays in its room on every server', see: SECTION.pubsub });
+    }
+  });
+
   test('a server killed with SIGKILL: its users leave the others, and its names come free', async () => {
     const cluster = await startCluster({ servers: 2, see: SECTION.lease, leaseMs: SHORT_LEASE_MS });
     const doomed = await cluster.spawnServer('server K');

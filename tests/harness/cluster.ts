@@ -4,6 +4,7 @@
 // and a Redis client of the suite's own to look at the keys. All stopped when the test ends.
 
 import { Redis } from 'ioredis';
+import type { Feature } from '../../app/protocol.js';
 import { onTestFinished } from 'vitest';
 import { startChatServer, type ChatServer } from '../../app/server/server.js';
 import { NAME_KEY_PREFIX } from '../../app/server/types.js';
@@ -20,6 +21,8 @@ export interface ClusterSetup {
   see: string;
   /** A name's lease in Redis, and so how soon a dead server's users leave. */
   leaseMs: number;
+  /** The servers' extensions (default none: version 1). */
+  features?: Feature[];
 }
 
 export interface ClusterChat {
@@ -60,7 +63,7 @@ export async function startCluster(setup: ClusterSetup): Promise<ClusterChat> {
   const pieces = await piecesWithMine('ClusterLink');
   const label = (i: number) => `server ${String.fromCharCode(65 + i)}`;
   for (let i = 0; i < setup.servers; i++) {
-    const options = { host: '127.0.0.1', port: 0, rateLimit: null, maxPerAddress: 0, features: [], redis: redis.url, leaseMs: setup.leaseMs };
+    const options = { host: '127.0.0.1', port: 0, rateLimit: null, maxPerAddress: 0, features: setup.features ?? [], redis: redis.url, leaseMs: setup.leaseMs };
     try {
       servers.push(await startChatServer({ ...options, log: (m) => logs.push(`${label(i)}: ${m}`) }, pieces));
     } catch (err) {
