@@ -2,8 +2,9 @@
 // servers that share a redis-server of the suite's own: three servers and 30 users as one
 // chat (every chat once, in order; whispers and /users across servers), 20 logins with one
 // name across three servers (one winner), a lease renewed while its owner is online and
-// given back when they quit, a server killed with SIGKILL (its users leave, its names come
-// free), and Redis killed and started again (servers say so, and recover).
+// given back when they quit (and only by its owner), rooms and away/busy across two servers,
+// a server killed with SIGKILL (its users leave, its names come free), and Redis killed and
+// started again (servers say so, and recover).
 // Needs redis-server: where it is missing, `npm test` and the check say so and skip it.
 
 import { describe, test } from 'vitest';
