@@ -253,6 +253,32 @@ describe('lesson 19: several servers, one chat', () => {
     }
   });
 
+  test('history lives in Redis: a user of another server, or of a server started later, gets the room\'s last messages', async () => {
+    const cluster = await startCluster({ servers: 2, see: SECTION.pubsub, leaseMs: LONG_LEASE_MS, features: ['rooms', 'history'] });
+    const alice = await cluster.login(0, 'alice');
+    for (const text of ['h1', 'h2', 'h3']) alice.send(text);
+    await alice.sync();
+    const texts = (e: Received | undefined) => (e?.type === 'history' ? e.messages.map((m) => m.text).join(',') : 'no history event');
+    const historyAfterWelcome = async (c: TestClient, where: string) => {
+      await c.sync(`the reply to /users (the suite's barrier: what came after ${c.label}'s welcome has arrived)`);
+      const at = c.events.findIndex((e) => e.type === 'welcome');
+      const history = c.events[at + 1];
+      if (texts(history) !== 'h1,h2,h3') {
+        throw fail(cluster, {
+          problem: `alice said h1, h2, h3 in the lobby on server A; ${c.label} logged in on ${where} and got after its welcome: ${history ? showEvents([history]) : 'nothing'}.`,
+          expected: 'a history event with h1, h2, h3: with --redis, history is kept in Redis and every server hears what the others commit',
+          see: SECTION.pubsub,
+        });
+      }
+    };
+    await historyAfterWelcome(await cluster.login(1, 'bob'), 'server B');
+    const later = await cluster.spawnServer('server L (started later)');
+    const carol = await connectTo(cluster, later.port, 'server L', 'carol');
+    carol.send('carol');
+    await carol.next({ type: 'welcome' }, 'the welcome of carol on server L');
+    await historyAfterWelcome(carol, 'server L, started after the messages were said');
+  });
+
   test('a server killed with SIGKILL: its users leave the others, and its names come free', async () => {
     const cluster = await startCluster({ servers: 2, see: SECTION.lease, leaseMs: SHORT_LEASE_MS });
     const doomed = await cluster.spawnServer('server K');

@@ -25,18 +25,19 @@
 //     logins are checked locally; ioredis reconnects with backoff; once back, names are
 //     claimed again (a name taken elsewhere meanwhile costs its local holder the
 //     connection), and presence is published at once.
+//   - history (with the feature): in Redis, each server reading from memory and hearing the
+//     others' commits (redis-history.ts).
 // What is not shared: away/busy notes of remote users (their `status` events cross, their
-// `statuses` entries do not), and history (kept per server; see options.ts).
-// PROTOCOL.md puts history and registered names (lesson 15) in Redis with --redis. Not done
-// yet: the hook is `commands` below, the shared command connection, for a store that keeps
-// them in Redis (keys under `chat:`), to be chosen where the server opens its stores.
+// `statuses` entries do not). Registered names (lesson 15) belong in Redis too (PROTOCOL.md);
+// the hook for that store is `commands` below, the shared command connection.
 
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Redis } from 'ioredis';
 import { encodeEvent, type Event, type LeaveReason } from '../protocol.js';
 import type { Extensions } from './extensions.js';
-import type { Client, ClusterLinkLike, ServerContext, ServerPieces } from './types.js';
+import { RedisHistory } from './redis-history.js';
+import type { Client, ClusterLinkLike, ServerContext, ServerPieces, StoredMessage } from './types.js';
 
 /** What the servers publish to one another, each batch as one JSON message. */
 type Message =
@@ -45,6 +46,8 @@ type Message =
   | { kind: 'remove'; name: string }
   | { kind: 'move'; name: string; room: string }
   | { kind: 'alive'; users: { name: string; room?: string }[] }
+  /** Chat messages a server committed to history (with --redis, history lives in Redis). */
+  | { kind: 'history'; messages: StoredMessage[] }
   /** Asks every server for its `alive` at once (a server that has just started or come back). */
   | { kind: 'sync' }
   /** A server stopping cleanly: its users are gone now, not in a lease. */
@@ -100,6 +103,10 @@ export class Cluster {
   /** Subscribing, or subscribed: once (ioredis subscribes again by itself after reconnecting). */
   private subscribed: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
+  /** With the history feature: each room's last messages, kept in Redis (redis-history.ts). */
+  private history: RedisHistory | undefined;
+  /** True once history has been read from Redis (at the first connection). */
+  private historyLoaded = false;
 
   private constructor(
     readonly serverId: string,
@@ -129,6 +136,10 @@ export class Cluster {
     const serverId = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     const link = new ctx.pieces.ClusterLink(redis, subscriber, serverId, ctx.options.leaseMs);
     const cluster = new Cluster(serverId, ctx, extensions, link, redis, subscriber, log);
+    if (ctx.options.features.includes('history')) {
+      cluster.history = new RedisHistory(redis, (messages) => cluster.post({ kind: 'history', messages }), (m) => cluster.linked && log(m));
+      extensions.keepHistoryIn(cluster.history, log);
+    }
     for (const connection of [redis, subscriber]) {
       connection.on('error', () => {}); // reported once, as 'close' below
       connection.on('close', () => cluster.onDown());
@@ -154,6 +165,10 @@ export class Cluster {
       return;
     }
     if (this.linked) return;
+    if (this.history && !this.historyLoaded) {
+      this.historyLoaded = true;
+      await this.history.load().catch((err: Error) => this.log(`History could not be read from Redis: ${err.message}`));
+    }
     this.linked = true;
     if (this.everLinked) this.tellLocal({ type: 'info', text: TEXTS.back });
     this.everLinked = true;
@@ -310,6 +325,9 @@ export class Cluster {
         return this.reconcile(from, server, message.users);
       case 'sync':
         return this.post(this.snapshot());
+      case 'history':
+        for (const m of message.messages) this.history?.remember(m);
+        return;
       case 'bye':
         for (const member of [...server.members.values()]) this.leave(server, member.name, true);
         this.servers.delete(from);

@@ -36,13 +36,13 @@ import type { LeaveReason } from '../protocol.js';
 import type { Cluster } from './cluster.js';
 import type { Connection } from './connection.js';
 import { History } from './history.js';
-import type { Client, RegistryLike, RoomsLike, ServerContext, ServerPieces, StatusesLike } from './types.js';
+import type { Client, HistoryStoreLike, RegistryLike, RoomsLike, ServerContext, ServerPieces, StatusesLike } from './types.js';
 
 export class Extensions {
   readonly features: Feature[];
   private readonly rooms: RoomsLike | undefined;
   private readonly statuses: StatusesLike | undefined;
-  private readonly history: History | undefined;
+  private history: History | undefined;
   /** Several servers, one chat (lesson 19): set by the server when it runs with --redis. */
   cluster: Cluster | undefined;
 
@@ -54,7 +54,14 @@ export class Extensions {
     this.features = ctx.options.features;
     this.rooms = this.features.includes('rooms') ? new pieces.Rooms(ctx.options.presenceLimit) : undefined;
     this.statuses = this.features.includes('status') ? new pieces.Statuses() : undefined;
-    this.history = this.features.includes('history') ? History.open(ctx.options.db, pieces, !!this.rooms, log) : undefined;
+    // With --redis, history lives in Redis: the cluster hands its store over (keepHistoryIn).
+    const inSqlite = this.features.includes('history') && ctx.options.redis === '';
+    this.history = inSqlite ? History.open(ctx.options.db, pieces, !!this.rooms, log) : undefined;
+  }
+
+  /** History kept in `store` (Redis, lesson 19) instead of SQLite; set before any client connects. */
+  keepHistoryIn(store: HistoryStoreLike, log: (message: string) => void): void {
+    if (this.features.includes('history')) this.history = History.over(store, !!this.rooms, log);
   }
 
   /** The context one client's pieces see: its registry is the client's room. */

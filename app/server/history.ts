@@ -23,7 +23,8 @@ export class History {
   private dirty = false;
 
   private constructor(
-    private readonly db: SqlDatabase,
+    /** Closed when the server stops (SQLite's database; nothing for a store in Redis). */
+    private readonly db: { close(): void },
     private readonly store: HistoryStoreLike,
     /** With rooms, `history` says which room it is of; without, it has no `room`. */
     private readonly withRooms: boolean,
@@ -39,6 +40,11 @@ export class History {
       db.close();
       throw err;
     }
+  }
+
+  /** History in a store that needs no database file (Redis, with --redis: redis-history.ts). */
+  static over(store: HistoryStoreLike, withRooms: boolean, log: (message: string) => void): History {
+    return new History({ close() {} }, store, withRooms, log);
   }
 
   /** A chat on its way to its room's members (`room` undefined without rooms). */

@@ -44,14 +44,14 @@ runMain('SERVER', async () => {
   console.log(`  Maximum from one address: ${options.maxPerAddress === 0 ? 'no limit' : options.maxPerAddress}`);
   if (options.slowNameCheckMs > 0) console.log(`  Each name check takes ${options.slowNameCheckMs} ms (--slow-name-check-ms)`);
   console.log(`  Extensions: ${options.features.length > 0 ? options.features.join(', ') : 'none (version 1 only)'}`);
-  if (options.features.includes('history')) {
+  if (options.features.includes('history') && options.redis !== '') {
+    console.log('  History: in Redis, shared by every server (the last 100 of each room)');
+  } else if (options.features.includes('history')) {
     const shown = path.relative(process.cwd(), options.db);
     const where = options.db === ':memory:' ? 'in memory (kept until the server stops)' : shown.startsWith('..') ? options.db : shown;
     console.log(`  History: ${where}`);
   } else if (!sqliteAvailable()) {
     console.log(`  ${HISTORY_NEEDS}`); // say why it is not among the extensions
-  } else if (options.redis !== '') {
-    console.log('  History: off with --redis (it is kept per server, not shared)');
   }
   if (options.redis !== '') {
     console.log(`  Redis: ${options.redis}: one chat with every server on it (names leased for ${options.leaseMs / 1000} s)`);

@@ -94,18 +94,16 @@ export function parseServerFlags(argv: string[]): ServerFlags {
 
   // History needs node:sqlite (Node 22.13+): by default it runs where it can; asked for on
   // an older Node, it is one line that says why.
-  // With --redis, history stays out by default: it is kept per server, not shared (yet).
+  // With --redis, history lives in Redis (no SQLite needed), so it runs on any Node.
   const redis = values.redis;
   if (redis !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redis)) {
     throw new UsageError(`--redis wants a Redis URL, like redis://127.0.0.1:6379; got '${redis}'.`);
   }
-  const byDefault = FEATURES.filter((f) => f !== 'history' || (sqliteAvailable() && redis === undefined));
+  if (redis !== undefined && values.db !== undefined) throw new UsageError('--db names a SQLite file, but with --redis history lives in Redis: leave --db out.');
+  const byDefault = FEATURES.filter((f) => f !== 'history' || sqliteAvailable() || redis !== undefined);
   const features = values.features === undefined ? byDefault : parseFeatures(values.features);
-  if (redis !== undefined && features.includes('history')) {
-    throw new UsageError('--redis with history: history is kept per server and not shared over Redis yet; leave history out of --features.');
-  }
   if (values['lease-ms'] !== undefined && redis === undefined) throw new UsageError('--lease-ms is the lease of a name in Redis: it goes with --redis URL.');
-  if ((features.includes('history') || values.db !== undefined) && !sqliteAvailable()) throw new FriendlyError(HISTORY_NEEDS);
+  if ((features.includes('history') || values.db !== undefined) && !sqliteAvailable() && redis === undefined) throw new FriendlyError(HISTORY_NEEDS);
   if (values.db !== undefined && !features.includes('history')) {
     throw new UsageError(`--db names the history database, but --features ${values.features} leaves history out.`);
   }

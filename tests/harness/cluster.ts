@@ -99,7 +99,8 @@ export async function startCluster(setup: ClusterSetup): Promise<ClusterChat> {
       return client;
     },
     async spawnServer(serverLabel) {
-      const args = ['app/server/main.ts', '--mine', '19', '--port', '0', '--features', 'none', '--no-rate-limit', '--max-per-address', '0', '--quiet'];
+      const features = setup.features && setup.features.length > 0 ? setup.features.join(',') : 'none';
+      const args = ['app/server/main.ts', '--mine', '19', '--port', '0', '--features', features, '--no-rate-limit', '--max-per-address', '0', '--quiet'];
       const program = new Program([...args, '--redis', redis.url, '--lease-ms', String(setup.leaseMs)]);
       programs.push(program);
       const port = await waitUntil(
