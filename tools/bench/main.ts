@@ -99,7 +99,7 @@ runMain('BENCH', async () => {
 /** Lesson 19: the same fan-out on one server and on two behind one Redis, runs interleaved. */
 async function benchCluster(command: string, features: string, clients: number, runs: number): Promise<void> {
   if (!Number.isInteger(clients) || clients < 2) throw new UsageError('--clients wants a number of clients, 2 or more.');
-  if (features.split(',').includes('history')) throw new UsageError('--scenario cluster: history is not shared over Redis; leave it out of --features.');
+  if (features.split(',').includes('history')) throw new UsageError('--scenario cluster compares like with like: history would be SQLite on one server and Redis on two; leave it out of --features.');
   const flags = [...SERVER_FLAGS, '--features', features];
   console.log(`Server: ${command} --features ${features}   runs per case: ${runs} (median shown), one server and two alternating\n`);
   const results: Figures[][] = [[], []];
