@@ -45,7 +45,7 @@ runMain('CLUSTER', async () => {
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    console.log('\nStopping every server, then Redis...');
+    if (code === 0) console.log('\nStopping every server, then Redis...');
     await Promise.all(servers.map((child) => stopChild(child)));
     await redis.stop();
     process.exit(code);
@@ -59,6 +59,11 @@ runMain('CLUSTER', async () => {
     prefix(child, `[${letter}:${port}] `);
     child.on('exit', (code, signal) => {
       if (stopping) return;
+      // None left (a flag they all refused, every port taken): nothing to carry on with.
+      if (servers.every((s) => s.exitCode !== null || s.signalCode !== null)) {
+        console.log(`[${letter}:${port}] stopped (${signal ?? `exit code ${code}`}), and no server is left.`);
+        return void stopAll(1);
+      }
       console.log(`[${letter}:${port}] stopped (${signal ?? `exit code ${code}`}); the others carry on. Ctrl+C stops them all.`);
     });
   }
