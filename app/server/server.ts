@@ -236,7 +236,10 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     activity(client.refusal ? `${who} refused${attempt}: ${client.refusal}` : `${who} closed before logging in${attempt}`);
   }
 
-  const listening = await pieces.listen({ host: options.host, port: options.port }, onConnection);
+  const listening = await pieces.listen({ host: options.host, port: options.port }, onConnection).catch(async (err: unknown) => {
+    await cluster?.close(); // its Redis connections would keep a process that cannot listen alive
+    throw err;
+  });
 
   return {
     host: listening.host,
