@@ -3,6 +3,8 @@
 // Plain JavaScript typed with JSDoc (checked by tsc), so that `npm run lesson` and
 // `npm test` can read it without loading the TypeScript loader.
 
+import { spawnSync } from 'node:child_process';
+
 /**
  * @typedef {object} Lesson
  * @property {number} number
@@ -12,6 +14,8 @@
  * @property {string[]} hints Shown one at a time by `npm run hint N`.
  * @property {string} [needs] The oldest Node its code runs on, when newer than the course's
  *   floor (e.g. '22.13' for node:sqlite): on an older Node its suite is not run.
+ * @property {string} [needsProgram] A program it runs besides Node (e.g. 'redis-server'):
+ *   where it is not installed, its suite is not run either, and one line says how to get it.
  */
 
 /** @type {Lesson[]} */
@@ -252,19 +256,58 @@ export const LESSONS = [
       "Resting: keep restUntil = end + (end - start) after each pass. In request(), const rest = this.restUntil - performance.now(); if rest >= 1, setTimeout(this.pass, rest), else setImmediate(this.pass). A fresh Flusher (restUntil 0) never waits.",
     ],
   },
+  {
+    number: 19,
+    slug: 'several-servers',
+    title: 'Several servers, one chat (Redis)',
+    edits: ['server/cluster-link.ts'],
+    needsProgram: 'redis-server',
+    hints: [
+      "claim(): const key = NAME_KEY_PREFIX + name.toLowerCase(); const answer = await this.redis.set(key, this.serverId, 'PX', this.leaseMs, 'NX'); return answer === 'OK'. One command: Redis checks and sets in one step, so no other server can slip in between.",
+      "Not a GET followed by a SET: between the two round trips another server can do the same, and both win. Lesson 7's mutex cannot help: it lives in one process, and the other server is another process.",
+      "renew(names): for each name, this.redis.eval(KEEP, 1, key, this.serverId, this.leaseMs) (Promise.all for all of them at once); return the names whose answer is not 1. KEEP also takes back a name Redis has forgotten (after a restart), which a bare PEXPIRE would not.",
+      "release(name): await this.redis.eval(RELEASE, 1, key, this.serverId). Not DEL: a name whose lease ran out may belong to another server by now.",
+      "publish(message): await this.redis.publish(CLUSTER_CHANNEL, message). subscribe(onMessage): this.subscriber.on('message', (channel, message) => { if (channel === CLUSTER_CHANNEL) onMessage(message); }); then await this.subscriber.subscribe(CLUSTER_CHANNEL).",
+    ],
+  },
 ];
 
 /**
- * Why this Node cannot run a lesson's code (one line for people), or undefined when it can.
+ * Why this machine cannot run a lesson's code (one line for people): a Node too old, or a
+ * program it needs that is not installed. Undefined when it can.
  * @param {Lesson} lesson
  * @param {string} [version] Node's version, e.g. '20.20.2'
+ * @param {(program: string) => boolean} [installed] whether a program is on the PATH
  */
-export function unmetNeed(lesson, version = process.versions.node) {
+export function unmetNeed(lesson, version = process.versions.node, installed = isInstalled) {
+  if (lesson.needsProgram && !installed(lesson.needsProgram)) {
+    return `Lesson ${lesson.number} needs ${lesson.needsProgram}, which is not installed here. ${HOW_TO_INSTALL[lesson.needsProgram] ?? ''}`.trim();
+  }
   if (!lesson.needs) return undefined;
   const [major = 0, minor = 0] = lesson.needs.split('.').map(Number);
   const [hasMajor = 0, hasMinor = 0] = version.split('.').map(Number);
   if (hasMajor > major || (hasMajor === major && hasMinor >= minor)) return undefined;
   return `Lesson ${lesson.number} needs Node ${lesson.needs} or newer; this is Node ${version}.`;
+}
+
+/** @type {Record<string, string>} How to install each program a lesson may need, on each system. */
+export const HOW_TO_INSTALL = {
+  'redis-server': 'Install Redis: Debian/Ubuntu sudo apt-get install redis-server, macOS brew install redis, Windows: inside WSL, or Docker (docker run -p 6379:6379 redis).',
+};
+
+/** @type {Map<string, boolean>} */
+const found = new Map();
+/**
+ * Whether a program runs here (asked once per program: `PROGRAM --version`).
+ * @param {string} program
+ */
+export function isInstalled(program) {
+  let yes = found.get(program);
+  if (yes === undefined) {
+    yes = !spawnSync(program, ['--version'], { stdio: 'ignore', timeout: 5000 }).error;
+    found.set(program, yes);
+  }
+  return yes;
 }
 
 /** @param {Lesson} lesson */

@@ -33,6 +33,11 @@ export class History {
     return new History(new pieces.HistoryStore(db), withRooms, log);
   }
 
+  /** History in a store that needs no database file (Redis, with --redis: redis-history.ts). */
+  static over(store: HistoryStoreLike, withRooms: boolean, log: (message: string) => void): History {
+    return new History(store, withRooms, log);
+  }
+
   /** A chat on its way to its room's members (`room` undefined without rooms). */
   record(chat: ChatEvent & { ts: number }, room = NO_ROOM): void {
     this.store.add({ room, from: chat.from, text: chat.text, ts: chat.ts });

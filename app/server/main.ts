@@ -44,13 +44,18 @@ runMain('SERVER', async () => {
   console.log(`  Maximum from one address: ${options.maxPerAddress === 0 ? 'no limit' : options.maxPerAddress}`);
   if (options.slowNameCheckMs > 0) console.log(`  Each name check takes ${options.slowNameCheckMs} ms (--slow-name-check-ms)`);
   console.log(`  Extensions: ${options.features.length > 0 ? options.features.join(', ') : 'none (version 1 only)'}`);
-  if (options.features.includes('history') || options.features.includes('auth')) {
+  const historyInRedis = options.features.includes('history') && options.redis !== '';
+  if (historyInRedis) console.log('  History: in Redis, shared by every server (the last 100 of each room)');
+  if ((options.features.includes('history') && !historyInRedis) || options.features.includes('auth')) {
     const shown = path.relative(process.cwd(), options.db);
     const where = options.db === ':memory:' ? 'in memory (kept until the server stops)' : shown.startsWith('..') ? options.db : shown;
-    const what = options.features.includes('history') ? 'History' : 'Accounts'; // auth shares history's file
+    const what = options.features.includes('history') && !historyInRedis ? 'History' : 'Accounts'; // auth shares history's file
     console.log(`  ${what}: ${where}`);
   } else if (!sqliteAvailable()) {
     console.log(`  ${HISTORY_NEEDS}`); // say why it is not among the extensions
+  }
+  if (options.redis !== '') {
+    console.log(`  Redis: ${options.redis}: one chat with every server on it (names leased for ${options.leaseMs / 1000} s)`);
   }
   if (server.host === '0.0.0.0') {
     // A classroom: say which addresses the students can type.

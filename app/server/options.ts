@@ -37,6 +37,11 @@ export const SERVER_USAGE = `Usage: npm run server -- [flags]
                                 npm run certs makes them: certs/server.pem, server-key.pem)
   --max-file-bytes N            files: the largest file a user may send (default 67108864,
                                 64 MiB)
+  --redis URL                   several servers, one chat: every server started with the same
+                                Redis (e.g. redis://127.0.0.1:6379) serves one chat
+  --lease-ms N                  with --redis: a name's lease, renewed every third of it; a
+                                stopped server's names free and its users leave within it
+                                (default 10000)
   --mine [LESSONS]              run your own pieces from starter/: all of them, or only
                                 those of the lessons listed, e.g. --mine 2 or --mine 2,3
   --quiet                       print no line per connection, login and leave
@@ -85,6 +90,8 @@ export function parseServerFlags(argv: string[]): ServerFlags {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'max-file-bytes': { type: 'string' },
+      redis: { type: 'string' },
+      'lease-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -100,12 +107,21 @@ export function parseServerFlags(argv: string[]): ServerFlags {
   if (values['no-rate-limit']) rateLimit = null;
 
   // History and auth need node:sqlite (Node 22.13+): by default they run where they can;
-  // asked for on an older Node, it is one line that says why.
-  const features = values.features === undefined ? FEATURES.filter((f) => !NEEDS_SQLITE.includes(f) || sqliteAvailable()) : parseFeatures(values.features);
-  const usesDb = features.some((f) => NEEDS_SQLITE.includes(f));
+  // asked for on an older Node, it is one line that says why. With --redis, history lives in
+  // Redis (no SQLite needed, any Node); auth's accounts stay in SQLite.
+  const redis = values.redis;
+  if (redis !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redis)) {
+    throw new UsageError(`--redis wants a Redis URL, like redis://127.0.0.1:6379; got '${redis}'.`);
+  }
+  if (values['lease-ms'] !== undefined && redis === undefined) throw new UsageError('--lease-ms is the lease of a name in Redis: it goes with --redis URL.');
+  const needsSqlite = (f: Feature) => NEEDS_SQLITE.includes(f) && !(f === 'history' && redis !== undefined);
+  const features = values.features === undefined ? FEATURES.filter((f) => !needsSqlite(f) || sqliteAvailable()) : parseFeatures(values.features);
+  const usesDb = features.some(needsSqlite);
   if ((usesDb || values.db !== undefined) && !sqliteAvailable()) throw new FriendlyError(HISTORY_NEEDS);
   if (values.db !== undefined && !usesDb) {
-    throw new UsageError(`--db names the database of history and auth, but --features ${values.features} leaves both out.`);
+    throw new UsageError(redis !== undefined && features.includes('history')
+      ? '--db names a SQLite file, but with --redis history lives in Redis, and auth is off: leave --db out.'
+      : `--db names the database of history and auth, but --features ${values.features} leaves both out.`);
   }
   if (values.db === '') throw new UsageError('--db wants a file name, or :memory:.');
 
@@ -125,6 +141,8 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     maxFileBytes: integer('--max-file-bytes', values['max-file-bytes'], DEFAULT_OPTIONS.maxFileBytes, 1),
     offerTimeoutMs: DEFAULT_OPTIONS.offerTimeoutMs,
     dataConnectTimeoutMs: DEFAULT_OPTIONS.dataConnectTimeoutMs,
+    redis: redis ?? '',
+    leaseMs: integer('--lease-ms', values['lease-ms'], DEFAULT_OPTIONS.leaseMs, 100, 60_000),
     help: values.help ?? false,
     mineLessons,
     mine: piecesOfLessons(mineLessons),

@@ -37,6 +37,7 @@ export const PIECE_FILES: { [K in PieceName]: string } = {
   FileRelay: 'server/file-relay.ts',
   Outbox: 'server/batching.ts',
   Flusher: 'server/batching.ts',
+  ClusterLink: 'server/cluster-link.ts',
 };
 
 export const ALL_PIECES = Object.keys(PIECE_FILES) as PieceName[];

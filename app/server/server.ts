@@ -5,6 +5,7 @@
 import type { Socket } from 'node:net';
 import { LineTooLongError, type Event } from '../protocol.js';
 import { Connection } from './connection.js';
+import { Cluster } from './cluster.js';
 import { Extensions } from './extensions.js';
 import { describeThrown, type ActivityLog } from './log.js';
 import { reservedNames } from './name-store.js';
@@ -65,12 +66,14 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
         },
       }),
   };
+  /** The pieces as the server runs them: the given ones (lesson 19 wraps the claim of a name). */
+  const served: ServerPieces = { ...pieces };
   const ctx: ServerContext = {
     options,
     registry: new pieces.Registry(),
     names,
     loginLock: new pieces.Mutex(),
-    pieces,
+    pieces: served,
     get connectionCount() {
       return connections.size;
     },
@@ -80,6 +83,12 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
   };
   // Rooms, away/busy and history (lessons 12–14), when they run: see extensions.ts.
   const extensions = new Extensions(ctx, pieces, log);
+  // Several servers, one chat (lesson 19): names claimed in Redis first, remote users in the registry.
+  const cluster = options.redis === '' ? undefined : await Cluster.start(ctx, extensions, log);
+  if (cluster) {
+    extensions.cluster = cluster;
+    served.claimName = cluster.claimName(pieces.claimName);
+  }
   let shuttingDown = false;
 
   function onConnection(socket: Socket): void {
@@ -248,6 +257,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     try {
       if (client.name !== '' && ctx.registry.find(client.name) === client) {
         ctx.registry.remove(client);
+        cluster?.departed(client); // its name is free on every server
         extensions.depart(client, !shuttingDown); // its room (or everyone) hears `leave`
       }
     } catch (err) {
@@ -271,9 +281,13 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
   }
 
   const where = { host: options.host, port: options.port };
-  const listening = options.tls
-    ? await pieces.listenTls({ ...where, ...options.tls, handshakeTimeoutMs: options.handshakeTimeoutMs }, onConnection, onHandshakeFailed) // lesson 16
-    : await pieces.listen(where, onConnection); // lesson 2
+  const listening = await (options.tls
+    ? pieces.listenTls({ ...where, ...options.tls, handshakeTimeoutMs: options.handshakeTimeoutMs }, onConnection, onHandshakeFailed) // lesson 16
+    : pieces.listen(where, onConnection) // lesson 2
+  ).catch(async (err: unknown) => {
+    await cluster?.close(); // its Redis connections would keep a process that cannot listen alive
+    throw err;
+  });
 
   return {
     host: listening.host,
@@ -288,6 +302,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     async shutdown() {
       if (shuttingDown) return;
       shuttingDown = true;
+      await cluster?.close(); // the other servers hear it first: our users leave them now
       extensions.files?.close(); // data connections are the relay's: listening.close() would wait for them
       await pieces.shutdown(connections, () => listening.close()); // lesson 8
       extensions.close();

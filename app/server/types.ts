@@ -32,6 +32,10 @@ export interface ServerOptions {
   offerTimeoutMs: number;
   /** files: how long after /accept both data connections may take to open (30 s; suites shorten it). */
   dataConnectTimeoutMs: number;
+  /** Several servers, one chat (lesson 19): the Redis they share, e.g. redis://127.0.0.1:6379; '' runs alone. */
+  redis: string;
+  /** Lesson 19: how long a claimed name is held without renewal; a dead server's names free this long after. */
+  leaseMs: number;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -50,6 +54,8 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   maxFileBytes: 64 * 1024 * 1024,
   offerTimeoutMs: 60_000,
   dataConnectTimeoutMs: 30_000,
+  redis: '',
+  leaseMs: 10_000,
 };
 
 // ── Lesson 2: listening ───────────────────────────────────────────────────────
@@ -288,6 +294,36 @@ export interface OutboxLike extends Flushable {
 }
 /** Hands text to the connection's socket (lesson 9's writeBounded; a client too slow is dropped). */
 export type WriteOut = (data: string) => void;
+// ── Lesson 19: several servers, one chat (Redis) ─────────────────────────────
+/** The Redis key that says which server holds a name: this prefix, then the name in lower case. */
+export const NAME_KEY_PREFIX = 'chat:name:';
+/** The one publish/subscribe channel every server of a chat publishes on and listens to. */
+export const CLUSTER_CHANNEL = 'chat:events';
+/** The part of a Redis client (ioredis's Redis) the cluster link uses: one command connection. */
+export interface RedisCommands {
+  set(key: string, value: string, px: 'PX', ms: number, nx: 'NX'): Promise<'OK' | null>;
+  get(key: string): Promise<string | null>;
+  /** Runs a Lua script inside Redis, atomically: nothing else runs while it does. */
+  eval(script: string, numberOfKeys: number, ...keysThenArgs: (string | number)[]): Promise<unknown>;
+  publish(channel: string, message: string): Promise<number>;
+}
+/** A Redis connection in subscriber mode: once subscribed, it only listens. */
+export interface RedisSubscriber {
+  subscribe(channel: string): Promise<unknown>;
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+}
+export interface ClusterLinkLike {
+  /** Claims `name` for this server, for one lease, atomically; false when another server holds it. */
+  claim(name: string): Promise<boolean>;
+  /** Extends the lease on each name this server holds (taking back one Redis lost); returns those held elsewhere now. */
+  renew(names: readonly string[]): Promise<string[]>;
+  /** Gives a name back, only if this server holds it. */
+  release(name: string): Promise<void>;
+  /** Sends one message to every server of the chat. */
+  publish(message: string): Promise<void>;
+  /** Calls `onMessage` with every message published on the channel, in order; resolves once subscribed. */
+  subscribe(onMessage: (message: string) => void): Promise<void>;
+}
 
 /** What claiming a name came to; 'gone' means the client left while we checked. */
 export type ClaimOutcome = 'ok' | 'taken' | 'reserved' | 'gone';
@@ -316,4 +352,5 @@ export interface ServerPieces {
   FileRelay: new () => FileRelayLike;                                              // lesson 17
   Outbox: new (write: WriteOut, flusher: FlusherLike) => OutboxLike;               // lesson 18
   Flusher: new () => FlusherLike;                                                  // lesson 18
+  ClusterLink: new (redis: RedisCommands, subscriber: RedisSubscriber, serverId: string, leaseMs: number) => ClusterLinkLike; // lesson 19
 }

@@ -14,6 +14,7 @@
 //                      the same fan-out on ngircd (an IRC server in C), runs interleaved, and the ratio
 //   npm run bench -- --scenario fanout --irc 127.0.0.1:6667   an IRC server already running (no CPU figures)
 //   npm run bench -- --scenario file                a file through the relay, fast and slow receiver
+//   npm run bench -- --scenario cluster             fan-out over 2 servers and Redis beside 1 (lesson 19)
 //
 // With history on (the server's default where node:sqlite exists, or --features with
 // history), each run gets a fresh database file in the system's temporary folder, removed
@@ -30,6 +31,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFlags, runMain, UsageError } from '../../app/cli.js';
 import { sqliteAvailable } from '../../app/server/sqlite.js';
+import { clusterFanout } from './cluster.js';
 import { fileTransfer } from './file-transfer.js';
 import { IrcLoadClient } from './irc-client.js';
 import { startNgircd } from './ngircd.js';
@@ -79,7 +81,7 @@ runMain('BENCH', async () => {
     },
   });
   if (values.help) {
-    console.log('Usage: npm run bench -- [--scenario fanout|latency|connect|idle|slow|file|all] [--runs N] [--quick] [--server "COMMAND" | --mine LESSONS] [--cpu-prof DIR] [--clients N] [--features LIST|none] [--db FILE] [--irc HOST:PORT | --irc-server ngircd]');
+    console.log('Usage: npm run bench -- [--scenario fanout|latency|connect|idle|slow|file|cluster|all] [--runs N] [--quick] [--server "COMMAND" | --mine LESSONS] [--cpu-prof DIR] [--clients N] [--features LIST|none] [--db FILE] [--irc HOST:PORT | --irc-server ngircd]');
     return;
   }
   const command = serverCommand(values.server, values.mine, values['cpu-prof']);
@@ -87,6 +89,7 @@ runMain('BENCH', async () => {
   if (irc && values.scenario !== 'fanout') throw new UsageError('An IRC server runs the fan-out only: add --scenario fanout (and --clients 200 for one size).');
   const runs = Number(values.runs ?? (values.quick ? 1 : 3));
   if (!Number.isInteger(runs) || runs < 1 || runs > 10) throw new UsageError('--runs wants a number from 1 to 10.');
+  if (values.scenario === 'cluster') return benchCluster(command, values.features ?? 'rooms,status', Number(values.clients ?? (values.quick ? 50 : 200)), runs);
   const chosen = cases(values.quick).filter((c) => (values.scenario === 'all' || c.scenario === values.scenario) && (values.clients === undefined || String(c.clients) === values.clients));
   if (chosen.length === 0) throw new UsageError(`Unknown scenario '${values.scenario}'.`);
 
@@ -167,6 +170,24 @@ function ircDialect(host: string): Dialect {
   // write buffer), and each JOIN goes to everyone in the channel: on a busy machine, 200
   // at once once cost a client its connection before it had joined. 20 at a time is gentler.
   return { login: (port, index) => IrcLoadClient.login(port, index, 30_000, host), loginsAtOnce: 20, line: IrcLoadClient.line };
+}
+
+/** Lesson 19: the same fan-out on one server and on two behind one Redis, runs interleaved. */
+async function benchCluster(command: string, features: string, clients: number, runs: number): Promise<void> {
+  if (!Number.isInteger(clients) || clients < 2) throw new UsageError('--clients wants a number of clients, 2 or more.');
+  if (features.split(',').includes('history')) throw new UsageError('--scenario cluster compares like with like: history would be SQLite on one server and Redis on two; leave it out of --features.');
+  const flags = [...SERVER_FLAGS, '--features', features];
+  console.log(`Server: ${command} --features ${features}   runs per case: ${runs} (median shown), one server and two alternating\n`);
+  const results: Figures[][] = [[], []];
+  for (let i = 0; i < runs; i++) {
+    for (const [at, servers] of [1, 2].entries()) results[at]!.push(await clusterFanout(command, flags, ROOT, servers, clients, 50));
+  }
+  for (const [at, servers] of [1, 2].entries()) {
+    const label = servers === 1 ? `fanout ${clients} clients, one server` : `fanout ${clients} clients, ${servers} servers behind one Redis`;
+    const median = medianOf(results[at]!);
+    printTable(label, median);
+    console.log(`BENCH ${JSON.stringify({ scenario: 'cluster', label, runs, ...median })}\n`);
+  }
 }
 
 function medianOf(results: Figures[]): Figures {

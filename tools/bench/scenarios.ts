@@ -16,13 +16,13 @@ const MB = 1024 * 1024;
 const WARM_UP_MS = 3000;
 
 /** Load-generator CPU seconds since `start` (process.cpuUsage()). */
-function cpuSince(start: NodeJS.CpuUsage): number {
+export function cpuSince(start: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(start);
   return (d.user + d.system) / 1e6;
 }
 
 /** Resolves true once `done()` holds (checked every 5 ms), or false after `ms`. */
-function until(done: () => boolean, ms: number): Promise<boolean> {
+export function until(done: () => boolean, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const deadline = now() + ms;
     const timer = setInterval(() => {
@@ -56,7 +56,7 @@ export const CHAT_DIALECT: Dialect = { login: (port, index) => LoadClient.login(
 
 /** Every `checkEvery`-th client checks that each sender's lines arrive once and in order
  *  (and reports each line to `onLine`); the others only count their chat lines. */
-function trackOrder(clients: FanoutClient[], onLine?: (sentAt: number) => void, checkEvery = 1) {
+export function trackOrder(clients: FanoutClient[], onLine?: (sentAt: number) => void, checkEvery = 1) {
   const checked = { received: 0, lost: 0, reordered: 0 };
   clients.forEach((client, i) => {
     if (i % checkEvery !== 0) return;
@@ -297,7 +297,7 @@ function sendAtRate(clients: LoadClient[], perSecond: number, count: number, siz
   );
 }
 
-function round(value: number, digits: number): number {
+export function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
