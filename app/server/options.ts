@@ -117,12 +117,12 @@ export function parseServerFlags(argv: string[]): ServerFlags {
   const needsSqlite = (f: Feature) => NEEDS_SQLITE.includes(f) && !(f === 'history' && redis !== undefined);
   const features = values.features === undefined ? FEATURES.filter((f) => !needsSqlite(f) || sqliteAvailable()) : parseFeatures(values.features);
   const usesDb = features.some(needsSqlite);
-  if ((usesDb || values.db !== undefined) && !sqliteAvailable()) throw new FriendlyError(HISTORY_NEEDS);
-  if (values.db !== undefined && !usesDb) {
+  if (values.db !== undefined && !usesDb && values.features !== undefined) {
     throw new UsageError(redis !== undefined && features.includes('history')
       ? '--db names a SQLite file, but with --redis history lives in Redis, and auth is off: leave --db out.'
       : `--db names the database of history and auth, but --features ${values.features} leaves both out.`);
   }
+  if ((usesDb || values.db !== undefined) && !sqliteAvailable()) throw new FriendlyError(HISTORY_NEEDS);
   if (values.db === '') throw new UsageError('--db wants a file name, or :memory:.');
 
   return {
