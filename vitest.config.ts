@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 import { DEADLINES } from './tests/harness/wait.js';
 
@@ -5,6 +6,7 @@ import { DEADLINES } from './tests/harness/wait.js';
 // timeout grows with it: on a slow machine raising it must not turn a readable failure into
 // vitest's bare timeout.
 const testTimeout = DEADLINES.test;
+mkdirSync('node_modules/.experimental-vitest-cache', { recursive: true });
 
 // A student's run (`npm test` grades starter/, as the suites do when COURSE_TREE is unset)
 // shows stack frames only in the student's own files: a frame in tests/ or solutions/
@@ -21,6 +23,8 @@ export default defineConfig({
     isolate: false,
     // Transformed TypeScript is kept in node_modules between runs, keyed by each file's
     // content: a student's `npm test -- lessonN` starts in half the time after the first.
+    // Its folder is made here: right after an `npm install` that added a package, a run
+    // found it gone and every suite failed with ENOENT on its first write there.
     experimental: { fsModuleCache: true },
     testTimeout,
     hookTimeout: testTimeout,
