@@ -60,6 +60,9 @@ export async function sendFile(socket: Duplex, file: string, onProgress: (sent: 
 function drained(socket: Duplex): Promise<void> {
   return new Promise((resolve, reject) => {
     if (socket.destroyed) return reject(new Error('the server closed the data connection'));
+    // Between the full write and this wait the file was read (an await): the socket may have
+    // drained meanwhile. A TLS socket often has, and its 'drain' will not come again.
+    if (!socket.writableNeedDrain) return resolve();
     const onDrain = () => {
       socket.off('close', onClose);
       resolve();
