@@ -32,8 +32,11 @@ export function parseFlags(config) {
   }
 }
 
-/** Flags that several programs take, some of them outside parseFlags (`--mine` is taken out first). */
-const COMMON_FLAGS = ['mine', 'name', 'host', 'port'];
+/**
+ * Flags that several programs take, some of them outside parseFlags (`--mine` is taken out first).
+ * Not `ca`: npm has a setting of that name (its registry's authority), set on some machines.
+ */
+const COMMON_FLAGS = ['mine', 'name', 'host', 'port', 'tls', 'tls-cert', 'tls-key'];
 
 /**
  * Stops with one line when npm kept some of this program's flags for itself. npm reads every

@@ -8,13 +8,14 @@
 // signed by another authority, one for another name and an expired one; on a plain port
 // it fails at once. The certificates are made here, once, with one key (tools/certificates.ts).
 
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import { beforeAll, describe, test } from 'vitest';
 import { explainConnectError } from '../app/client/connect-errors.js';
 import type { Target } from '../solutions/client/open-connection.js';
 import type { TlsIdentity } from '../app/server/types.js';
-import { makeAuthority, makeServerCertificate, newKey, type Authority } from '../tools/certificates.js';
+import { keyFromPem, makeAuthority, makeServerCertificate, type Authority } from '../tools/certificates.js';
 import { startChat, type Chat } from './harness/chat.js';
 import { importMine } from './harness/mine.js';
 import { startProxy } from './harness/proxy.js';
@@ -45,14 +46,13 @@ interface Certificates {
   otherAuthority: TlsIdentity;
   wrongName: TlsIdentity;
   expired: TlsIdentity;
-  /** How long making them took (about 0.4 s: five RSA signatures in JavaScript, one key). */
-  madeInMs: number;
 }
 let certs: Certificates;
 
+// Six certificates, all with the harness's test key: a new RSA key takes 0.1 s on a quiet
+// machine and up to 2 s on a busy one; signing with it takes milliseconds.
 beforeAll(() => {
-  const started = performance.now();
-  const key = newKey(); // one key for all: making keys is the slow part
+  const key = keyFromPem(readFileSync(new URL('./harness/tls-test-key.pem', import.meta.url), 'utf8'));
   const course = makeAuthority('Sockets course CA (suite)', key);
   const stranger = makeAuthority('Some other CA', key);
   const identity = (authority: Authority, names: string[], from?: Date, days?: number): TlsIdentity => {
@@ -66,9 +66,7 @@ beforeAll(() => {
     otherAuthority: identity(stranger, local),
     wrongName: identity(course, ['chat.example.org']),
     expired: identity(course, local, new Date(Date.now() - 30 * 86_400_000), 10),
-    madeInMs: 0,
   };
-  certs.madeInMs = performance.now() - started;
 });
 
 /** The reference's way to connect with TLS, trusting the course's authority (for the server's tests). */

@@ -6,7 +6,7 @@
 
 import { Text } from 'ink';
 import { render } from 'ink-testing-library';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createElement as h } from 'react';
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, onTestFinished, test } from 'vitest';
 import { assemblePieces, importFromTree } from '../../app/server/pieces.js';
 import { startChatServer, type ChatServer } from '../../app/server/server.js';
 import type { TlsIdentity } from '../../app/server/types.js';
-import { makeAuthority, makeServerCertificate, newKey } from '../../tools/certificates.js';
+import { keyFromPem, makeAuthority, makeServerCertificate } from '../../tools/certificates.js';
 import { Program } from '../harness/program.js';
 import { DEADLINES, PATIENCE_MS, waitUntil } from '../harness/wait.js';
 
@@ -27,7 +27,7 @@ let identity: TlsIdentity;
 
 beforeAll(() => {
   folder = mkdtempSync(path.join(os.tmpdir(), 'tls-clients-'));
-  const key = newKey();
+  const key = keyFromPem(readFileSync(new URL('../harness/tls-test-key.pem', import.meta.url), 'utf8'));
   const authority = makeAuthority('Course CA (tls-clients test)', key);
   const made = makeServerCertificate(authority, { names: ['localhost', '127.0.0.1'], key });
   identity = { cert: made.certPem, key: made.keyPem };
@@ -138,7 +138,6 @@ test('the chat\'s status bar says the connection is encrypted', async ({ expect 
   const chat = await server(true);
   const { useChat } = await importFromTree<HookModule>('solutions', 'client/tui/use-chat.ts');
   const { ChatScreen } = await importFromTree<ScreenModule>('solutions', 'client/tui/chat-screen.tsx');
-  const { readFileSync } = await import('node:fs');
   const tls = { ca: readFileSync(caFile, 'utf8') };
   function App() {
     return h(ChatScreen, { chat: useChat({ host: '127.0.0.1', port: chat.port, name: 'alice', tls }) });
