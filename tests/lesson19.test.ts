@@ -255,9 +255,22 @@ describe('lesson 19: several servers, one chat', () => {
 
   test('history lives in Redis: a user of another server, or of a server started later, gets the room\'s last messages', async () => {
     const cluster = await startCluster({ servers: 2, see: SECTION.pubsub, leaseMs: LONG_LEASE_MS, features: ['rooms', 'history'] });
+    // alice is alone on her server: her chat goes to no socket there (no write to commit
+    // before), and must still be shared. The barrier is Redis itself, not a reply to alice.
     const alice = await cluster.login(0, 'alice');
     for (const text of ['h1', 'h2', 'h3']) alice.send(text);
-    await alice.sync();
+    const deadline = Date.now() + PATIENCE_MS;
+    let stored = 0;
+    while ((stored = await cluster.peek.llen('chat:history:lobby')) < 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25)); // a poll of Redis
+    }
+    if (stored < 3) {
+      throw fail(cluster, {
+        problem: `alice, alone on server A, said h1, h2, h3; after ${PATIENCE_MS} ms the Redis list chat:history:lobby held ${stored} messages.`,
+        expected: 'all three, committed to Redis at once, though nobody on server A heard them',
+        see: SECTION.pubsub,
+      });
+    }
     const texts = (e: Received | undefined) => (e?.type === 'history' ? e.messages.map((m) => m.text).join(',') : 'no history event');
     const historyAfterWelcome = async (c: TestClient, where: string) => {
       await c.sync(`the reply to /users (the suite's barrier: what came after ${c.label}'s welcome has arrived)`);

@@ -67,12 +67,13 @@ runMain('CLUSTER', async () => {
       console.log(`[${letter}:${port}] stopped (${signal ?? `exit code ${code}`}); the others carry on. Ctrl+C stops them all.`);
     });
   }
-  console.log(`${count} server${count > 1 ? 's' : ''} on ports ${first}${count > 1 ? ` to ${first + count - 1}` : ''}, one chat. Connect to any: npm run chat -- --port ${first} --name alice`);
+  const where = count > 1 ? `${count} servers on ports ${first} to ${first + count - 1}, one chat` : `1 server on port ${first}`;
+  console.log(`${where}. Connect to any: npm run chat -- --port ${first} --name alice`);
   console.log('Ctrl+C stops them all.');
   // However this ends (a pipe closed, an error), nothing it started outlives it.
   process.on('exit', () => {
     for (const child of servers) child.kill('SIGKILL');
-    void redis.kill(); // the signal is sent at once
+    redis.stopNow();
   });
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));

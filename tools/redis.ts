@@ -23,6 +23,8 @@ export interface RedisProcess {
   restart(): Promise<void>;
   /** Kills it and removes its folder. */
   stop(): Promise<void>;
+  /** The same, without waiting: for a process's 'exit' handler, where nothing async runs. */
+  stopNow(): void;
 }
 
 const READY = /Ready to accept connections/;
@@ -67,6 +69,10 @@ export async function startRedis(deadlineMs = 10_000): Promise<RedisProcess> {
     },
     async stop() {
       await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    stopNow() {
+      child!.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -45,6 +45,9 @@ export class RedisHistory implements HistoryStoreLike {
   }
 
   add(message: StoredMessage): void {
+    // The server commits before it next writes to a socket (write, then send); but a chat
+    // nobody here hears causes no write, and other servers must not wait for one.
+    if (this.pending.length === 0) setImmediate(() => this.commit());
     this.pending.push(message);
   }
 
