@@ -11,8 +11,8 @@ export const DEFAULT_PORT = 5050;
 export type LeaveReason = 'quit' | 'disconnect' | 'timeout' | 'slow' | 'kicked' | 'moved';
 
 /** The extensions a server may run (PROTOCOL.md, "Extensions"); `hello.features` lists them. */
-export type Feature = 'rooms' | 'status' | 'history' | 'files';
-export const FEATURES: readonly Feature[] = ['rooms', 'status', 'history', 'files'];
+export type Feature = 'rooms' | 'status' | 'history' | 'auth' | 'files';
+export const FEATURES: readonly Feature[] = ['rooms', 'status', 'history', 'auth', 'files'];
 
 export type ErrorCode =
   | 'INVALID_NAME'
@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'NO_SUCH_USER'
   | 'RATE_LIMITED'
   | 'INVALID_ROOM' // rooms extension
+  | 'AUTH_FAILED' // auth extension
   | 'NO_SUCH_OFFER' // files extension
   | 'FILE_TOO_LARGE'; // files extension
 
@@ -35,6 +36,7 @@ export const CLOSING_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'SERVER_FULL',
   'LINE_TOO_LONG',
   'TIMEOUT',
+  'AUTH_FAILED',
 ]);
 
 // What the extensions add to version 1's events (optional: a v1 server never sends them).
@@ -68,6 +70,8 @@ export interface StatusEvent { type: 'status'; user: string; status: UserStatus;
 // history: a room's last messages, oldest first (after welcome, after room, and for /history).
 export interface HistoryMessage { from: string; text: string; ts: number }
 export interface HistoryEvent extends InRoom { type: 'history'; messages: HistoryMessage[] }
+// auth: the name just sent is registered; the next line is its password.
+export interface PasswordEvent { type: 'password'; text: string }
 
 // files: an offer to send a file, its answer, and how the transfer ended (lesson 17).
 export interface OfferSentEvent { type: 'offer_sent'; id: string; to: string; name: string; size: number }
@@ -94,6 +98,7 @@ export type Event =
   | RoomsEvent
   | StatusEvent
   | HistoryEvent
+  | PasswordEvent
   | OfferSentEvent
   | OfferEvent
   | TransferEvent
@@ -140,7 +145,7 @@ export function parseEvent(line: string): WireEvent | UnknownEvent {
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set<EventType>([
   'hello', 'welcome', 'join', 'leave', 'chat', 'whisper', 'users', 'info', 'error', 'bye', 'shutdown',
-  'room', 'rooms', 'status', 'history',
+  'room', 'rooms', 'status', 'history', 'password',
   'offer_sent', 'offer', 'transfer', 'transfer_done', 'transfer_failed',
 ]);
 

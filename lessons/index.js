@@ -3,6 +3,8 @@
 // Plain JavaScript typed with JSDoc (checked by tsc), so that `npm run lesson` and
 // `npm test` can read it without loading the TypeScript loader.
 
+import { spawnSync } from 'node:child_process';
+
 /**
  * @typedef {object} Lesson
  * @property {number} number
@@ -12,6 +14,8 @@
  * @property {string[]} hints Shown one at a time by `npm run hint N`.
  * @property {string} [needs] The oldest Node its code runs on, when newer than the course's
  *   floor (e.g. '22.13' for node:sqlite): on an older Node its suite is not run.
+ * @property {string} [needsProgram] A program it runs besides Node (e.g. 'redis-server'):
+ *   where it is not installed, its suite is not run either, and one line says how to get it.
  */
 
 /** @type {Lesson[]} */
@@ -197,6 +201,34 @@ export const LESSONS = [
     ],
   },
   {
+    number: 15,
+    slug: 'passwords',
+    title: 'Passwords done right',
+    edits: ['server/accounts.ts'],
+    needs: '22.13',
+    hints: [
+      "The constructor: db.exec('CREATE TABLE IF NOT EXISTS accounts (name TEXT PRIMARY KEY COLLATE NOCASE, salt BLOB NOT NULL, hash BLOB NOT NULL, n INTEGER NOT NULL, r INTEGER NOT NULL, p INTEGER NOT NULL)'), then prepare the INSERT of the six values and 'SELECT name, salt, hash, n, r, p FROM accounts WHERE name = ?'. COLLATE NOCASE makes WHERE name = 'ALICE' find alice.",
+      "registeredName(name): const [row] = this.select.all(name); return row ? String(row.name) : undefined. The row keeps the name as it was registered, which is what the welcome shows.",
+      "Wrap the callback scrypt in a promise: new Promise((resolve, reject) => scrypt(password, salt, HASH_BYTES, { ...COST, maxmem: 256 * COST.N * COST.r }, (err, hash) => err ? reject(err) : resolve(hash))). Not scryptSync: it would stop the one thread for as long as a hash takes, on purpose.",
+      "register(): if the name has a row, return false. Otherwise salt = randomBytes(SALT_BYTES), hash = await the scrypt above, look once more (the await let others run), then this.insert.run(name, salt, hash, COST.N, COST.r, COST.p) and return true. Never the password itself.",
+      "checkPassword(): note const arrived = Date.now() first. Keep a Map from name.toLowerCase() to the times (this.now()) of its wrong passwords; drop those older than WINDOW_MS. With fewer than MAX_WRONG left, hash the password with the row's salt and n, r, p, and compare: hash.length === stored.length && timingSafeEqual(hash, stored). A wrong one adds this.now() to the list.",
+      "Every false waits first: await new Promise((r) => setTimeout(r, arrived + FAIL_DELAY_MS - Date.now())), checked or locked alike. A locked name does not hash at all, and its refused try is not added to the list. A right password changes nothing in the list.",
+    ],
+  },
+  {
+    number: 16,
+    slug: 'tls',
+    title: 'TLS: the same chat, encrypted',
+    edits: ['server/listen-tls.ts', 'client/open-connection.ts'],
+    hints: [
+      "Start from your lesson 2 listen(): the same promise, 'error' and 'listening' handlers and close(). Only the server changes: tls.createServer({ cert: options.cert, key: options.key, minVersion: 'TLSv1.2', handshakeTimeout: options.handshakeTimeoutMs, allowHalfOpen: false }).",
+      "Give onConnection the socket of 'secureConnection', never the one of 'connection': that one is the raw TCP socket, and what you write to it crosses the wire as plain text. In 'secureConnection', set socket.allowHalfOpen = true first (lesson 8's half-close, once the handshake is done).",
+      "server.on('tlsClientError', (err, socket) => { onHandshakeFailed(err, socket); socket.destroy(); }). With a listener there, Node leaves the failed socket open: closing it is yours. Without handshakeTimeout, a client that never says a TLS word stays for two minutes.",
+      "connectTls: return tls.connect({ host, port, ca: trust.ca === undefined ? undefined : [...tls.rootCertificates, trust.ca], servername: net.isIP(host) === 0 ? host : undefined, minVersion: 'TLSv1.2' }). `ca` replaces Node's authorities, so keep the system's in the list.",
+      "Never rejectUnauthorized: false and never checkServerIdentity: () => undefined. Node already refuses an unknown authority, a wrong name and an expired certificate with an 'error' (UNABLE_TO_VERIFY_LEAF_SIGNATURE, ERR_TLS_CERT_ALTNAME_INVALID, CERT_HAS_EXPIRED): leave its checks on.",
+    ],
+  },
+  {
     number: 17,
     slug: 'sending-a-file',
     title: 'Sending a file: a second connection, streams and backpressure',
@@ -211,19 +243,71 @@ export const LESSONS = [
       "createUnique(): path.parse(name) gives { name: stem, ext }; try open(path.join(folder, n === 0 ? base : `${stem} (${n})${ext}`), 'wx') for n = 0, 1, 2...; 'wx' fails with EEXIST if the file exists: catch that one error and try the next n.",
     ],
   },
+  {
+    number: 18,
+    slug: 'measure-then-make-it-fast',
+    title: 'Measure, then make it fast',
+    edits: ['server/batching.ts'],
+    hints: [
+      "Outbox keeps an array, this.pending = [], and this.size = 0. add(line): if pending is empty (the first line of a batch), call this.flusher.request(this); then push the line, add line.length to size, and if size >= FLUSH_AT_CHARS, call this.flush() at once.",
+      "flush(): return if nothing is pending. Otherwise const data = this.pending.join(''); empty the array and set size to 0; then this.write(data). Empty it before calling write(): write() may drop the client, and a later flush must find nothing left to send twice.",
+      "Flusher keeps a Set of targets and a flag, scheduled. request(target): add it to the Set; if a pass is scheduled already, return; otherwise set the flag and setImmediate(this.pass). setImmediate runs after the I/O of this turn: everything sent meanwhile joins the batch.",
+      "The pass (an arrow-function property, so `this` stays the Flusher): clear the flag, swap the Set for a new one (flushes may ask again), call flush() on each target, and time the loop with performance.now().",
+      "Resting: keep restUntil = end + (end - start) after each pass. In request(), const rest = this.restUntil - performance.now(); if rest >= 1, setTimeout(this.pass, rest), else setImmediate(this.pass). A fresh Flusher (restUntil 0) never waits.",
+    ],
+  },
+  {
+    number: 19,
+    slug: 'several-servers',
+    title: 'Several servers, one chat (Redis)',
+    edits: ['server/cluster-link.ts'],
+    needsProgram: 'redis-server',
+    hints: [
+      "claim(): const key = NAME_KEY_PREFIX + name.toLowerCase(); const answer = await this.redis.set(key, this.serverId, 'PX', this.leaseMs, 'NX'); return answer === 'OK'. One command: Redis checks and sets in one step, so no other server can slip in between.",
+      "Not a GET followed by a SET: between the two round trips another server can do the same, and both win. Lesson 7's mutex cannot help: it lives in one process, and the other server is another process.",
+      "renew(names): for each name, this.redis.eval(KEEP, 1, key, this.serverId, this.leaseMs) (Promise.all for all of them at once); return the names whose answer is not 1. KEEP also takes back a name Redis has forgotten (after a restart), which a bare PEXPIRE would not.",
+      "release(name): await this.redis.eval(RELEASE, 1, key, this.serverId). Not DEL: a name whose lease ran out may belong to another server by now.",
+      "publish(message): await this.redis.publish(CLUSTER_CHANNEL, message). subscribe(onMessage): this.subscriber.on('message', (channel, message) => { if (channel === CLUSTER_CHANNEL) onMessage(message); }); then await this.subscriber.subscribe(CLUSTER_CHANNEL).",
+    ],
+  },
 ];
 
 /**
- * Why this Node cannot run a lesson's code (one line for people), or undefined when it can.
+ * Why this machine cannot run a lesson's code (one line for people): a Node too old, or a
+ * program it needs that is not installed. Undefined when it can.
  * @param {Lesson} lesson
  * @param {string} [version] Node's version, e.g. '20.20.2'
+ * @param {(program: string) => boolean} [installed] whether a program is on the PATH
  */
-export function unmetNeed(lesson, version = process.versions.node) {
+export function unmetNeed(lesson, version = process.versions.node, installed = isInstalled) {
+  if (lesson.needsProgram && !installed(lesson.needsProgram)) {
+    return `Lesson ${lesson.number} needs ${lesson.needsProgram}, which is not installed here. ${HOW_TO_INSTALL[lesson.needsProgram] ?? ''}`.trim();
+  }
   if (!lesson.needs) return undefined;
   const [major = 0, minor = 0] = lesson.needs.split('.').map(Number);
   const [hasMajor = 0, hasMinor = 0] = version.split('.').map(Number);
   if (hasMajor > major || (hasMajor === major && hasMinor >= minor)) return undefined;
   return `Lesson ${lesson.number} needs Node ${lesson.needs} or newer; this is Node ${version}.`;
+}
+
+/** @type {Record<string, string>} How to install each program a lesson may need, on each system. */
+export const HOW_TO_INSTALL = {
+  'redis-server': 'Install Redis: Debian/Ubuntu sudo apt-get install redis-server, macOS brew install redis, Windows: inside WSL, or Docker (docker run -p 6379:6379 redis).',
+};
+
+/** @type {Map<string, boolean>} */
+const found = new Map();
+/**
+ * Whether a program runs here (asked once per program: `PROGRAM --version`).
+ * @param {string} program
+ */
+export function isInstalled(program) {
+  let yes = found.get(program);
+  if (yes === undefined) {
+    yes = !spawnSync(program, ['--version'], { stdio: 'ignore', timeout: 5000 }).error;
+    found.set(program, yes);
+  }
+  return yes;
 }
 
 /** @param {Lesson} lesson */

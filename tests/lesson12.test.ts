@@ -58,6 +58,12 @@ async function move(chat: Chat, client: TestClient, line: string, room: string, 
   return reply;
 }
 
+/** True when an event carries a text for people that is not empty. */
+function hasText(event: Received): boolean {
+  const { text } = event as { text?: unknown };
+  return typeof text === 'string' && text !== '';
+}
+
 /** Logs in `names` and waits until each has seen the later ones join (the lobby is small). */
 async function lobbyOf(chat: Chat, names: string[]): Promise<TestClient[]> {
   const users: TestClient[] = [];
@@ -80,10 +86,15 @@ describe('lesson 12: rooms', () => {
         see: SECTION.map,
       });
     }
+    alice.takeUnseen();
     alice.send('/rooms');
-    const rooms = await alice.next((e) => e.type === 'rooms' || e.type === 'error', 'the answer to /rooms');
-    if (!matches(rooms, { type: 'rooms', rooms: [{ name: 'lobby', users: 1 }] })) {
-      throw fail(chat, { problem: `alice sent "/rooms" and got ${showEvents([rooms])}.`, expected: '{ type: "rooms", rooms: [{ name: "lobby", users: 1 }] }', see: SECTION.rooms });
+    const got = await heard(alice);
+    if (got.length !== 1 || !matches(got[0]!, { type: 'rooms', rooms: [{ name: 'lobby', users: 1 }] })) {
+      throw fail(chat, {
+        problem: `alice sent "/rooms" and got ${showEvents(got)}.`,
+        expected: `exactly one event, { type: "rooms", rooms: [{ name: "lobby", users: 1 }] }${got.some((e) => e.type === 'error') ? ': command() must return true for /rooms, or the server passes the line on to lesson 6, which answers UNKNOWN_COMMAND' : ''}`,
+        see: SECTION.rooms,
+      });
     }
   });
 
@@ -159,6 +170,14 @@ describe('lesson 12: rooms', () => {
         see: SECTION.move,
       });
     }
+    const lobbyList = bob!.events[bob!.events.length - 1]!; // the reply to the barrier's /users
+    if (!matches(lobbyList, { type: 'users', users: ['bob'] })) {
+      throw fail(chat, {
+        problem: `carol, then alice, moved from the lobby to games; bob, left in the lobby, sent /users and got ${showEvents([lobbyList])}.`,
+        expected: 'users: ["bob"]: take() removes the mover from the room\'s sorted names as well as from its members (find the name with sortedIndex() and splice it out)',
+        see: SECTION.map,
+      });
+    }
     if (!matches(room, { users: ['alice', 'carol'] }) || 'count' in room) {
       throw fail(chat, { problem: `alice moved to games (where carol is); her room event was ${showEvents([room])}.`, expected: '{ type: "room", room: "games", users: ["alice", "carol"] }: the members, sorted, the mover included, and no count (the list is not cut)', see: SECTION.move });
     }
@@ -196,6 +215,13 @@ describe('lesson 12: rooms', () => {
     if (got.length !== 1 || !matches(got[0]!, { type: 'error', code })) {
       throw fail(chat, { problem: `alice sent ${JSON.stringify(line)} and got ${showEvents(got)}.`, expected: `exactly one event, { type: "error", code: "${code}", ... }, because ${why}`, see: SECTION.names });
     }
+    if (!hasText(got[0]!)) {
+      throw fail(chat, {
+        problem: `alice sent ${JSON.stringify(line)} and got ${showEvents(got)}: an error without a text.`,
+        expected: `a text for the person who typed it, e.g. ${code === 'USAGE' ? '"Usage: /join <room>"' : '"Room names are 1 to 20 characters from a-z, 0-9, _ and -."'}: the code is for programs, the text for people`,
+        see: SECTION.names,
+      });
+    }
     const other = await heard(bob!);
     if (other.length > 0) {
       throw fail(chat, { problem: `alice sent ${JSON.stringify(line)}; bob got ${showEvents(other)}.`, expected: 'nothing: a refused /join moves nobody', see: SECTION.names });
@@ -209,10 +235,10 @@ describe('lesson 12: rooms', () => {
     alice!.send('/join lobby');
     const got = await heard(alice!);
     const other = await heard(bob!);
-    if (got.length !== 1 || got[0]!.type !== 'info' || other.length > 0) {
+    if (got.length !== 1 || got[0]!.type !== 'info' || !hasText(got[0]!) || other.length > 0) {
       throw fail(chat, {
         problem: `alice, in the lobby, sent "/join lobby". alice got ${showEvents(got)}; bob got ${showEvents(other)}.`,
-        expected: 'one info event for alice and nothing for bob: joining the room you are in is not a move',
+        expected: 'one info event for alice, with a text for her (e.g. "You are already in #lobby."), and nothing for bob: joining the room you are in is not a move',
         see: SECTION.move,
       });
     }
@@ -275,7 +301,7 @@ describe('lesson 12: rooms', () => {
   describe('the presence limit (3 here, 500 by default)', () => {
     const limit = { presenceLimit: 3 };
 
-    test('a room over the limit sends no join or leave, before and after alike', async () => {
+    test('a room over the limit sends no join or leave, before and after alike, and still carries chat', async () => {
       const chat = await roomsChat(SECTION.limit, limit);
       const [alice] = await lobbyOf(chat, ['alice', 'bob', 'carol']); // 3: at the limit, joins sent
       const dave = await chat.login('dave'); // 4: over it
@@ -284,6 +310,15 @@ describe('lesson 12: rooms', () => {
         throw fail(chat, {
           problem: `The limit is 3. alice, bob and carol are in the lobby; dave logged in (4). alice got ${showEvents(heardJoin)}.`,
           expected: 'no join: after it, the room holds 4, more than the limit. tell() sends a join only while the room, counting the newcomer, is within the limit',
+          see: SECTION.limit,
+        });
+      }
+      dave.send('anyone here?');
+      const heardChat = await heard(alice!);
+      if (!heardChat.some((e) => matches(e, { type: 'chat', from: 'dave', text: 'anyone here?' }))) {
+        throw fail(chat, {
+          problem: `The limit is 3. alice, bob, carol and dave are in the lobby (4); dave said "anyone here?" and alice got ${showEvents(heardChat)}.`,
+          expected: 'dave\'s chat: the limit is about join and leave only. tell() checks it for those two types, and every other event reaches the whole room',
           see: SECTION.limit,
         });
       }
@@ -299,9 +334,17 @@ describe('lesson 12: rooms', () => {
       }
     });
 
-    test('at the limit, join and leave are still sent', async () => {
+    test('at the limit, lists are whole and join and leave are still sent', async () => {
       const chat = await roomsChat(SECTION.limit, limit);
       const [alice, , carol] = await lobbyOf(chat, ['alice', 'bob', 'carol']);
+      const welcome = carol!.events.find((e) => e.type === 'welcome')!;
+      if (!matches(welcome, { users: ['alice', 'bob', 'carol'] }) || 'count' in welcome) {
+        throw fail(chat, {
+          problem: `The limit is 3; alice and bob are in the lobby and carol logs in (3). Her welcome was ${showEvents([welcome])}.`,
+          expected: 'users: ["alice", "bob", "carol"] and no count: a list of exactly the limit is not cut (names.length <= presenceLimit)',
+          see: SECTION.limit,
+        });
+      }
       carol!.send('/quit');
       const leave = await alice!.next({ type: 'leave' }, 'the leave of carol (3 → 2: within the limit)');
       if (!matches(leave, { user: 'carol', room: 'lobby' })) {

@@ -76,7 +76,7 @@ describe('lesson 13: away and busy', () => {
     }
   });
 
-  test('/BUSY without a note has no note field; /back says online', async () => {
+  test('/BUSY without a note has no note field; "/back from lunch" says online, with no note', async () => {
     const chat = await statusChat(SECTION.command);
     const [alice, bob] = await together(chat, ['alice', 'bob']);
     const [, busy] = await after(alice!, '/BUSY', [bob!]);
@@ -87,16 +87,20 @@ describe('lesson 13: away and busy', () => {
         see: SECTION.command,
       });
     }
-    const [, back] = await after(alice!, '/back', [bob!]);
+    const [, back] = await after(alice!, '/back from lunch', [bob!]);
     if (back!.length !== 1 || !matches(back![0]!, { type: 'status', user: 'alice', status: 'online' }) || 'note' in back![0]!) {
-      throw fail(chat, { problem: `alice sent "/back"; bob got ${showEvents(back!)}.`, expected: '{ type: "status", user: "alice", status: "online" } and no note', see: SECTION.command });
+      throw fail(chat, {
+        problem: `alice sent "/back from lunch"; bob got ${showEvents(back!)}.`,
+        expected: '{ type: "status", user: "alice", status: "online" } and no note field: /back takes no note, so the words after it are ignored',
+        see: SECTION.command,
+      });
     }
   });
 
   test.each([
-    ['with control characters', '/away   \u001b[31mred\u0007 tape  ', '[31mred tape', 'control characters stripped, then trimmed'],
+    ['with control characters', '/away \u0007 \u001b[31mred\u0007 tape \u0007', '[31mred tape', 'control characters stripped, THEN trimmed: the spaces between the controls are left at the ends once they are gone'],
     ['of 120 emoji', '/busy ' + '😀'.repeat(120), '😀'.repeat(100), 'cut to 100 code points: an emoji is one code point but two UTF-16 code units, so cut [...note], not note.slice()'],
-    ['of nothing but control characters', '/away \u0007\u0007 ', undefined, 'an empty note is none: nothing left after stripping and trimming, so no note field'],
+    ['of nothing but control characters and a space', '/away \u0007 \u0007', undefined, 'an empty note is none: nothing left after stripping and trimming, so no note field'],
   ])('a note %s', async (_label, line, note, why) => {
     const chat = await statusChat(SECTION.note);
     const [alice, bob] = await together(chat, ['alice', 'bob']);

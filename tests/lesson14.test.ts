@@ -274,7 +274,14 @@ describe('lesson 14: history that survives a crash', () => {
     const db = tempDb();
     const connection = openDatabase(db);
     onTestFinished(() => connection.close());
-    const store = new HistoryStore(connection);
+    // The store's connection, with every statement it runs or prepares written down.
+    const statements: string[] = [];
+    const watched: SqlDatabase = {
+      exec: (sql) => (statements.push(sql), connection.exec(sql)),
+      prepare: (sql) => (statements.push(sql), connection.prepare(sql)),
+      close: () => connection.close(),
+    };
+    const store = new HistoryStore(watched);
     const mode = String(Object.values(connection.prepare('PRAGMA journal_mode').all()[0] ?? {})[0]);
     if (mode !== 'wal') {
       throw failure({ problem: `After your constructor ran, the database's journal_mode is "${mode}".`, expected: '"wal": PRAGMA journal_mode = WAL in the constructor', see: SECTION.wal });
@@ -299,9 +306,60 @@ describe('lesson 14: history that survives a crash', () => {
         see: commits > 1 ? SECTION.group : SECTION.transaction,
       });
     }
+    statements.length = 0;
     store.commit();
-    if (walCommits(db) - before !== 1) {
-      throw failure({ problem: 'commit() with nothing added since the last one still wrote a transaction.', expected: 'nothing to write, no transaction: the server calls commit() often', see: SECTION.group });
+    if (walCommits(db) - before !== 1 || statements.length > 0) {
+      throw failure({
+        problem: `commit() with nothing added since the last one still ${statements.length > 0 ? `ran ${statements.map((s) => JSON.stringify(s)).join(', ')}` : 'wrote a transaction'}.`,
+        expected: 'nothing at all: with nothing pending, commit() returns at once. The server calls it before every write to a socket, many times a second',
+        see: SECTION.group,
+      });
+    }
+  });
+
+  test('a commit that fails is rolled back and thrown: nothing of its batch is stored, and the next commit works', async () => {
+    const db = tempDb();
+    const connection = openDatabase(db);
+    onTestFinished(() => connection.close());
+    connection.exec('PRAGMA busy_timeout = 0'); // a locked file fails at once, not after 2 s
+    const store = new HistoryStore(connection);
+    // Another program writing to the same file holds its write lock: the INSERT cannot run.
+    const other = openDatabase(db);
+    onTestFinished(() => other.close());
+    other.exec('BEGIN IMMEDIATE');
+    store.add({ room: 'lobby', from: 'alice', text: 'lost 1', ts: 1_700_000_000_001 });
+    store.add({ room: 'lobby', from: 'alice', text: 'lost 2', ts: 1_700_000_000_002 });
+    let thrown: unknown;
+    try {
+      store.commit();
+    } catch (err) {
+      thrown = err;
+    }
+    other.exec('ROLLBACK');
+    if (thrown === undefined) {
+      throw failure({
+        problem: 'The suite held the file\'s write lock from a second connection, so your INSERT failed ("database is locked"); your commit() returned as if the batch were stored.',
+        expected: 'commit() throws: catch the error, run ROLLBACK, then throw it again, so that the server knows these messages were not written',
+        see: SECTION.transaction,
+      });
+    }
+    store.add({ room: 'lobby', from: 'bob', text: 'kept', ts: 1_700_000_000_003 });
+    try {
+      store.commit();
+    } catch (err) {
+      throw failure({
+        problem: `After a commit() that failed on a locked file (it threw, good), the lock was released and the next commit() threw too: ${(err as Error).message}.`,
+        expected: 'the next commit() works: the failed one must run ROLLBACK before it throws, or its BEGIN stays open and every later BEGIN fails',
+        see: SECTION.transaction,
+      });
+    }
+    const stored = reader(db).recent('lobby', 10).map((m) => m.text);
+    if (stored.join() !== 'kept') {
+      throw failure({
+        problem: `A commit() of "lost 1" and "lost 2" failed on a locked file, then "kept" was committed. A second connection reads: ${stored.map((t) => JSON.stringify(t)).join(', ') || 'nothing'}.`,
+        expected: '"kept" only: a failed transaction is all or nothing (nothing), and the next commit writes what was added since',
+        see: SECTION.transaction,
+      });
     }
   });
 

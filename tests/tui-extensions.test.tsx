@@ -1,7 +1,8 @@
 // The full-screen chat (solutions' hook and screen) against a reference server that runs
 // the extensions: the room in the status bar and the prompt, /rooms and /join, Tab after
 // `/join `, away and busy marks in the user list, a cut list's size, a room's history
-// dimmed above its divider, and a version 1 server drawn as before. Rendered with
+// dimmed above its divider, a password typed as bullets (and after `/register `), and a
+// version 1 server drawn as before. Rendered with
 // ink-testing-library in a fake 80×24 terminal; each wait polls the last frame.
 //
 // History needs node:sqlite (Node 22.13+). On an older Node the server runs without it
@@ -40,6 +41,7 @@ const SEE = {
   history: '14 (npm run lesson 14), section "The last n, oldest first"',
   files: '17 (npm run lesson 17), section "The client: send and receive"',
   v1: '13 (npm run lesson 13), section "What an old client sees"',
+  auth: '15 (npm run lesson 15), section "The password step of the handshake"',
 };
 const HISTORY = sqliteAvailable();
 const EVERY: Feature[] = ['rooms', 'status', ...(HISTORY ? (['history'] as const) : [])];
@@ -75,7 +77,7 @@ interface Screen {
   write(keys: string): Promise<void>;
 }
 
-async function openScreen(chat: Chat | undefined, name: string, port?: number, downloads?: string): Promise<Screen> {
+async function openScreen(chat: Chat | undefined, name: string, port?: number, welcomed = true, downloads?: string): Promise<Screen> {
   const target = port ?? (await startProxy({ targetPort: chat!.port, transcript: chat!.transcript, clientLabel: `the screen (${name})`, serverLabel: 'server' })).port;
   function App() {
     return h(ChatScreen, { chat: useChat({ host: '127.0.0.1', port: target, name, retryMs: 50, maxRetryMs: 200, downloads }) });
@@ -112,7 +114,7 @@ async function openScreen(chat: Chat | undefined, name: string, port?: number, d
       }
     },
   };
-  await screen.waitFor(`the welcome of ${name}`, (t) => t.includes(`Welcome, ${name}!`), 'the chat, logged in', SEE.rooms);
+  if (welcomed) await screen.waitFor(`the welcome of ${name}`, (t) => t.includes(`Welcome, ${name}!`), 'the chat, logged in', SEE.rooms);
   return screen;
 }
 
@@ -193,6 +195,30 @@ describe('the full-screen chat with the extensions on', () => {
     }
   });
 
+  test('a password is asked for in a masked line, and what follows /register is masked; neither comes back with the up arrow', async () => {
+    const server = await passwordServer();
+    const screen = await openScreen(undefined, 'alice', server.port, false);
+    await screen.waitFor('the password question and the prompt "password:"', (t) => t.includes('Password for alice:') && t.includes('password: '), 'the password event as a message, and the input line asking for it', SEE.auth);
+    const secrets = ['hunter2 horse', 'sup3r secret'];
+    const leaked = (text: string) => secrets.some((p) => text.includes(p) || text.includes(p.slice(0, 6)));
+    await screen.write(secrets[0]!);
+    const typed = await screen.waitFor('the password as bullets', (t) => t.includes('•'.repeat(secrets[0]!.length)), `${secrets[0]!.length} bullets in the input line`, SEE.auth);
+    if (leaked(typed)) throw failure({ problem: `The password shows on the screen as it is typed:\n${typed}`, expected: 'only bullets', see: SEE.auth });
+    await screen.write('\r');
+    await server.arrived(secrets[0]!);
+    await screen.waitFor('the welcome, and the prompt "> " again', (t) => t.includes('Welcome, alice!') && t.includes('> ') && !t.includes('password: '), 'the ordinary input line once the password was right', SEE.auth);
+    await screen.write('hello all\r');
+    await server.arrived('hello all');
+    await screen.write(`/register ${secrets[1]}`);
+    const registering = await screen.waitFor('/register and bullets', (t) => t.includes(`/register ${'•'.repeat(secrets[1]!.length)}`), 'what follows /register as bullets', SEE.auth);
+    if (leaked(registering)) throw failure({ problem: `The new password shows on the screen after /register:\n${registering}`, expected: 'only bullets after "/register "', see: SEE.auth });
+    await screen.write('\r');
+    await server.arrived(`/register ${secrets[1]}`);
+    await screen.write('\x1b[A');
+    const back = await screen.waitFor('"hello all" again after the up arrow', (t) => t.includes('> hello all'), 'the last line that held no password: the password and the /register line are not kept', SEE.auth);
+    if (leaked(back) || back.includes('/register •')) throw failure({ problem: `The up arrow brought back a password:\n${back}`, expected: 'no password in the input history', see: SEE.auth });
+  });
+
   test('a version 1 server (features none) looks as lesson 11 drew it: no room, "Online (N)"', async () => {
     const chat = await startChat({ mine: [], see: SEE.v1, options: { features: [] } });
     await chat.login('bob');
@@ -210,8 +236,8 @@ describe('the full-screen chat with the extensions on', () => {
     const song = path.join(home, 'song.ogg');
     const content = Buffer.alloc(2_000_000, 7);
     writeFileSync(song, content);
-    const alice = await openScreen(chat, 'alice', undefined, path.join(home, 'alice-downloads'));
-    const bob = await openScreen(chat, 'bob', undefined, path.join(home, 'bob-downloads'));
+    const alice = await openScreen(chat, 'alice', undefined, true, path.join(home, 'alice-downloads'));
+    const bob = await openScreen(chat, 'bob', undefined, true, path.join(home, 'bob-downloads'));
     // Long lines wrap in an 80-column screen: compare without the frame and the spaces.
     const flat = (t: string) => t.replace(/[│\s]+/g, '');
     await alice.write(`/send bob ${song}\r`);
@@ -259,6 +285,37 @@ async function expectHistory(screen: Screen, said: string, divider: string): Pro
   if (!(at < under) || !dimmed(screen.frame(), said) || !lines[under]!.includes('──')) {
     throw failure({ problem: `The history line "${said}" is not dimmed above its divider:\n${text}`, expected: 'history dimmed, then "── ↑ earlier messages ──"', see: SEE.history });
   }
+}
+
+/** A server that asks every name for a password, welcomes any, and keeps the lines it gets. */
+async function passwordServer(): Promise<{ port: number; arrived(line: string): Promise<void> }> {
+  const lines: string[] = [];
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    socket.write(encodeEvent({ type: 'hello', proto: 1, text: TEXTS.hello, features: ['auth'] }));
+    let pending = '';
+    socket.on('data', (chunk) => {
+      pending += chunk.toString('utf8');
+      for (let nl = pending.indexOf('\n'); nl !== -1; nl = pending.indexOf('\n')) {
+        lines.push(pending.slice(0, nl));
+        pending = pending.slice(nl + 1);
+        if (lines.length === 1) socket.write(encodeEvent({ type: 'password', text: `Password for ${lines[0]}:` }));
+        if (lines.length === 2) socket.write(encodeEvent({ type: 'welcome', user: lines[0]!, users: [lines[0]!], text: TEXTS.welcome(lines[0]!) }));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const arrived = (line: string) =>
+    waitUntil(
+      () => (lines.includes(line) ? true : undefined),
+      (wake) => {
+        const timer = setInterval(wake, 5);
+        return () => clearInterval(timer);
+      },
+      () => failure({ problem: `The server did not receive ${JSON.stringify(line)} within ${PATIENCE_MS} ms; it got ${JSON.stringify(lines)}.`, expected: 'the line as typed', see: SEE.auth }),
+    ).then(() => undefined);
+  return { port: (server.address() as net.AddressInfo).port, arrived };
 }
 
 /** A server that logs anyone in and then sends `events` (a stand-in when node:sqlite is missing). */

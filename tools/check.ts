@@ -5,7 +5,8 @@
 //   4. every typical mistake (tests/mistakes/) fails its lesson's suite, with the message it should;
 //   5. every lesson renders and names files that exist in both trees; starter/ mirrors solutions/.
 // It ends with one line, `N passed, M failed`, which CI reads. A lesson that needs a newer
-// Node than this one (lessons/index.js, `needs`) has its suites and mistakes not run: one
+// Node than this one, or a program that is not installed (lessons/index.js, `needs`,
+// `needsProgram`), has its suites and mistakes not run: one
 // line each says so, counted neither as passed nor as failed.
 
 import { spawn } from 'node:child_process';
@@ -195,6 +196,6 @@ await checkStarterFails();
 await checkMistakes();
 reportNotRun();
 console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-if (notRun > 0) console.log(`${notRun} lesson(s) not run: this Node is too old for them.`);
+if (notRun > 0) console.log(`${notRun} lesson(s) not run: this machine cannot run them (see the lines above).`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed === 0 ? 0 : 1;

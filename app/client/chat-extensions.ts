@@ -1,6 +1,7 @@
-// What the full-screen chat knows of the extensions (lessons 12-14, 17): the room you are in,
+// What the full-screen chat knows of the extensions (lessons 12-15, 17): the room you are in,
 // who is away or busy, a cut member list's true size, the rooms to complete after /join,
-// a room's history, and the files on the move (their progress bars). Lesson 11's reducer knows only version 1; this one wraps it:
+// a room's history, that the server asks for a password, and the files on the move (their
+// progress bars). Lesson 11's reducer knows only version 1; this one wraps it:
 //
 //   action ──> withExtensions ──┬─ room, rooms, status, history: handled here
 //                               └─ anything else: lesson 11's reducer, then the
@@ -23,6 +24,8 @@ export interface ExtensionView {
   count?: number;
   /** The room names of the last `/rooms` answer, and the rooms you have been in. */
   roomNames: string[];
+  /** auth: the server asked for this name's password; the next line typed is it. */
+  passwordAsked?: boolean;
   /** Files on the move (lesson 17), oldest first: one progress bar each. */
   transfers?: TransferProgress[];
   /** The name of each file offered, by the offer's id (lesson 17). */
@@ -35,7 +38,6 @@ export interface TransferAction {
   progress: TransferProgress;
   ended: boolean;
 }
-
 
 type Reducer = (state: ChatState, action: ChatAction) => ChatState;
 
@@ -61,6 +63,11 @@ function keep(next: ChatState, before: ChatState): ChatState {
 }
 
 function applyEvent(base: Reducer, state: ChatState, event: WireEvent | UnknownEvent, at: number): ChatState {
+  if (event.type === 'welcome' && state.extensions?.passwordAsked) {
+    // The password was right: what is typed shows again.
+    const { passwordAsked: _answered, ...view } = state.extensions;
+    return applyEvent(base, { ...state, extensions: view }, event, at);
+  }
   const ts = 'ts' in event && typeof event.ts === 'number' ? event.ts : at;
   const e = event as unknown as Record<string, unknown>;
   const view = state.extensions ?? EMPTY;
@@ -87,6 +94,11 @@ function applyEvent(base: Reducer, state: ChatState, event: WireEvent | UnknownE
       if (status === 'away' || status === 'busy') statuses[user] = note ? { status, note } : { status };
       const text = status === 'away' || status === 'busy' ? `${user} is ${status}${note ? `: ${note}` : ''}` : `${user} is back`;
       return append({ ...state, extensions: { ...view, statuses } }, [{ kind: 'system', text, ts }]);
+    }
+    case 'password': {
+      // The input line hides what is typed until the welcome (or the refusal) comes.
+      const text = `${str(e.text) || 'Password:'} type it below; it is not shown.`;
+      return append({ ...state, extensions: { ...view, passwordAsked: true } }, [{ kind: 'info', text, ts }]);
     }
     case 'history': {
       const messages = (Array.isArray(e.messages) ? e.messages : []).filter(isSaid);

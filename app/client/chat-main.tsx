@@ -5,12 +5,13 @@
 import { render } from 'ink';
 import { FriendlyError, runMain, UsageError } from '../cli.js';
 import { importFromTree } from '../server/pieces.js';
-import { parseClientFlags } from './flags.js';
+import { parseClientFlags, TLS_USAGE } from './flags.js';
 
 const USAGE = `Usage: npm run chat -- --name NAME [--host HOST] [--port PORT] [--mine]
   --name NAME       your username: 1 to 20 ASCII letters, digits, _ or -
   --host HOST       the server's address (default 127.0.0.1)
   --port PORT       the server's port (default 5050)
+${TLS_USAGE}
   --mine            run your own screen and hook from starter/ (lesson 11)
   --downloads DIR   where files sent to you are saved (default downloads)
 Files: /send USER PATH offers one; /accept or /reject answers the last offer.`;
@@ -43,7 +44,7 @@ runMain('CHAT', async () => {
   const tree = mine ? (process.env.COURSE_TREE ?? 'starter') : 'solutions';
   const { useChat } = await importFromTree<typeof import('../../solutions/client/tui/use-chat.js')>(tree, 'client/tui/use-chat.ts');
   const { ChatScreen } = await importFromTree<typeof import('../../solutions/client/tui/chat-screen.js')>(tree, 'client/tui/chat-screen.tsx');
-  const options = { host: flags.host, port: flags.port, name: flags.name, downloads };
+  const options = { host: flags.host, port: flags.port, name: flags.name, tls: flags.tls, downloads };
 
   // The hook and the screen meet here: the hook owns the connection, the screen draws it.
   function App() {

@@ -6,16 +6,20 @@ import { parseArgs } from 'node:util';
 import { runMain, UsageError } from '../cli.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../protocol.js';
 import { importFromTree } from '../server/pieces.js';
+import { TLS_FLAGS, TLS_USAGE, trustFrom } from './flags.js';
 
-const USAGE = `Usage: npm run cli -- [HOST] [PORT] [--mine] [--downloads DIR]
+const USAGE = `Usage: npm run cli -- [HOST] [PORT] [--tls] [--ca FILE] [--mine] [--downloads DIR]
   HOST             the chat server's address (default ${DEFAULT_HOST})
   PORT             its port (default ${DEFAULT_PORT})
+${TLS_USAGE}
   --mine           run your own client from starter/client/cli.ts (lesson 10)
   --downloads DIR  where files sent to you are saved (default downloads)
   --help           show this help
 Type a line and press Enter to send it; /help lists the commands; /quit or Ctrl+D to leave.
 On a server with rooms: /rooms, /join NAME (the prompt shows your room); with status:
-/away [note], /busy [note], /back; with files: /send USER PATH, /accept [ID], /reject [ID].`;
+/away [note], /busy [note], /back; with auth: /register asks for a password (not shown),
+and a registered name's password is asked for, unseen, at login; with files:
+/send USER PATH, /accept [ID], /reject [ID].`;
 
 runMain('CLI', async () => {
   let parsed;
@@ -24,7 +28,7 @@ runMain('CLI', async () => {
       args: process.argv.slice(2),
       strict: true,
       allowPositionals: true,
-      options: { mine: { type: 'boolean' }, downloads: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { mine: { type: 'boolean' }, ...TLS_FLAGS, downloads: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (err) {
     // parseArgs explains at length; its first sentence is the news.
@@ -41,11 +45,13 @@ runMain('CLI', async () => {
     throw new UsageError(`PORT wants a whole number from 1 to 65535; got '${portText}'.`);
   }
 
+  const tls = trustFrom(values.tls, values.ca);
+
   // COURSE_TREE lets the hidden suite run a variant of your tree the same way.
   const tree = values.mine ? (process.env.COURSE_TREE ?? 'starter') : 'solutions';
   const { runCli } = await importFromTree<typeof import('../../starter/client/cli.js')>(tree, 'client/cli.ts');
   if (values.downloads === '') throw new UsageError('--downloads wants a folder.');
-  process.exitCode = await runCli({ host, port, input: process.stdin, output: process.stdout, downloads: values.downloads });
+  process.exitCode = await runCli({ host, port, tls, input: process.stdin, output: process.stdout, downloads: values.downloads });
   // The session is over. Let go of the keyboard, which would keep the program waiting for
   // input, and let Node end once all that was printed has been written out (no exit() cut-off).
   process.stdin.destroy();

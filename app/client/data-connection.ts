@@ -3,28 +3,30 @@
 // line. What comes back is a socket of raw bytes, paused, for lesson 17's sendFile() and
 // receiveFile(). The only place a client dials for a file: a transport change (TLS) goes here.
 
-import net from 'node:net';
+import type net from 'node:net';
+import { openConnection, type Target } from '../../solutions/client/open-connection.js';
 import { parseEvent } from '../protocol.js';
+import { explainConnectError } from './connect-errors.js';
 
-export interface DataAddress {
-  host: string;
-  port: number;
-}
+/** The chat server's address, and TLS when the chat connection speaks it (lesson 16). */
+export type DataAddress = Target;
 
 /** How long the server may take to say hello on a data connection. */
 const HELLO_TIMEOUT_MS = 10_000;
 
 /** Connects, reads the hello, sends `/file <token>`; resolves with the paused socket. */
-export function openDataConnection({ host, port }: DataAddress, token: string): Promise<net.Socket> {
+export function openDataConnection(address: DataAddress, token: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port, noDelay: true });
+    const { host, port } = address;
+    const socket = openConnection(address);
+    socket.setNoDelay(true);
     let head = Buffer.alloc(0);
     const fail = (reason: string) => {
       socket.destroy();
       reject(new Error(reason));
     };
     const timer = setTimeout(() => fail(`no hello from ${host}:${port} within ${HELLO_TIMEOUT_MS / 1000} s`), HELLO_TIMEOUT_MS);
-    const onError = (err: NodeJS.ErrnoException) => fail(err.code === 'ECONNREFUSED' ? 'Connection refused. Is the server running?' : `could not reach ${host}:${port}: ${err.message}`);
+    const onError = (err: NodeJS.ErrnoException) => fail(explainConnectError(err, address));
     const onClose = () => fail('the server closed the data connection before its hello');
     socket.on('error', onError);
     socket.on('close', onClose);

@@ -132,6 +132,22 @@ function lastGrapheme(text: string): string {
 }
 
 /**
+ * Where the secret part of a line starts (lesson 15): all of it when a password is being
+ * typed, what follows `/register ` otherwise, and -1 when the line holds no secret.
+ */
+export function secretStart(text: string, password = false): number {
+  if (password) return 0;
+  const register = /^\s*\/register\s/i.exec(text);
+  return register ? register[0].length : -1;
+}
+
+/** The line as it may be shown: every character from `from` on a bullet (the cursor stays put). */
+export function masked(line: EditedLine, from: number): EditedLine {
+  if (from < 0 || from >= line.text.length) return line;
+  return { text: line.text.slice(0, from) + '•'.repeat(line.text.length - from), cursor: line.cursor };
+}
+
+/**
  * The line in `width` columns, the cursor as an inverted cell. A line too long to fit
  * scrolls sideways so that the cursor stays in sight.
  */

@@ -3,12 +3,14 @@
 // never lets a server's bytes drive your terminal. With --chunk and --delay-ms it sends
 // what you type a few bytes at a time, to watch a server put a line back together.
 
-import net from 'node:net';
+import type net from 'node:net';
 import readline from 'node:readline';
 import { FriendlyError, parseFlags, runMain, UsageError } from '../cli.js';
 import { DEFAULT_HOST, parseEvent } from '../protocol.js';
 import { escapeText as visible } from '../wire-text.js';
-import { portFrom } from './flags.js';
+import { portFrom, TLS_FLAGS, TLS_USAGE, trustFrom } from './flags.js';
+import { explainConnectError } from './connect-errors.js';
+import { openConnection, readyEvent, type Target } from '../../solutions/client/open-connection.js';
 
 // No colour when piped or with NO_COLOR.
 const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
@@ -21,7 +23,8 @@ const RESET = color ? '\x1b[0m' : '';
 const END_KEY = process.platform === 'win32' ? 'Ctrl+Z then Enter' : 'Ctrl+D';
 const END_LINES = new Set(['\x1a', '\x04']);
 
-const USAGE = `Usage: npm run raw -- [--host HOST] [--port PORT] [--chunk BYTES] [--delay-ms MS]
+const USAGE = `Usage: npm run raw -- [--host HOST] [--port PORT] [--tls] [--ca FILE] [--chunk BYTES] [--delay-ms MS]
+${TLS_USAGE}
   --chunk BYTES   send what you type BYTES at a time (1: byte by byte)
   --delay-ms MS   wait MS between those pieces (default 1000 with --chunk)
 Type lines to send them; ${END_KEY} to hang up (the server still answers), Ctrl+C to leave.`;
@@ -32,6 +35,7 @@ runMain('RAW', async () => {
     options: {
       host: { type: 'string' },
       port: { type: 'string' },
+      ...TLS_FLAGS,
       chunk: { type: 'string' },
       'delay-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -44,9 +48,11 @@ runMain('RAW', async () => {
   const host = values.host ?? DEFAULT_HOST;
   const port = portFrom(values.port);
   const pacing = pacingFrom(values.chunk, values['delay-ms']);
-  const socket = await connect(host, port);
+  const target: Target = { host, port, tls: trustFrom(values.tls, values.ca) };
+  const socket = await connect(target);
   const paced = pacing ? `, ${pacing.chunk} byte(s) every ${pacing.delayMs} ms` : '';
-  console.log(`${DIM}Connected to ${host}:${port}. Lines you type are sent as they are${paced}; ${END_KEY} to hang up.${RESET}`);
+  const encrypted = target.tls ? ', encrypted (TLS)' : '';
+  console.log(`${DIM}Connected to ${host}:${port}${encrypted}. Lines you type are sent as they are${paced}; ${END_KEY} to hang up.${RESET}`);
 
   let pending = Buffer.alloc(0);
   socket.on('data', (chunk: Buffer) => {
@@ -119,13 +125,12 @@ function pacedSender(socket: net.Socket, { chunk, delayMs }: Pacing) {
   };
 }
 
-function connect(host: string, port: number): Promise<net.Socket> {
+/** Connects (plain TCP, or TLS with its certificate checked); a failure is one line that says why. */
+function connect(target: Target): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
-    socket.once('connect', () => resolve(socket));
-    socket.once('error', (err: NodeJS.ErrnoException) => {
-      reject(new FriendlyError(err.code === 'ECONNREFUSED' ? 'Connection refused. Is the server running?' : `Could not reach ${host}:${port}: ${err.message}`));
-    });
+    const socket = openConnection(target);
+    socket.once(readyEvent(socket), () => resolve(socket));
+    socket.once('error', (err: NodeJS.ErrnoException) => reject(new FriendlyError(explainConnectError(err, target))));
   });
 }
 

@@ -1,22 +1,19 @@
 // One client's connection, as the pieces see it (the Client interface): a name, a
-// way to send, a way to close. Sends are gathered and written out by the server's
-// Flusher (one write for many lines), and a client that stops reading is dropped
-// before its queue can grow without bound (PROTOCOL.md: maxQueuedBytes, leave `slow`).
+// way to send, a way to close. Sends are gathered in an Outbox and written out by the
+// server's Flusher (lesson 18: one write for many lines), and a client that stops reading
+// is dropped before its queue can grow without bound (PROTOCOL.md: maxQueuedBytes, leave
+// `slow`).
 
 import type { Socket } from 'node:net';
 import { encodeEvent, type Event, type LeaveReason } from '../protocol.js';
-import type { Flushable, Flusher } from './flusher.js';
-import type { Client } from './types.js';
+import type { Client, OutboxLike, WriteOut } from './types.js';
 
 /** How long a closing connection may take to flush before it is cut. */
 const CLOSE_GRACE_MS = 1000;
 
-/** Gathered lines are written early past this size, so that what waits stays bounded. */
-const FLUSH_AT_CHARS = 64 * 1024;
-
 let nextId = 1;
 
-export class Connection implements Client, Flushable {
+export class Connection implements Client {
   readonly id = nextId++;
   /** Read once, at the start: a socket that has closed no longer reports it. */
   readonly address: string;
@@ -25,10 +22,10 @@ export class Connection implements Client, Flushable {
   leaveReason: LeaveReason = 'disconnect';
   private closing = false;
   private goneCalled = false;
+  /** Lines sent but not yet handed to the socket (lesson 18). */
+  private readonly outbox: OutboxLike;
   /** Lesson 17: the socket became a file's data connection; the relay owns it now. */
   private handedOver = false;
-  /** Lines sent but not yet handed to the socket. */
-  private pending = '';
   /** What the extensions add to each event sent to this client (app/server/extensions.ts). */
   extensions: { extend(client: Client, event: Event): Event } | undefined;
   /** Set by the wiring while it answers this client's own line: sees each line sent to it. */
@@ -36,13 +33,17 @@ export class Connection implements Client, Flushable {
 
   constructor(
     readonly socket: Socket,
-    private readonly flusher: Flusher,
+    /** Makes this connection's outbox, which writes what it gathers with the function given. */
+    outbox: (write: WriteOut) => OutboxLike,
     /** Queues a line; false when the client is too slow to keep (lesson 9). */
-    private readonly write: (socket: Socket, line: string) => boolean,
+    write: (socket: Socket, line: string) => boolean,
     /** Called once, as soon as this client is gone: closed by us, dropped, or hung up. */
     private readonly onGone: (client: Connection) => void,
   ) {
     this.address = socket.remoteAddress ?? '';
+    this.outbox = outbox((data) => {
+      if (!socket.destroyed && !write(socket, data)) this.drop('slow'); // lesson 9
+    });
     socket.once('close', () => this.gone());
   }
 
@@ -64,17 +65,7 @@ export class Connection implements Client, Flushable {
     this.onReply?.(line);
     // Lines are gathered and written together: one write (one system call, one TCP
     // segment where it fits) for however many lines came meanwhile, not one per line.
-    if (this.pending === '') this.flusher.request(this); // once per batch is enough
-    this.pending += line;
-    if (this.pending.length >= FLUSH_AT_CHARS) this.flush();
-  }
-
-  /** Hands what is gathered to the socket; a client whose queue passes the bound is dropped. */
-  flush(): void {
-    if (this.pending === '' || this.socket.destroyed) return;
-    const data = this.pending;
-    this.pending = '';
-    if (!this.write(this.socket, data)) this.drop('slow'); // lesson 9
+    this.outbox.add(line);
   }
 
   sendEvent(event: Event): void {
@@ -84,12 +75,16 @@ export class Connection implements Client, Flushable {
   close(reason?: LeaveReason): void {
     if (this.closed) return;
     if (reason) this.leaveReason = reason;
-    this.flush();
-    this.closing = true;
-    this.socket.end(); // sends what is queued, then FIN
-    this.gone();
-    // A peer that never reads would keep the socket half-open forever: cut it after a grace period.
-    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+    try {
+      this.outbox.flush(); // every whole line goes before the FIN
+    } finally {
+      // Closed even when a flush throws (the caller hears of the error).
+      this.closing = true;
+      this.socket.end(); // sends what is queued, then FIN
+      this.gone();
+      // A peer that never reads would keep the socket half-open forever: cut it after a grace period.
+      setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+    }
   }
 
   /** Cuts the connection at once, discarding what is queued. */

@@ -27,23 +27,39 @@
 // through the view is recorded (keeping its ts); beforeWrite() commits before any socket
 // write (write, then send); a user just welcomed or just moved gets the room's history;
 // /history asks. Without rooms, the view exists only to see chat go by.
+// Auth (lesson 15) stands in front of lesson 5's handshake, its wiring in auth.ts: a
+// registered name's password line comes between the name and the welcome. History and
+// auth share one open database.
 // Files (lesson 17) hook in the same way, their wiring in files.ts: /offer /accept /reject
 // are commands, a user who leaves ends their transfers; a data connection's `/file` line is
 // caught by the server before the handshake (server.ts, files.ts).
+// Several servers (lesson 19, cluster.ts) put the users of other servers into the same
+// registry and rooms, as members whose send() forwards: placeRemote, moveRemote and
+// removeRemote below; a local /join is told by each server to its own users.
 
 import { encodeEvent, type ChatEvent, type Event, type Feature } from '../protocol.js';
+import type { LeaveReason } from '../protocol.js';
+import type { Cluster } from './cluster.js';
 import type { Connection } from './connection.js';
+import { Auth } from './auth.js';
 import { Files } from './files.js';
 import { History } from './history.js';
-import type { Client, RegistryLike, RoomsLike, ServerContext, ServerPieces, StatusesLike } from './types.js';
+import { openDatabase } from './sqlite.js';
+import type { Client, HistoryStoreLike, RegistryLike, RoomsLike, ServerContext, ServerPieces, SqlDatabase, StatusesLike } from './types.js';
 
 export class Extensions {
   readonly features: Feature[];
   private readonly rooms: RoomsLike | undefined;
   private readonly statuses: StatusesLike | undefined;
-  private readonly history: History | undefined;
+  private history: History | undefined;
+  /** Registered names and the password step (lesson 15), when auth runs. */
+  readonly auth: Auth | undefined;
+  /** The database history and auth keep their rows in, open while the server runs. */
+  private readonly db: SqlDatabase | undefined;
   /** Offers and transfers, when the files feature runs. */
   readonly files: Files | undefined;
+  /** Several servers, one chat (lesson 19): set by the server when it runs with --redis. */
+  cluster: Cluster | undefined;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -53,8 +69,23 @@ export class Extensions {
     this.features = ctx.options.features;
     this.rooms = this.features.includes('rooms') ? new pieces.Rooms(ctx.options.presenceLimit) : undefined;
     this.statuses = this.features.includes('status') ? new pieces.Statuses() : undefined;
-    this.history = this.features.includes('history') ? History.open(ctx.options.db, pieces, !!this.rooms, log) : undefined;
+    // With --redis, history lives in Redis: the cluster hands its store over (keepHistoryIn).
+    const withHistory = this.features.includes('history') && ctx.options.redis === '';
+    const withAuth = this.features.includes('auth');
+    this.db = withHistory || withAuth ? openDatabase(ctx.options.db) : undefined;
+    try {
+      this.history = withHistory ? History.open(this.db!, pieces, !!this.rooms, log) : undefined;
+      this.auth = withAuth ? new Auth(new pieces.Accounts(this.db!)) : undefined;
+    } catch (err) {
+      this.db?.close();
+      throw err;
+    }
     this.files = this.features.includes('files') ? new Files(ctx, new pieces.FileRelay(), log) : undefined;
+  }
+
+  /** History kept in `store` (Redis, lesson 19) instead of SQLite; set before any client connects. */
+  keepHistoryIn(store: HistoryStoreLike, log: (message: string) => void): void {
+    if (this.features.includes('history')) this.history = History.over(store, !!this.rooms, log);
   }
 
   /** The context one client's pieces see: its registry is the client's room. */
@@ -65,21 +96,29 @@ export class Extensions {
     return this.history ? new RoomContext(this.ctx, new ChatWatch(registry, this.history)) : this.ctx;
   }
 
-  /** Runs an extension command and returns true, or false for a line that is not one. */
-  command(client: Connection, line: string, ctx: ServerContext): boolean {
+  /**
+   * Runs an extension command and returns true, or false for a line that is not one. A
+   * command that takes time (/register hashes a password) returns a promise of its answer.
+   */
+  command(client: Connection, line: string, ctx: ServerContext): boolean | Promise<true> {
     const [, name = '', args = ''] = /^\/(\S+)\s*(.*)$/s.exec(line.trim()) ?? [];
     if (name === '' || name.startsWith('/')) return false;
     const lower = name.toLowerCase();
     const { rooms, history } = this;
     const room = rooms?.roomOf(client);
-    if (rooms?.command(client, lower, args, ctx)) {
+    // With other servers, each tells its own users of a move: ours is not forwarded.
+    const cluster = this.cluster;
+    const ran = rooms && (cluster ? cluster.quietly(() => rooms.command(client, lower, args, ctx)) : rooms.command(client, lower, args, ctx));
+    if (rooms && ran) {
       const now = rooms.roomOf(client);
+      if (now !== room) cluster?.moved(client, now);
       if (history && now !== room) history.replay(client, now); // after `room`, the new room's history
       return true;
     }
     return (
       (this.statuses?.command(client, lower, args, ctx) ?? false) ||
       (history?.command(client, lower, args, room) ?? false) ||
+      (this.auth?.command(client, lower, args) ?? false) ||
       (this.files?.command(client, lower, args) ?? false)
     );
   }
@@ -98,6 +137,7 @@ export class Extensions {
   close(): void {
     this.files?.close();
     this.history?.close();
+    this.db?.close();
   }
 
   /**
@@ -127,7 +167,7 @@ export class Extensions {
   }
 
   /** A logged-in client is gone: out of its room, and (unless the server is stopping) its room hears `leave`. */
-  depart(client: Connection, announce: boolean): void {
+  depart(client: Client & { leaveReason: LeaveReason }, announce: boolean): void {
     this.files?.depart(client); // the other side of each of its transfers hears `gone`
     const leave = { type: 'leave', user: client.name, reason: client.leaveReason } as const;
     if (!this.rooms) {
@@ -136,6 +176,35 @@ export class Extensions {
     }
     const room = this.rooms.exit(client);
     if (announce) this.rooms.tell(room, { ...leave, room });
+  }
+
+  /** The room a logged-in client (or a user of another server) is in; undefined without rooms. */
+  roomOf(client: Client): string | undefined {
+    return this.rooms?.roomOf(client);
+  }
+
+  /** A user of another server (lesson 19) comes in; with `announce`, its room hears `join`. */
+  placeRemote(member: Client, room: string | undefined, announce: boolean): void {
+    this.ctx.registry.add(member);
+    const rooms = this.rooms;
+    if (!rooms) {
+      if (announce) this.ctx.registry.broadcast(encodeEvent({ type: 'join', user: member.name }), member);
+      return;
+    }
+    rooms.enter(member);
+    if (room !== undefined && room !== rooms.roomOf(member)) rooms.command(member, 'join', room, this.ctx);
+    if (announce) rooms.tell(rooms.roomOf(member), { type: 'join', user: member.name, room: rooms.roomOf(member) }, member);
+  }
+
+  /** A user of another server moved: this server's users hear it as they would a local move. */
+  moveRemote(member: Client, room: string): void {
+    this.rooms?.command(member, 'join', room, this.ctx);
+  }
+
+  /** A user of another server is gone; with `announce`, its room hears `leave`. */
+  removeRemote(member: Client & { leaveReason: LeaveReason }, announce: boolean): void {
+    this.ctx.registry.remove(member);
+    this.depart(member, announce);
   }
 
   /** What an event sent to `client` gains from the extensions that run. */

@@ -8,7 +8,6 @@
 //   - a user who arrives in a room (logging in, /join) gets its last 20; /history asks.
 
 import type { ChatEvent, HistoryEvent } from '../protocol.js';
-import { openDatabase } from './sqlite.js';
 import type { Client, HistoryStoreLike, ServerPieces, SqlDatabase } from './types.js';
 
 /** How many messages a user gets on arriving in a room, and /history without a number. */
@@ -23,22 +22,20 @@ export class History {
   private dirty = false;
 
   private constructor(
-    private readonly db: SqlDatabase,
     private readonly store: HistoryStoreLike,
     /** With rooms, `history` says which room it is of; without, it has no `room`. */
     private readonly withRooms: boolean,
     private readonly log: (message: string) => void,
   ) {}
 
-  /** Opens the database and the store on it (a FriendlyError where node:sqlite is missing). */
-  static open(file: string, pieces: ServerPieces, withRooms: boolean, log: (message: string) => void): History {
-    const db = openDatabase(file);
-    try {
-      return new History(db, new pieces.HistoryStore(db), withRooms, log);
-    } catch (err) {
-      db.close();
-      throw err;
-    }
+  /** The store on the server's open database (shared with auth: extensions.ts opens and closes it). */
+  static open(db: SqlDatabase, pieces: ServerPieces, withRooms: boolean, log: (message: string) => void): History {
+    return new History(new pieces.HistoryStore(db), withRooms, log);
+  }
+
+  /** History in a store that needs no database file (Redis, with --redis: redis-history.ts). */
+  static over(store: HistoryStoreLike, withRooms: boolean, log: (message: string) => void): History {
+    return new History(store, withRooms, log);
   }
 
   /** A chat on its way to its room's members (`room` undefined without rooms). */
@@ -77,10 +74,9 @@ export class History {
     return true;
   }
 
-  /** Commits what is left and closes the database (a clean shutdown). */
+  /** Commits what is left (a clean shutdown; the database is closed after). */
   close(): void {
     this.commitPending();
-    this.db.close();
   }
 
   private read(room: string, n: number): HistoryEvent {

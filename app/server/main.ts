@@ -39,17 +39,23 @@ runMain('SERVER', async () => {
   const whose = options.mineLessons.length === 0 ? 'reference' : `your lesson ${options.mineLessons.join(', ')} pieces from ${tree}/`;
   console.log(rule);
   console.log(`  Chat server (${whose})`);
-  console.log(`  Listening on ${server.host}:${server.port}`);
+  console.log(`  Listening on ${server.host}:${server.port}${options.tls ? ', tls (TLS 1.2 or newer)' : ''}`);
   console.log(`  Maximum connections: ${options.maxClients}`);
   console.log(`  Maximum from one address: ${options.maxPerAddress === 0 ? 'no limit' : options.maxPerAddress}`);
   if (options.slowNameCheckMs > 0) console.log(`  Each name check takes ${options.slowNameCheckMs} ms (--slow-name-check-ms)`);
   console.log(`  Extensions: ${options.features.length > 0 ? options.features.join(', ') : 'none (version 1 only)'}`);
-  if (options.features.includes('history')) {
+  const historyInRedis = options.features.includes('history') && options.redis !== '';
+  if (historyInRedis) console.log('  History: in Redis, shared by every server (the last 100 of each room)');
+  if ((options.features.includes('history') && !historyInRedis) || options.features.includes('auth')) {
     const shown = path.relative(process.cwd(), options.db);
     const where = options.db === ':memory:' ? 'in memory (kept until the server stops)' : shown.startsWith('..') ? options.db : shown;
-    console.log(`  History: ${where}`);
+    const what = options.features.includes('history') && !historyInRedis ? 'History' : 'Accounts'; // auth shares history's file
+    console.log(`  ${what}: ${where}`);
   } else if (!sqliteAvailable()) {
     console.log(`  ${HISTORY_NEEDS}`); // say why it is not among the extensions
+  }
+  if (options.redis !== '') {
+    console.log(`  Redis: ${options.redis}: one chat with every server on it (names leased for ${options.leaseMs / 1000} s)`);
   }
   if (server.host === '0.0.0.0') {
     // A classroom: say which addresses the students can type.

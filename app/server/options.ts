@@ -1,16 +1,21 @@
 // Turns command-line flags (PROTOCOL.md, "Starting a server") into ServerOptions.
 // A mistake in a flag is the user's, so it becomes one clear line, never a stack trace.
 
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import tls from 'node:tls';
 import { FriendlyError, parseFlags, UsageError } from '../cli.js';
 import { LESSONS } from '../../lessons/index.js';
 import { FEATURES, type Feature } from '../protocol.js';
 import { piecesOfLessons, ROOT, SERVER_LESSONS, type PieceName } from './pieces.js';
 import { HISTORY_NEEDS, sqliteAvailable } from './sqlite.js';
-import { DEFAULT_OPTIONS, type ServerOptions } from './types.js';
+import { DEFAULT_OPTIONS, type ServerOptions, type TlsIdentity } from './types.js';
 
 /** Where history lives unless --db says otherwise: a git-ignored folder of the project. */
 export const DEFAULT_DB = path.join(ROOT, '.data', 'chat-history.db');
+
+/** The features that keep their rows in the SQLite database (--db). */
+export const NEEDS_SQLITE: readonly Feature[] = ['history', 'auth'];
 
 export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --host HOST                   address to listen on (default 127.0.0.1; 0.0.0.0 for a classroom)
@@ -24,10 +29,19 @@ export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --features LIST|none          the extensions to run, e.g. rooms or rooms,status
                                 (default: all of them, ${FEATURES.join(',')}; none: version 1)
   --presence-limit N            rooms: no join/leave in a room larger than this (default 500)
-  --db FILE                     history: the SQLite database (default .data/chat-history.db;
-                                :memory: keeps nothing on disk). Needs Node 22.13 or newer
+  --db FILE                     history and auth (registered names): the SQLite database
+                                (default .data/chat-history.db; :memory: keeps nothing on
+                                disk). Needs Node 22.13 or newer
+  --tls-cert FILE --tls-key FILE
+                                speak TLS with this certificate and key (lesson 16;
+                                npm run certs makes them: certs/server.pem, server-key.pem)
   --max-file-bytes N            files: the largest file a user may send (default 67108864,
                                 64 MiB)
+  --redis URL                   several servers, one chat: every server started with the same
+                                Redis (e.g. redis://127.0.0.1:6379) serves one chat
+  --lease-ms N                  with --redis: a name's lease, renewed every third of it; a
+                                stopped server's names free and its users leave within it
+                                (default 10000)
   --mine [LESSONS]              run your own pieces from starter/: all of them, or only
                                 those of the lessons listed, e.g. --mine 2 or --mine 2,3
   --quiet                       print no line per connection, login and leave
@@ -73,7 +87,11 @@ export function parseServerFlags(argv: string[]): ServerFlags {
       features: { type: 'string' },
       'presence-limit': { type: 'string' },
       db: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       'max-file-bytes': { type: 'string' },
+      redis: { type: 'string' },
+      'lease-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -88,12 +106,22 @@ export function parseServerFlags(argv: string[]): ServerFlags {
   }
   if (values['no-rate-limit']) rateLimit = null;
 
-  // History needs node:sqlite (Node 22.13+): by default it runs where it can; asked for on
-  // an older Node, it is one line that says why.
-  const features = values.features === undefined ? FEATURES.filter((f) => f !== 'history' || sqliteAvailable()) : parseFeatures(values.features);
-  if ((features.includes('history') || values.db !== undefined) && !sqliteAvailable()) throw new FriendlyError(HISTORY_NEEDS);
-  if (values.db !== undefined && !features.includes('history')) {
-    throw new UsageError(`--db names the history database, but --features ${values.features} leaves history out.`);
+  // History and auth need node:sqlite (Node 22.13+): by default they run where they can;
+  // asked for on an older Node, it is one line that says why. With --redis, history lives in
+  // Redis (no SQLite needed, any Node); auth's accounts stay in SQLite.
+  const redis = values.redis;
+  if (redis !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redis)) {
+    throw new UsageError(`--redis wants a Redis URL, like redis://127.0.0.1:6379; got '${redis}'.`);
+  }
+  if (values['lease-ms'] !== undefined && redis === undefined) throw new UsageError('--lease-ms is the lease of a name in Redis: it goes with --redis URL.');
+  const needsSqlite = (f: Feature) => NEEDS_SQLITE.includes(f) && !(f === 'history' && redis !== undefined);
+  const features = values.features === undefined ? FEATURES.filter((f) => !needsSqlite(f) || sqliteAvailable()) : parseFeatures(values.features);
+  const usesDb = features.some(needsSqlite);
+  if ((usesDb || values.db !== undefined) && !sqliteAvailable()) throw new FriendlyError(HISTORY_NEEDS);
+  if (values.db !== undefined && !usesDb) {
+    throw new UsageError(redis !== undefined && features.includes('history')
+      ? '--db names a SQLite file, but with --redis history lives in Redis, and auth is off: leave --db out.'
+      : `--db names the database of history and auth, but --features ${values.features} leaves both out.`);
   }
   if (values.db === '') throw new UsageError('--db wants a file name, or :memory:.');
 
@@ -109,15 +137,41 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     features,
     presenceLimit: integer('--presence-limit', values['presence-limit'], DEFAULT_OPTIONS.presenceLimit, 1),
     db: values.db ?? DEFAULT_DB,
+    tls: tlsIdentity(values['tls-cert'], values['tls-key']),
     maxFileBytes: integer('--max-file-bytes', values['max-file-bytes'], DEFAULT_OPTIONS.maxFileBytes, 1),
     offerTimeoutMs: DEFAULT_OPTIONS.offerTimeoutMs,
     dataConnectTimeoutMs: DEFAULT_OPTIONS.dataConnectTimeoutMs,
+    redis: redis ?? '',
+    leaseMs: integer('--lease-ms', values['lease-ms'], DEFAULT_OPTIONS.leaseMs, 100, 60_000),
     help: values.help ?? false,
     mineLessons,
     mine: piecesOfLessons(mineLessons),
     quiet: values.quiet ?? false,
     slowNameCheckMs: integer('--slow-name-check-ms', values['slow-name-check-ms'], 0, 0, 60_000),
   };
+}
+
+/** --tls-cert and --tls-key: both or neither, each a readable PEM file, the key the certificate's. */
+function tlsIdentity(certFile: string | undefined, keyFile: string | undefined): TlsIdentity | null {
+  if (certFile === undefined && keyFile === undefined) return null;
+  if (certFile === undefined || keyFile === undefined) {
+    throw new UsageError(`TLS needs both --tls-cert FILE and --tls-key FILE (npm run certs makes certs/server.pem and certs/server-key.pem).`);
+  }
+  const read = (flag: string, file: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new FriendlyError(`${flag} ${file}: ${missing ? 'no such file. npm run certs makes one.' : (err as Error).message}`);
+    }
+  };
+  const identity = { cert: read('--tls-cert', certFile), key: read('--tls-key', keyFile) };
+  try {
+    tls.createSecureContext(identity); // a key of another certificate, a file that is not PEM...
+  } catch (err) {
+    throw new FriendlyError(`--tls-cert ${certFile} with --tls-key ${keyFile}: ${(err as Error).message.replace(/^error:[0-9A-F]+:[^:]*::/, '')}. Are they a certificate and its own key (npm run certs)?`);
+  }
+  return identity;
 }
 
 /** 'rooms,status' → ['rooms', 'status']; 'none' → []. */

@@ -32,7 +32,12 @@ export const PIECE_FILES: { [K in PieceName]: string } = {
   Rooms: 'server/rooms.ts',
   Statuses: 'server/statuses.ts',
   HistoryStore: 'server/history-store.ts',
+  Accounts: 'server/accounts.ts',
+  listenTls: 'server/listen-tls.ts',
   FileRelay: 'server/file-relay.ts',
+  Outbox: 'server/batching.ts',
+  Flusher: 'server/batching.ts',
+  ClusterLink: 'server/cluster-link.ts',
 };
 
 export const ALL_PIECES = Object.keys(PIECE_FILES) as PieceName[];

@@ -5,11 +5,11 @@
 import type { Socket } from 'node:net';
 import { LineTooLongError, type Event } from '../protocol.js';
 import { Connection } from './connection.js';
+import { Cluster } from './cluster.js';
 import { Extensions } from './extensions.js';
-import { Flusher } from './flusher.js';
 import { describeThrown, type ActivityLog } from './log.js';
 import { reservedNames } from './name-store.js';
-import { DEFAULT_OPTIONS, type NameStore, type ServerContext, type ServerOptions, type ServerPieces } from './types.js';
+import { DEFAULT_OPTIONS, type FlusherLike, type NameStore, type ServerContext, type ServerOptions, type ServerPieces } from './types.js';
 
 export interface ChatServer {
   readonly host: string;
@@ -51,13 +51,29 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
   const perAddress = new Map<string, number>();
   /** Addresses refused at their limit: when that was last logged, and how often since. */
   const refusals = new Map<string, { loggedAt: number; unlogged: number }>();
-  const flusher = new Flusher();
+  const flusher = new pieces.Flusher(); // lesson 18: one write per connection per turn
+  // The flusher runs each outbox's flush() outside any handler (in a setImmediate of its own):
+  // one that throws there would end the process, so it is caught and logged instead.
+  const guardedFlusher: FlusherLike = {
+    request: (target) =>
+      flusher.request({
+        flush() {
+          try {
+            target.flush();
+          } catch (err) {
+            log(`A server piece threw while flushing a connection's lines: ${describeThrown(err)}`);
+          }
+        },
+      }),
+  };
+  /** The pieces as the server runs them: the given ones (lesson 19 wraps the claim of a name). */
+  const served: ServerPieces = { ...pieces };
   const ctx: ServerContext = {
     options,
     registry: new pieces.Registry(),
     names,
     loginLock: new pieces.Mutex(),
-    pieces,
+    pieces: served,
     get connectionCount() {
       return connections.size;
     },
@@ -67,6 +83,12 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
   };
   // Rooms, away/busy and history (lessons 12–14), when they run: see extensions.ts.
   const extensions = new Extensions(ctx, pieces, log);
+  // Several servers, one chat (lesson 19): names claimed in Redis first, remote users in the registry.
+  const cluster = options.redis === '' ? undefined : await Cluster.start(ctx, extensions, log);
+  if (cluster) {
+    extensions.cluster = cluster;
+    served.claimName = cluster.claimName(pieces.claimName);
+  }
   let shuttingDown = false;
 
   function onConnection(socket: Socket): void {
@@ -80,7 +102,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
   }
 
   function serve(socket: Socket): void {
-    const client = new LoggedConnection(socket, flusher, write, depart);
+    const client = new LoggedConnection(socket, (out) => new pieces.Outbox(out, guardedFlusher), write, depart);
     if (activity) activity(`#${client.id} connected from ${socket.remoteAddress}:${socket.remotePort}`);
     const queue: string[] = [];
     let busy = false;
@@ -117,14 +139,19 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
       try {
         for (let line = queue.shift(); line !== undefined && !client.closed; line = queue.shift()) {
           if (client.name === '') {
-            client.triedName = line.trim();
-            await pieces.handshake(client, line, clientCtx);
+            // auth (lesson 15): a registered name's password line comes first (auth.ts). Never logged.
+            if (!extensions.auth?.awaitsPassword(client)) client.triedName = line.trim();
+            const name = extensions.auth ? await extensions.auth.beforeHandshake(client, line, clientCtx) : line;
+            if (name === undefined) continue;
+            await pieces.handshake(client, name, clientCtx);
             if (activity && client.name !== '') activity(`#${client.id} logged in as ${client.name} (${ctx.registry.size} online)`);
             if (client.name !== '' && !client.closed) extensions.welcomed(client);
           } else if (limiter && !limiter.take()) {
             client.sendEvent({ type: 'error', code: 'RATE_LIMITED', text: 'Slow down: that line was dropped.' });
-          } else if (!extensions.command(client, line, clientCtx)) {
-            extensions.answer(client, line, clientCtx, () => pieces.handleLine(client, line, clientCtx));
+          } else {
+            const handled = extensions.command(client, line, clientCtx);
+            if (handled instanceof Promise) await handled; // its answer before the next line's
+            else if (!handled) extensions.answer(client, line, clientCtx, () => pieces.handleLine(client, line, clientCtx));
           }
         }
       } catch (err) {
@@ -230,6 +257,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     try {
       if (client.name !== '' && ctx.registry.find(client.name) === client) {
         ctx.registry.remove(client);
+        cluster?.departed(client); // its name is free on every server
         extensions.depart(client, !shuttingDown); // its room (or everyone) hears `leave`
       }
     } catch (err) {
@@ -245,7 +273,21 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     activity(client.refusal ? `${who} refused${attempt}: ${client.refusal}` : `${who} closed before logging in${attempt}`);
   }
 
-  const listening = await pieces.listen({ host: options.host, port: options.port }, onConnection);
+  // Lesson 16: the TLS handshake fails before any piece has the socket: one line, and on.
+  function onHandshakeFailed(err: Error, socket: Socket): void {
+    // A client that reset the connection took its address with it: Node no longer knows it.
+    const who = socket.remoteAddress === undefined ? 'a client' : `${socket.remoteAddress}:${socket.remotePort}`;
+    activity?.(`TLS handshake failed with ${who}: ${handshakeFailure(err, options.handshakeTimeoutMs)}`);
+  }
+
+  const where = { host: options.host, port: options.port };
+  const listening = await (options.tls
+    ? pieces.listenTls({ ...where, ...options.tls, handshakeTimeoutMs: options.handshakeTimeoutMs }, onConnection, onHandshakeFailed) // lesson 16
+    : pieces.listen(where, onConnection) // lesson 2
+  ).catch(async (err: unknown) => {
+    await cluster?.close(); // its Redis connections would keep a process that cannot listen alive
+    throw err;
+  });
 
   return {
     host: listening.host,
@@ -260,9 +302,21 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
     async shutdown() {
       if (shuttingDown) return;
       shuttingDown = true;
+      await cluster?.close(); // the other servers hear it first: our users leave them now
       extensions.files?.close(); // data connections are the relay's: listening.close() would wait for them
       await pieces.shutdown(connections, () => listening.close()); // lesson 8
       extensions.close();
     },
   };
+}
+
+/** Why a TLS handshake failed, in words (OpenSSL's codes say it tersely). */
+export function handshakeFailure(err: NodeJS.ErrnoException, timeoutMs: number): string {
+  const code = err.code ?? '';
+  // A client that distrusts our certificate just hangs up; over TLS 1.3 that shows as this too.
+  if (code === 'ERR_TLS_HANDSHAKE_TIMEOUT') return `no TLS handshake within ${timeoutMs} ms: a plain client (it needs --tls), or one that did not trust our certificate`;
+  if (/WRONG_VERSION_NUMBER|HTTP_REQUEST|PACKET_LENGTH_TOO_LONG|UNKNOWN_PROTOCOL/.test(code)) return 'it does not speak TLS (a plain client: it needs --tls)';
+  if (/ALERT_UNKNOWN_CA|ALERT_BAD_CERTIFICATE|ALERT_CERTIFICATE/.test(code)) return `the client does not accept our certificate (${err.message.replace(/^.*alert /, 'alert: ').split(':')[0]})`;
+  if (code === 'ECONNRESET') return 'it hung up during the handshake (did it not trust our certificate? it needs --ca)';
+  return err.message.split('\n')[0];
 }

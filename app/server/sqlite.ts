@@ -13,7 +13,7 @@ interface SqliteModule {
   DatabaseSync: new (file: string) => SqlDatabase;
 }
 
-export const HISTORY_NEEDS = `History needs Node 22.13 or newer (node:sqlite); this is Node ${process.versions.node}.`;
+export const HISTORY_NEEDS = `History and auth need Node 22.13 or newer (node:sqlite); this is Node ${process.versions.node}.`;
 
 let sqlite: SqliteModule | null | undefined; // undefined: not tried yet; null: this Node has none
 

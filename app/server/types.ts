@@ -22,14 +22,20 @@ export interface ServerOptions {
   features: Feature[];
   /** rooms: a room larger than this sends no join/leave and cuts its member lists. */
   presenceLimit: number;
-  /** history: the SQLite database file, or ':memory:' to keep nothing on disk. */
+  /** history and auth: the SQLite database file, or ':memory:' to keep nothing on disk. */
   db: string;
+  /** TLS (lesson 16): the certificate and key, in PEM, to speak TLS on the port; null for plain TCP. */
+  tls: TlsIdentity | null;
   /** files: the largest file a user may offer, in bytes. */
   maxFileBytes: number;
   /** files: how long an offer waits for /accept or /reject (PROTOCOL.md: 60 s; suites shorten it). */
   offerTimeoutMs: number;
   /** files: how long after /accept both data connections may take to open (30 s; suites shorten it). */
   dataConnectTimeoutMs: number;
+  /** Several servers, one chat (lesson 19): the Redis they share, e.g. redis://127.0.0.1:6379; '' runs alone. */
+  redis: string;
+  /** Lesson 19: how long a claimed name is held without renewal; a dead server's names free this long after. */
+  leaseMs: number;
 }
 
 export const DEFAULT_OPTIONS: ServerOptions = {
@@ -44,9 +50,12 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   features: ['rooms', 'status'], // and history, where node:sqlite exists (options.ts)
   presenceLimit: 500,
   db: ':memory:', // the command line's default is a file (options.ts)
+  tls: null,
   maxFileBytes: 64 * 1024 * 1024,
   offerTimeoutMs: 60_000,
   dataConnectTimeoutMs: 30_000,
+  redis: '',
+  leaseMs: 10_000,
 };
 
 // ── Lesson 2: listening ───────────────────────────────────────────────────────
@@ -203,6 +212,41 @@ export interface HistoryStoreLike {
   recent(room: string, n: number): StoredMessage[];
 }
 
+// ── Lesson 15: passwords (an extension) ──────────────────────────────────────
+/** The registered names and their password hashes, in the same database as history. */
+export interface AccountsLike {
+  /** The name as it was registered, for any case of it; undefined when nobody registered it. */
+  registeredName(name: string): string | undefined;
+  /** Registers `name`, keeping only a salted scrypt hash of `password`; false when the name is registered already. */
+  register(name: string, password: string): Promise<boolean>;
+  /**
+   * A login's password check, called the moment the password line arrives: true when it is
+   * right. False when it is wrong, or, unchecked, when the name has had 5 wrong passwords in
+   * the last 60 s; a false never comes sooner than 500 ms after the call.
+   */
+  checkPassword(name: string, password: string): Promise<boolean>;
+}
+// ── Lesson 16: TLS ────────────────────────────────────────────────────────────
+/** What a TLS server proves who it is with: its certificate, and the private key that matches it (PEM). */
+export interface TlsIdentity {
+  cert: string;
+  key: string;
+}
+export interface TlsListenOptions extends ListenOptions, TlsIdentity {
+  /** A connection that has not finished the TLS handshake within this time is closed. */
+  handshakeTimeoutMs: number;
+}
+/**
+ * Like Listen, over TLS: `onConnection` gets each connection once its TLS handshake is done
+ * (a TLSSocket: the same socket API, encrypted underneath); `onHandshakeFailed` gets each one
+ * whose handshake failed or took too long (the server logs it and carries on; the piece
+ * closes that socket).
+ */
+export type ListenTls = (
+  options: TlsListenOptions,
+  onConnection: (socket: Socket) => void,
+  onHandshakeFailed: (error: Error, socket: Socket) => void,
+) => Promise<Listening>;
 // ── Lesson 17: sending a file (an extension) ─────────────────────────────────
 /** How a transfer's bytes ended: all of them and the hash right, too few or too many, or a wrong hash. */
 export type RelayOutcome = 'done' | 'incomplete' | 'corrupt';
@@ -232,6 +276,54 @@ export interface FileRelayLike {
   /** Ends a transfer early (it expired, a user left): its tokens die, its data connections close, `ended` is not called. */
   cancel(id: string): void;
 }
+// ── Lesson 18: one write per turn (batching) ─────────────────────────────────
+/** Something with text gathered to write out. */
+export interface Flushable {
+  /** Writes out what it has gathered now, if anything. */
+  flush(): void;
+}
+/** Runs the gathered writes of every connection that asked, together, once per turn of the loop. */
+export interface FlusherLike {
+  /** Has `target` flushed in the next pass (once, however often it asks). */
+  request(target: Flushable): void;
+}
+/** One connection's outgoing lines, gathered during a turn and written out together. */
+export interface OutboxLike extends Flushable {
+  /** Gathers one encoded line (newline included); it is written out by the end of the turn. */
+  add(line: string): void;
+}
+/** Hands text to the connection's socket (lesson 9's writeBounded; a client too slow is dropped). */
+export type WriteOut = (data: string) => void;
+// ── Lesson 19: several servers, one chat (Redis) ─────────────────────────────
+/** The Redis key that says which server holds a name: this prefix, then the name in lower case. */
+export const NAME_KEY_PREFIX = 'chat:name:';
+/** The one publish/subscribe channel every server of a chat publishes on and listens to. */
+export const CLUSTER_CHANNEL = 'chat:events';
+/** The part of a Redis client (ioredis's Redis) the cluster link uses: one command connection. */
+export interface RedisCommands {
+  set(key: string, value: string, px: 'PX', ms: number, nx: 'NX'): Promise<'OK' | null>;
+  get(key: string): Promise<string | null>;
+  /** Runs a Lua script inside Redis, atomically: nothing else runs while it does. */
+  eval(script: string, numberOfKeys: number, ...keysThenArgs: (string | number)[]): Promise<unknown>;
+  publish(channel: string, message: string): Promise<number>;
+}
+/** A Redis connection in subscriber mode: once subscribed, it only listens. */
+export interface RedisSubscriber {
+  subscribe(channel: string): Promise<unknown>;
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+}
+export interface ClusterLinkLike {
+  /** Claims `name` for this server, for one lease, atomically; false when another server holds it. */
+  claim(name: string): Promise<boolean>;
+  /** Extends the lease on each name this server holds (taking back one Redis lost); returns those held elsewhere now. */
+  renew(names: readonly string[]): Promise<string[]>;
+  /** Gives a name back, only if this server holds it. */
+  release(name: string): Promise<void>;
+  /** Sends one message to every server of the chat. */
+  publish(message: string): Promise<void>;
+  /** Calls `onMessage` with every message published on the channel, in order; resolves once subscribed. */
+  subscribe(onMessage: (message: string) => void): Promise<void>;
+}
 
 /** What claiming a name came to; 'gone' means the client left while we checked. */
 export type ClaimOutcome = 'ok' | 'taken' | 'reserved' | 'gone';
@@ -255,5 +347,10 @@ export interface ServerPieces {
   Rooms: new (presenceLimit: number) => RoomsLike;                                 // lesson 12
   Statuses: new () => StatusesLike;                                                // lesson 13
   HistoryStore: new (db: SqlDatabase) => HistoryStoreLike;                         // lesson 14
+  Accounts: new (db: SqlDatabase, now?: () => number) => AccountsLike;             // lesson 15
+  listenTls: ListenTls;                                                            // lesson 16
   FileRelay: new () => FileRelayLike;                                              // lesson 17
+  Outbox: new (write: WriteOut, flusher: FlusherLike) => OutboxLike;               // lesson 18
+  Flusher: new () => FlusherLike;                                                  // lesson 18
+  ClusterLink: new (redis: RedisCommands, subscriber: RedisSubscriber, serverId: string, leaseMs: number) => ClusterLinkLike; // lesson 19
 }

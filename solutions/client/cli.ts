@@ -3,18 +3,27 @@
 //
 // Python:  a receive thread loops on recv() and print()s, while the main thread waits in input().
 // Node:    one thread and two sources of events: the socket's 'data' and readline's 'line'.
+//
+// With the auth extension (lesson 15) it asks for a password when the server sends
+// `password`, and `/register` alone asks for a new one twice: typed unseen, as sudo does,
+// and never kept in readline's history.
 
-import net from 'node:net';
 import readline from 'node:readline';
+import { HiddenEcho } from '../../app/client/hidden-echo.js';
+import { secretStart } from '../../app/client/line-editor.js';
 import { CLOSING_ERRORS, parseEvent, type UnknownEvent, type WireEvent } from '../../app/protocol.js';
 import { FileTransfers, type TransferProgress } from '../../app/client/file-transfers.js';
 import { LineDecoder } from '../server/line-decoder.js';
-import * as filePiece from './file-transfer.js';
 import { bytes, renderEvent, renderOwnLine, sanitize } from './render-event.js';
+import * as filePiece from './file-transfer.js';
+import { openConnection, readyEvent, type TlsTrust } from './open-connection.js';
+import { CLOSED_BEFORE_HELLO, explainConnectError } from '../../app/client/connect-errors.js';
 
 export interface CliOptions {
   host: string;
   port: number;
+  /** Lesson 16: speak TLS, trusting these authorities. */
+  tls?: TlsTrust;
   /** Where typed lines come from: the keyboard (process.stdin), or a pipe. */
   input: NodeJS.ReadableStream;
   /** Where everything is printed (process.stdout). */
@@ -27,14 +36,18 @@ export interface CliOptions {
 const QUIT_GRACE_MS = 2000;
 
 /** Runs one chat session. Resolves with the exit code: 0 after a goodbye, 1 after a failure. */
-export function runCli({ host, port, input, output, downloads = 'downloads' }: CliOptions): Promise<number> {
+export function runCli({ host, port, tls, input, output, downloads = 'downloads' }: CliOptions): Promise<number> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const keyboard = readline.createInterface({ input, output });
+    // Plain TCP, or TLS (lesson 16): the same socket either way.
+    const socket = openConnection({ host, port, tls });
+    // readline's echo passes through `echo`, which can hide it while a password is typed.
+    const echo = new HiddenEcho(output);
+    const keyboard = readline.createInterface({ input, output: echo, terminal: echo.isTTY });
     // One decoder for the whole connection (lesson 4): a chunk may hold half an event or five.
     const decoder = new LineDecoder();
 
     let connected = false;
+    let greeted = false; // the server said hello: it speaks our protocol (not TLS to our plain)
     let me = ''; // our name, once the server has welcomed us
     let named = false; // the first line typed is the username
     let quitting = false; // we asked to leave: /quit or Ctrl+D
@@ -43,6 +56,8 @@ export function runCli({ host, port, input, output, downloads = 'downloads' }: C
     /** The exit code the server's last word means: 0 after bye or shutdown, 1 after a refusal. */
     let farewell: number | undefined;
     let lastError: NodeJS.ErrnoException | undefined;
+    /** Set while a password is asked for: what to do with the line typed. */
+    let secret: ((line: string) => void) | undefined;
 
     /** Prints a line above the one being typed, then redraws the prompt and the typing. */
     function show(text: string): void {
@@ -51,6 +66,8 @@ export function runCli({ host, port, input, output, downloads = 'downloads' }: C
         readline.clearLine(output, 0);
       }
       output.write(text + '\n');
+      // While a password is typed: the question again, not what was typed.
+      if (echo.hidden && inputOpen) return void output.write(keyboard.getPrompt());
       if (keyboard.terminal && inputOpen) keyboard.prompt(true);
     }
 
@@ -61,10 +78,37 @@ export function runCli({ host, port, input, output, downloads = 'downloads' }: C
       keyboard.prompt();
     }
 
+    /** Asks for a password: the question shows, what is typed does not; `then` gets the line. */
+    function askSecret(question: string, then: (line: string) => void): void {
+      const before = keyboard.getPrompt();
+      secret = (line) => {
+        secret = undefined;
+        if (echo.hidden) output.write('\n'); // the Enter was not echoed either
+        echo.hidden = false;
+        keyboard.setPrompt(before);
+        then(line);
+        if (keyboard.terminal && inputOpen && !echo.hidden) keyboard.prompt(); // unless `then` asked again
+      };
+      if (!keyboard.terminal) return void output.write(question + '\n');
+      keyboard.setPrompt(question + ' ');
+      keyboard.prompt();
+      echo.hidden = true;
+    }
+
+    /** /register alone: the new password twice, unseen, then `/register <password>`. */
+    function register(): void {
+      askSecret('New password (8 to 128 characters, not shown):', (first) =>
+        askSecret('The same password again:', (second) => {
+          if (first === second) return void socket.write(`/register ${first}\n`);
+          show('[CLIENT] The two passwords differ: nothing was sent.');
+        }),
+      );
+    }
+
     // Files (lesson 17): /send, /accept, /reject, and a progress line every tenth of a file.
     const shownTenths = new Map<string, number>();
     const files = new FileTransfers({
-      address: { host, port },
+      address: { host, port, tls },
       downloads,
       piece: filePiece,
       send: (line) => socket.write(line + '\n'),
@@ -87,7 +131,10 @@ export function runCli({ host, port, input, output, downloads = 'downloads' }: C
     function onEvent(event: WireEvent | UnknownEvent): void {
       switch (event.type) {
         case 'hello':
+          greeted = true;
           return ask(renderEvent(event, me));
+        case 'password':
+          return askSecret(sanitize(event.text), (password) => socket.write(password + '\n'));
         case 'welcome':
           me = event.user;
           if (event.room !== undefined) inRoom(event.room);
@@ -125,9 +172,10 @@ export function runCli({ host, port, input, output, downloads = 'downloads' }: C
       resolve(code);
     }
 
-    socket.on('connect', () => {
+    // Over TLS, 'secureConnect': connected, and the server's certificate checked.
+    socket.on(readyEvent(socket), () => {
       connected = true;
-      show(`[CLIENT] Connected to ${host}:${port}.`);
+      show(`[CLIENT] Connected to ${host}:${port}${tls ? ', encrypted (TLS)' : ''}.`);
     });
 
     socket.on('data', (chunk: Buffer) => {
@@ -150,9 +198,12 @@ export function runCli({ host, port, input, output, downloads = 'downloads' }: C
 
     socket.on('close', () => {
       if (!connected) {
-        show(lastError?.code === 'ECONNREFUSED'
-          ? '[CLIENT] Connection refused. Is the server running?'
-          : `[CLIENT] Could not reach ${host}:${port}: ${lastError?.message ?? 'no answer'}`);
+        // Refused, or a TLS check that failed (lesson 16): one line that says why.
+        show(`[CLIENT] ${lastError ? explainConnectError(lastError, { host, port, tls }) : `Could not reach ${host}:${port}: no answer`}`);
+        return finish(1);
+      }
+      if (!greeted && !quitting) {
+        show(`[CLIENT] ${lastError ? explainConnectError(lastError, { host, port, tls }) : CLOSED_BEFORE_HELLO}`);
         return finish(1);
       }
       // A reset, or a FIN that no bye or shutdown announced: the server is gone, not done.
@@ -164,8 +215,15 @@ export function runCli({ host, port, input, output, downloads = 'downloads' }: C
       finish(farewell ?? 0);
     });
 
+    // readline keeps each line for the up arrow: never a password.
+    keyboard.on('history', (history: string[]) => {
+      if (history[0] === keyboard.line && (secret || secretStart(keyboard.line) !== -1)) history.shift();
+    });
+
     keyboard.on('line', (line) => {
+      if (secret) return secret(line);
       if (/^\/quit(\s|$)/i.test(line.trim())) return quit(line);
+      if (named && keyboard.terminal && /^\/register$/i.test(line.trim())) return register();
       if (named && files.command(line)) {
         if (keyboard.terminal) keyboard.prompt();
         return;

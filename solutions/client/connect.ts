@@ -6,15 +6,19 @@
 // Node:    net.connect() starts the three-way handshake and returns at once;
 //          the socket tells us how it went through events: 'connect', 'data', 'error'.
 
-import net from 'node:net';
+import type net from 'node:net';
 import { parseEvent, type UnknownEvent, type WelcomeEvent, type WireEvent } from '../../app/protocol.js';
 import type { LineDecoderLike } from '../../app/server/types.js';
 import { LineDecoder } from '../server/line-decoder.js';
+import { openConnection, type TlsTrust } from './open-connection.js';
+import { explainConnectError } from '../../app/client/connect-errors.js';
 
 export interface JoinOptions {
   host: string;
   port: number;
   name: string;
+  /** Lesson 16: speak TLS, trusting these authorities. */
+  tls?: TlsTrust;
 }
 
 export interface Joined {
@@ -26,16 +30,18 @@ export interface Joined {
   decoder?: LineDecoderLike;
 }
 
-export function joinChat({ host, port, name }: JoinOptions): Promise<Joined> {
+export function joinChat({ host, port, name, tls }: JoinOptions): Promise<Joined> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
+    // net.connect({ host, port }), or with lesson 16 tls.connect(): the same socket API.
+    const socket = openConnection({ host, port, tls });
     // One 'data' event is not one message: it may hold half a line or several. One decoder
     // for the whole connection keeps the unfinished line until the rest arrives.
     const decoder = new LineDecoder();
 
     socket.on('error', (err: NodeJS.ErrnoException) => {
       // Without this listener, a refused connection would crash the program.
-      reject(new Error(err.code === 'ECONNREFUSED' ? 'Connection refused. Is the server running?' : `Could not reach ${host}:${port}: ${err.message}`));
+      // Refused, or (lesson 16) a TLS check that failed: one line that says why.
+      reject(new Error(err.code === 'ECONNREFUSED' ? 'Connection refused. Is the server running?' : explainConnectError(err, { host, port, tls })));
     });
 
     socket.on('data', function onData(chunk: Buffer) {

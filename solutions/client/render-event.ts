@@ -105,6 +105,7 @@ export function renderEvent(event: WireEvent | UnknownEvent, me: string, now: nu
     case 'transfer_failed':
       return `[FILE]: Transfer ${sanitize(event.id)} failed: ${sanitize(event.reason)}.`;
     case 'welcome':
+    case 'password':
     case 'info':
     case 'error':
     case 'bye':

@@ -7,10 +7,13 @@ import readline from 'node:readline';
 import { CLOSING_ERRORS, parseEvent, type UnknownEvent, type WireEvent } from '../../app/protocol.js';
 import { LineDecoder } from '../server/line-decoder.js';
 import { renderEvent, renderOwnLine } from './render-event.js';
+import type { TlsTrust } from './open-connection.js';
 
 export interface CliOptions {
   host: string;
   port: number;
+  /** Lesson 16: speak TLS, trusting these authorities: open the socket with openConnection({ host, port, tls }). */
+  tls?: TlsTrust;
   /** Where typed lines come from: the keyboard (process.stdin), or a pipe. */
   input: NodeJS.ReadableStream;
   /** Where everything is printed (process.stdout). */

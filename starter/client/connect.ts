@@ -5,11 +5,14 @@
 import net from 'node:net';
 import { parseEvent, type UnknownEvent, type WelcomeEvent, type WireEvent } from '../../app/protocol.js';
 import type { LineDecoderLike } from '../../app/server/types.js';
+import type { TlsTrust } from './open-connection.js';
 
 export interface JoinOptions {
   host: string;
   port: number;
   name: string;
+  /** Lesson 16: speak TLS, trusting these authorities: open the socket with openConnection({ host, port, tls }). */
+  tls?: TlsTrust;
 }
 
 export interface Joined {

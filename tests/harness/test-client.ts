@@ -79,6 +79,15 @@ export class TestClient {
     });
   }
 
+  /**
+   * A client on a socket opened elsewhere (lesson 16: a TLS socket, from the student's
+   * connectTls or from tls.connect): recorded and waited on like any other, as plain text.
+   */
+  static over(socket: net.Socket, label: string, ctx: ClientContext): TestClient {
+    socket.setNoDelay(true);
+    return new TestClient(label, socket, ctx);
+  }
+
   /** Sends one line; the newline is added here. */
   send(line: string): void {
     this.sendRaw(line + '\n');

@@ -60,4 +60,28 @@ export const mistakes: Mistake[] = [
     change: [{ from: 'rooms: rooms.sort((a, b) => (a.name < b.name ? -1 : 1))', to: 'rooms' }],
     says: 'sorted by name',
   },
+  {
+    name: 'forgets to return true after answering /rooms',
+    file: 'server/rooms.ts',
+    change: [{ from: "rooms.sort((a, b) => (a.name < b.name ? -1 : 1)) });\n      return true;\n", to: "rooms.sort((a, b) => (a.name < b.name ? -1 : 1)) });\n" }],
+    says: 'command() must return true for /rooms',
+  },
+  {
+    name: 'applies the presence limit to every event, chat included',
+    file: 'server/rooms.ts',
+    change: [{ from: "if (event.type === 'join' || event.type === 'leave') {", to: '{' }],
+    says: 'the limit is about join and leave only',
+  },
+  {
+    name: 'take() leaves the name in the sorted names',
+    file: 'server/rooms.ts',
+    change: [{ from: 'room.names.splice(sortedIndex(room.names, client.name), 1);', to: '' }],
+    says: "from the room's sorted names",
+  },
+  {
+    name: 'cuts a list of exactly the limit',
+    file: 'server/rooms.ts',
+    change: [{ from: 'if (names.length <= this.presenceLimit)', to: 'if (names.length < this.presenceLimit)' }],
+    says: 'a list of exactly the limit is not cut',
+  },
 ];

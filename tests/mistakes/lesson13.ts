@@ -56,4 +56,16 @@ export const mistakes: Mistake[] = [
     change: [{ from: 'return entry.note ? `${to.name} is ${entry.status}: ${entry.note}` : `${to.name} is ${entry.status}.`;', to: 'return `${to.name} is ${entry.status}.`;' }],
     says: 'bob is away: lunch',
   },
+  {
+    name: '/back keeps the words after it as a note',
+    file: 'server/statuses.ts',
+    change: [{ from: "const note = status === 'online' ? '' : [...", to: 'const note = [...' }],
+    says: '/back takes no note',
+  },
+  {
+    name: 'trims the note before stripping control characters',
+    file: 'server/statuses.ts',
+    change: [{ from: '[...ctx.pieces.stripControl(args).trim()]', to: '[...ctx.pieces.stripControl(args.trim())]' }],
+    says: 'THEN trimmed',
+  },
 ];

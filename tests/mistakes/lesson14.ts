@@ -63,4 +63,22 @@ export const mistakes: Mistake[] = [
     change: [{ from: "db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');", to: "db.exec('PRAGMA synchronous = NORMAL;');" }],
     says: 'journal_mode is',
   },
+  {
+    name: 'commit() swallows a failed INSERT: no ROLLBACK, no throw',
+    file: FILE,
+    change: [{ from: "    } catch (err) {\n      this.db.exec('ROLLBACK'); // all or nothing\n      throw err;\n    }", to: '    } catch {\n      // carry on\n    }' }],
+    says: 'commit() throws',
+  },
+  {
+    name: 'commit() throws without ROLLBACK: its BEGIN stays open',
+    file: FILE,
+    change: [{ from: "      this.db.exec('ROLLBACK'); // all or nothing\n", to: '' }],
+    says: 'must run ROLLBACK before it throws',
+  },
+  {
+    name: 'commit() runs BEGIN and COMMIT even with nothing pending',
+    file: FILE,
+    change: [{ from: '    if (this.pending.length === 0) return;\n', to: '' }],
+    says: 'with nothing pending, commit() returns at once',
+  },
 ];

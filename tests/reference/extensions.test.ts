@@ -12,7 +12,7 @@ function v1(e: Ev): Record<string, unknown> {
   return rest;
 }
 
-test('by default the server runs every feature (history where node:sqlite is), and its banner says so', async () => {
+test('by default the server runs every feature (history and auth where node:sqlite is), and its banner says so', async () => {
   // startServer() adds --features none when no --features is given; this one asks for nothing
   // but a database that is not the project's own.
   const history = sqliteAvailable();
@@ -24,7 +24,7 @@ test('by default the server runs every feature (history where node:sqlite is), a
       const check = () => /Press Ctrl\+C/.test(out) && resolve(); // the end of the banner
       proc.stdout!.on('data', check);
     }), 15_000, 'the banner of a server started without --features');
-    expect(out).toMatch(history ? /Extensions: rooms, status, history, files\n\s*History: in memory/ : /Extensions: rooms, status, files\n\s*History needs Node 22\.13 or newer/);
+    expect(out).toMatch(history ? /Extensions: rooms, status, history, auth, files\n\s*History: in memory/ : /Extensions: rooms, status, files\n\s*History and auth need Node 22\.13 or newer/);
   } finally {
     proc.kill('SIGKILL');
   }
@@ -142,11 +142,11 @@ test('history flags are one clear line, no stack: what history needs, or --db wi
     for (const flags of [['--features', 'rooms,history'], ['--db', 'x.db']]) {
       const { code, stderr } = await refusal(flags);
       expect(code).toBe(1);
-      expect(stderr.trim()).toBe(`[SERVER] History needs Node 22.13 or newer (node:sqlite); this is Node ${process.versions.node}.`);
+      expect(stderr.trim()).toBe(`[SERVER] History and auth need Node 22.13 or newer (node:sqlite); this is Node ${process.versions.node}.`);
     }
     return;
   }
   const { code, stderr } = await refusal(['--features', 'rooms', '--db', 'x.db']);
   expect(code).toBe(2);
-  expect(stderr.trim().split('\n')[0]).toBe('[SERVER] --db names the history database, but --features rooms leaves history out.');
+  expect(stderr.trim().split('\n')[0]).toBe('[SERVER] --db names the database of history and auth, but --features rooms leaves both out.');
 });

@@ -87,6 +87,9 @@ describe('npm run server -- --mine, on a checkout with TODO pieces', () => {
     [['--mine', '2,10'], `--mine 2,10: lesson 10 (The command-line client) writes no server piece. Lessons with a server piece: ${SERVER_LESSONS.join(', ')}.`],
     [['--bogus'], "Unknown option '--bogus'"],
     [['--slow-name-check-ms', 'soon'], "--slow-name-check-ms wants a whole number from 0 to 60000; got 'soon'."],
+    [['--redis', '127.0.0.1:6379'], "--redis wants a Redis URL, like redis://127.0.0.1:6379; got '127.0.0.1:6379'."],
+    [['--lease-ms', '5000'], '--lease-ms is the lease of a name in Redis: it goes with --redis URL.'],
+    [['--redis', 'redis://127.0.0.1:6379', '--db', 'x.db'], '--db names a SQLite file, but with --redis history lives in Redis: leave --db out.'],
   ] as const)('npm run server -- %j: a UsageError, one line', ([args, says]) => {
     expect(() => parseServerFlags([...args])).toThrow(new UsageError(says));
   });
@@ -94,6 +97,11 @@ describe('npm run server -- --mine, on a checkout with TODO pieces', () => {
   test('--mine and --slow-name-check-ms, read right', () => {
     expect(parseServerFlags(['--mine', '3,2', '--slow-name-check-ms', '400'])).toMatchObject({ mineLessons: [2, 3], mine: ['listen', 'Registry'], slowNameCheckMs: 400, quiet: false });
     expect(parseServerFlags(['--quiet', '--mine'])).toMatchObject({ mineLessons: SERVER_LESSONS, quiet: true, slowNameCheckMs: 0 });
+  });
+
+  test('--redis: every feature by default, history in Redis on any Node; the lease as given', () => {
+    expect(parseServerFlags(['--redis', 'redis://127.0.0.1:6379', '--lease-ms', '2000'])).toMatchObject({ redis: 'redis://127.0.0.1:6379', leaseMs: 2000, features: ['rooms', 'status', 'history'] });
+    expect(parseServerFlags([])).toMatchObject({ redis: '', leaseMs: 10_000 });
   });
 });
 

@@ -147,8 +147,9 @@ export function greetMany(port: number, count: number, parallel = 200): Promise<
   return inParallel(count, parallel, (i) => LoadClient.greeted(port, i));
 }
 
-async function inParallel(count: number, parallel: number, start: (i: number) => Promise<LoadClient>): Promise<LoadClient[]> {
-  const clients: LoadClient[] = new Array(count);
+/** Starts `count` clients, `parallel` at a time. */
+export async function inParallel<C>(count: number, parallel: number, start: (i: number) => Promise<C>): Promise<C[]> {
+  const clients: C[] = new Array(count);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(parallel, count) }, async () => {

@@ -4,7 +4,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { Histogram } from './histogram.js';
-import { greetMany, LoadClient, loginMany } from './load-client.js';
+import { greetMany, inParallel, LoadClient, loginMany, type Delivery } from './load-client.js';
 import { startProbe } from './probe-process.js';
 import type { ServerProcess } from './server-process.js';
 
@@ -16,13 +16,13 @@ const MB = 1024 * 1024;
 const WARM_UP_MS = 3000;
 
 /** Load-generator CPU seconds since `start` (process.cpuUsage()). */
-function cpuSince(start: NodeJS.CpuUsage): number {
+export function cpuSince(start: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(start);
   return (d.user + d.system) / 1e6;
 }
 
 /** Resolves true once `done()` holds (checked every 5 ms), or false after `ms`. */
-function until(done: () => boolean, ms: number): Promise<boolean> {
+export function until(done: () => boolean, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const deadline = now() + ms;
     const timer = setInterval(() => {
@@ -34,9 +34,29 @@ function until(done: () => boolean, ms: number): Promise<boolean> {
   });
 }
 
+/** What the fan-out needs of a client: the chat's (load-client.ts) or an IRC one (irc-client.ts). */
+export interface FanoutClient {
+  readonly socket: { write(data: string): unknown; readonly destroyed: boolean };
+  onChat?: (delivery: Delivery) => void;
+  chatsCounted: number;
+  /** Resolves once everything the server sent this client before has arrived. */
+  roundTrip(): Promise<void>;
+  close(): void;
+}
+
+/** How to log a fan-out client in, and the line it sends to everyone: the chat's, or IRC's. */
+export interface Dialect {
+  login(port: number, index: number): Promise<FanoutClient>;
+  /** How many clients log in at once. */
+  loginsAtOnce: number;
+  line(seq: number, size: number): string;
+}
+
+export const CHAT_DIALECT: Dialect = { login: (port, index) => LoadClient.login(port, index), loginsAtOnce: 200, line: LoadClient.line };
+
 /** Every `checkEvery`-th client checks that each sender's lines arrive once and in order
  *  (and reports each line to `onLine`); the others only count their chat lines. */
-function trackOrder(clients: LoadClient[], onLine?: (sentAt: number) => void, checkEvery = 1) {
+export function trackOrder(clients: FanoutClient[], onLine?: (sentAt: number) => void, checkEvery = 1) {
   const checked = { received: 0, lost: 0, reordered: 0 };
   clients.forEach((client, i) => {
     if (i % checkEvery !== 0) return;
@@ -64,8 +84,8 @@ function trackOrder(clients: LoadClient[], onLine?: (sentAt: number) => void, ch
 }
 
 /** Fan-out at full speed: every client sends `lines` lines at once; each must reach every other client. */
-export async function fanout(server: ServerProcess, clientCount: number, lines: number): Promise<Figures> {
-  const clients = await loginMany(server.port, clientCount);
+export async function fanout(server: ServerProcess, clientCount: number, lines: number, dialect = CHAT_DIALECT): Promise<Figures> {
+  const clients = await inParallel(clientCount, dialect.loginsAtOnce, (i) => dialect.login(server.port, i));
   await Promise.all(clients.map((c) => c.roundTrip())); // every join has been delivered
   const expected = clientCount * (clientCount - 1) * lines;
   const stats = trackOrder(clients);
@@ -75,10 +95,12 @@ export async function fanout(server: ServerProcess, clientCount: number, lines: 
   const t0 = now();
   for (const client of clients) {
     let batch = '';
-    for (let seq = 0; seq < lines; seq++) batch += LoadClient.line(seq, 40);
+    for (let seq = 0; seq < lines; seq++) batch += dialect.line(seq, 40);
     client.socket.write(batch);
   }
-  await until(() => stats.received >= expected, 120_000);
+  // A server may cut a client it finds too slow (an IRC server's SendQ): no use waiting then.
+  const disconnected = () => clients.filter((c) => c.socket.destroyed).length;
+  await until(() => stats.received >= expected || disconnected() > 0, 120_000);
   const seconds = (now() - t0) / 1000;
   const cpu = server.cpuSeconds() - cpu0;
   const figures = {
@@ -89,6 +111,7 @@ export async function fanout(server: ServerProcess, clientCount: number, lines: 
     serverCpuSecondsPerMillion: round((cpu / stats.received) * 1e6, 3),
     lost: expected - stats.received + stats.lost,
     reordered: stats.reordered,
+    disconnected: disconnected(),
     serverRssMB: round(Math.max(rss0, server.rssBytes()) / MB, 1),
     loadGeneratorCpuSeconds: round(cpuSince(gen0), 2),
     seconds: round(seconds, 2),
@@ -274,7 +297,7 @@ function sendAtRate(clients: LoadClient[], perSecond: number, count: number, siz
   );
 }
 
-function round(value: number, digits: number): number {
+export function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }

@@ -41,6 +41,8 @@ const DEFAULT_BRANCH = `default: {
       const unhandled: never = event;
       return sanitize(JSON.stringify(unhandled));
     }`;
+const NOT_ONLINE = "notOnline only lets statusesOf() skip the look-ups when nobody is away or busy: without it, or with a client left in it (after /back, or gone), the look-ups run and find no entry, so every list is the same, only built more slowly.";
+const LISTED_ROOM = "listing() is only asked about the room of a user who is in it (the wiring lists the asker's own room, or the mover's new one), so the room exists: the fallback for a missing room is never used.";
 export const EQUIVALENT: Equivalent[] = [
   {
     lesson: 2, kind: 'untestable', file: 'server/listen.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', after: 'noDelay: ',
@@ -112,4 +114,28 @@ export const EQUIVALENT: Equivalent[] = [
   { lesson: 10, kind: 'equivalent', file: 'client/cli.ts', mutator: 'CallExpression', original: 'keyboard.prompt();', replacement: ';', line: 'if (keyboard.terminal) keyboard.prompt();', why: COMMAND_ANSWERED },
   { lesson: 10, kind: 'equivalent', file: 'client/render-event.ts', mutator: 'ConditionalExpression', original: DEFAULT_BRANCH, replacement: 'default:', why: UNREACHABLE_DEFAULT },
   { lesson: 10, kind: 'equivalent', file: 'client/render-event.ts', mutator: 'BlockStatement', original: DEFAULT_BRANCH.slice('default: '.length), replacement: '{}', why: UNREACHABLE_DEFAULT },
+  { lesson: 13, kind: 'equivalent', file: 'server/statuses.ts', mutator: 'ConditionalExpression', original: "status === 'online'", replacement: 'false', line: 'this.notOnline.delete(client)', why: NOT_ONLINE },
+  { lesson: 13, kind: 'equivalent', file: 'server/statuses.ts', mutator: 'StringLiteral', original: "'online'", replacement: '""', line: 'this.notOnline.delete(client)', why: NOT_ONLINE },
+  { lesson: 13, kind: 'equivalent', file: 'server/statuses.ts', mutator: 'CallExpression', original: 'this.notOnline.delete(client);', replacement: ';', line: "if (status === 'online') this.notOnline.delete(client);", why: NOT_ONLINE },
+  { lesson: 13, kind: 'equivalent', file: 'server/statuses.ts', mutator: 'ConditionalExpression', original: 'client.closed', replacement: 'false', why: NOT_ONLINE },
+  { lesson: 13, kind: 'equivalent', file: 'server/statuses.ts', mutator: 'CallExpression', original: 'this.notOnline.delete(client);', replacement: ';', line: 'if (client.closed)', why: NOT_ONLINE },
+  { lesson: 13, kind: 'equivalent', file: 'server/statuses.ts', mutator: 'ConditionalExpression', original: 'this.notOnline.size === 0', replacement: 'false', why: NOT_ONLINE },
+  {
+    lesson: 12, kind: 'equivalent', file: 'server/rooms.ts', mutator: 'ArrayDeclaration', original: '[[LOBBY, { members: new Set(), names: [] }]]', replacement: '[]',
+    why: "Without the lobby made up front, the first enter() makes it (put() creates a missing room), and take() never deletes it: nobody can ask about the lobby before someone has entered it.",
+  },
+  { lesson: 12, kind: 'equivalent', file: 'server/rooms.ts', mutator: 'ArrayDeclaration', original: '[]', replacement: '["Stryker was here"]', line: 'this.rooms.get(room)?.names ?? []', why: LISTED_ROOM },
+  { lesson: 12, kind: 'equivalent', file: 'server/rooms.ts', mutator: 'OptionalChaining', original: 'this.rooms.get(room)?.names', replacement: 'this.rooms.get(room).names', why: LISTED_ROOM },
+  {
+    lesson: 12, kind: 'equivalent', file: 'server/rooms.ts', mutator: 'EqualityOperator', original: 'a.name < b.name', replacement: 'a.name <= b.name',
+    why: 'Room names are the keys of a Map, so no two are equal: < and <= order them the same.',
+  },
+  {
+    lesson: 12, kind: 'equivalent', file: 'server/rooms.ts', mutator: 'ConditionalExpression', original: 'name === undefined', replacement: 'false',
+    why: 'For TypeScript only: Map.get(undefined) is undefined too, so a client in no room is turned away the same.',
+  },
+  {
+    lesson: 12, kind: 'untestable', file: 'server/rooms.ts', mutator: 'CallExpression', original: 'this.where.delete(client);', replacement: ';',
+    why: "Forgetting it keeps one entry per departed user in the where map (the client, and with it its socket), a leak that changes nothing on the wire: a client that comes back is a new object, and take() of one already gone finds it in no room's members. Seeing it needs the heap measured, which no suite does reliably in a second.",
+  },
 ];

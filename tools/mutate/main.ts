@@ -77,6 +77,7 @@ async function mutateLesson(lesson: Lesson, concurrency: number, showKilled: boo
   // it, with the mutants in), and tools/mutate/vitest.config.ts runs only these suites.
   process.env.COURSE_TREE = 'solutions';
   process.env.MUTATE_SUITES = suites.join(',');
+  process.env.MUTATE_FILES = lesson.edits.join(',');
   process.env.MUTATE_ALL_TESTS = inChildren ? '1' : '0';
   const options: PartialStrykerOptions = {
     testRunner: 'vitest',

@@ -80,7 +80,8 @@ export function ChatScreen({ chat }: { chat: Chat }) {
       <InputLine
         names={chat.users.filter((u) => u.toLowerCase() !== me)}
         rooms={chat.extensions?.roomNames}
-        prompt={chat.extensions?.room === undefined ? undefined : `#${sanitize(chat.extensions.room)}> `}
+        prompt={chat.extensions?.passwordAsked ? 'password: ' : chat.extensions?.room === undefined ? undefined : `#${sanitize(chat.extensions.room)}> `}
+        secret={chat.extensions?.passwordAsked}
         onSubmit={chat.send}
         width={columns - FRAME_COLUMNS}
       />
@@ -233,7 +234,8 @@ function StatusBar({ chat, width, counted }: { chat: Chat; width: number; counte
   const size = chat.extensions?.count ?? chat.users.length;
   const online = counted && status.state === 'connected' ? `  ${size} ${inRoom === undefined ? 'online' : 'in room'}` : '';
   const where = inRoom === undefined ? '' : `  #${sanitize(inRoom)}`;
-  const parts = fitParts([`${dot} ${words}`, `  ${sanitize(chat.name)} @ ${chat.address}${where}${online}`, reason], width);
+  const encrypted = chat.encrypted ? ' (TLS, encrypted)' : ''; // lesson 16
+  const parts = fitParts([`${dot} ${words}`, `  ${sanitize(chat.name)} @ ${chat.address}${encrypted}${where}${online}`, reason], width);
   const hint = 'Tab completes  ↑↓ history  Ctrl+C quits';
   const room = width - parts.reduce((sum, part) => sum + textWidth(part), 0);
   return (

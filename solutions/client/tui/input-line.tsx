@@ -2,17 +2,19 @@
 // arrive together (a paste, `hello` + Enter in one read) each see the state the one before
 // left: nothing typed is lost or glued to the next line. app/client/line-editor.tsx knows
 // the editing keys; this component adds what a chat needs: Enter sends, up and down walk
-// through the lines sent before, and Tab completes a name after `/whisper `.
+// through the lines sent before, and Tab completes a name after `/whisper `. A password
+// (lesson 15: when the server asks for one, and after `/register `) shows as bullets and is
+// never kept in that history.
 //
 //   keys ──dispatch──> inputReducer ──> { line, history, outbox }
 //                                                       │ an effect, after the render
 //                                                       └──> onSubmit(line), in order
 
 import { Box, Text, useInput } from 'ink';
-import { useEffect, useReducer } from 'react';
+import { useEffect, useReducer, useRef } from 'react';
 import { completeRoom } from '../../../app/client/chat-extensions.js';
 import { textWidth } from '../../../app/client/terminal-text.js';
-import { editLine, EMPTY_LINE, keysOf, lineOf, LineView, type EditedLine, type LineKey } from '../../../app/client/line-editor.js';
+import { editLine, EMPTY_LINE, keysOf, lineOf, LineView, masked, secretStart, type EditedLine, type LineKey } from '../../../app/client/line-editor.js';
 
 const HISTORY_SIZE = 100;
 
@@ -23,6 +25,8 @@ export interface InputLineProps {
   rooms?: string[];
   /** What stands before the text (default '> '): with rooms, the room's name. */
   prompt?: string;
+  /** The server asked for a password (auth extension): the line is hidden as it is typed. */
+  secret?: boolean;
   onSubmit(line: string): void;
   /** The columns the text may take. */
   width: number;
@@ -40,7 +44,7 @@ export interface InputState {
   outbox: string[];
 }
 
-export type InputAction = { type: 'key'; key: LineKey; names: string[]; rooms?: string[] } | { type: 'delivered'; count: number };
+export type InputAction = { type: 'key'; key: LineKey; names: string[]; rooms?: string[]; secret?: boolean } | { type: 'delivered'; count: number };
 
 export const INITIAL_INPUT: InputState = { line: EMPTY_LINE, history: [], back: 0, draft: '', outbox: [] };
 
@@ -51,7 +55,9 @@ export function inputReducer(state: InputState, action: InputAction): InputState
   switch (key.type) {
     case 'enter': {
       if (line.text.trim() === '') return state;
-      return { line: EMPTY_LINE, history: [...history, line.text].slice(-HISTORY_SIZE), back: 0, draft: '', outbox: [...state.outbox, line.text] };
+      // A password never goes into the history: the up arrow would show it to anyone.
+      const kept = secretStart(line.text, action.secret) === -1 ? [...history, line.text].slice(-HISTORY_SIZE) : history;
+      return { line: EMPTY_LINE, history: kept, back: 0, draft: '', outbox: [...state.outbox, line.text] };
     }
     case 'up': {
       if (back >= history.length) return state;
@@ -73,11 +79,15 @@ export function inputReducer(state: InputState, action: InputAction): InputState
   }
 }
 
-export function InputLine({ names, rooms, prompt = '> ', onSubmit, width }: InputLineProps) {
+export function InputLine({ names, rooms, prompt = '> ', secret = false, onSubmit, width }: InputLineProps) {
   const [state, dispatch] = useReducer(inputReducer, INITIAL_INPUT);
+  // Read when a key comes, not when the handler was made: the handler Ink calls may be an
+  // older render's, from while the password was asked.
+  const secretNow = useRef(secret);
+  secretNow.current = secret;
 
   useInput((input, key) => {
-    for (const one of keysOf(input, key)) dispatch({ type: 'key', key: one, names, rooms });
+    for (const one of keysOf(input, key)) dispatch({ type: 'key', key: one, names, rooms, secret: secretNow.current });
   });
 
   // Sending is a side effect: it happens here, after the reducer, each line once and in order.
@@ -90,7 +100,11 @@ export function InputLine({ names, rooms, prompt = '> ', onSubmit, width }: Inpu
   return (
     <Box borderStyle="round" borderColor="gray" paddingX={1} flexShrink={0}>
       <Text bold color="cyan">{prompt}</Text>
-      <LineView line={state.line} width={width - textWidth(prompt)} placeholder="Type a message, or /help" />
+      <LineView
+        line={masked(state.line, secretStart(state.line.text, secret))}
+        width={width - textWidth(prompt)}
+        placeholder={secret ? 'Type your password (it is not shown)' : 'Type a message, or /help'}
+      />
     </Box>
   );
 }

@@ -9,12 +9,14 @@
 // Node + React: one thread. The socket's 'data' event dispatches an action, a reducer
 //   computes the next state, and React redraws: no second thread, no queue, no polling.
 
-import net from 'node:net';
+import type net from 'node:net';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { CLOSING_ERRORS, parseEvent, type LeaveReason, type UnknownEvent, type WireEvent } from '../../../app/protocol.js';
 import { withExtensions, type ExtensionView, type TransferAction } from '../../../app/client/chat-extensions.js';
 import { FileTransfers } from '../../../app/client/file-transfers.js';
 import { LineDecoder } from '../../server/line-decoder.js';
+import { openConnection, type TlsTrust } from '../open-connection.js';
+import { CLOSED_BEFORE_HELLO, explainConnectError } from '../../../app/client/connect-errors.js';
 import * as filePiece from '../file-transfer.js';
 
 // ── The state ────────────────────────────────────────────────────────────────
@@ -167,6 +169,8 @@ export interface ChatOptions {
   host: string;
   port: number;
   name: string;
+  /** Lesson 16: speak TLS, trusting these authorities. */
+  tls?: TlsTrust;
   /** How many messages to keep (default 500). */
   maxMessages?: number;
   /** The wait before the first reconnection attempt (default 500 ms); it doubles after each failure. */
@@ -182,6 +186,8 @@ export interface Chat {
   name: string;
   /** The server, as `host:port`. */
   address: string;
+  /** Lesson 16: the connection is TLS, so the status bar can say it is encrypted. */
+  encrypted?: boolean;
   status: Status;
   users: string[];
   messages: Message[];
@@ -204,6 +210,7 @@ interface Settings {
   host: string;
   port: number;
   name: string;
+  tls: TlsTrust | undefined;
   retryMs: number;
   maxRetryMs: number;
   downloads: string;
@@ -216,6 +223,8 @@ interface Ending {
   /** The server said `shutdown` before closing. */
   shutdown: boolean;
   error?: NodeJS.ErrnoException;
+  /** The server said hello: it speaks our protocol (a plain client on a TLS port never hears it). */
+  greeted: boolean;
 }
 
 const QUIT_GRACE_MS = 1000;
@@ -223,7 +232,7 @@ const QUIT_GRACE_MS = 1000;
 const MAX_WAITING = 20;
 
 /** Connects, logs in, and reconnects until told to stop; reports everything through `dispatch`. */
-function openChat({ host, port, name, retryMs, maxRetryMs, downloads }: Settings, dispatch: (action: ChatAction | TransferAction) => void): Connection {
+function openChat({ host, port, name, tls, retryMs, maxRetryMs, downloads }: Settings, dispatch: (action: ChatAction | TransferAction) => void): Connection {
   let socket: net.Socket | undefined;
   let loggedIn = false;
   let everLoggedIn = false;
@@ -235,9 +244,11 @@ function openChat({ host, port, name, retryMs, maxRetryMs, downloads }: Settings
   let stopped = false;
   /** Lines typed while not logged in, sent after the next welcome. */
   const waiting: string[] = [];
+  /** The server asked for our password (auth extension): the next line typed goes at once. */
+  let passwordAsked = false;
   // Files (lesson 17): /send, /accept, /reject, and a progress bar while a file moves.
   const files = new FileTransfers({
-    address: { host, port },
+    address: { host, port, tls },
     downloads,
     piece: filePiece,
     send: (line) => (socket && loggedIn ? socket.write(line + '\n') : note('error', 'Not connected: the file was not offered.')),
@@ -248,8 +259,8 @@ function openChat({ host, port, name, retryMs, maxRetryMs, downloads }: Settings
 
   function connect(): void {
     const decoder = new LineDecoder();
-    const ending: Ending = { shutdown: false };
-    const current = net.connect({ host, port });
+    const ending: Ending = { shutdown: false, greeted: false };
+    const current = openConnection({ host, port, tls }); // plain TCP, or TLS (lesson 16)
     socket = current;
     current.setNoDelay(true); // a chat line should leave now, not with the next one
 
@@ -262,7 +273,11 @@ function openChat({ host, port, name, retryMs, maxRetryMs, downloads }: Settings
       }
       const events = received.map(parseEvent);
       for (const event of events) {
-        if (event.type === 'hello') current.write(name + '\n');
+        if (event.type === 'hello') {
+          ending.greeted = true;
+          current.write(name + '\n');
+        }
+        if (event.type === 'password') passwordAsked = true;
         if (event.type === 'welcome') {
           loggedIn = everLoggedIn = true;
           attempt = 0;
@@ -286,15 +301,17 @@ function openChat({ host, port, name, retryMs, maxRetryMs, downloads }: Settings
   function onClosed(ending: Ending): void {
     socket = undefined;
     loggedIn = false;
+    passwordAsked = false;
     if (stopped) return;
-    const refusedName = ending.refusal?.code === 'NAME_TAKEN' || ending.refusal?.code === 'INVALID_NAME';
+    const error = ending.error && explainConnectError(ending.error, { host, port, tls });
+    const refusedName = ['NAME_TAKEN', 'INVALID_NAME', 'AUTH_FAILED'].includes(ending.refusal?.code ?? '');
     if (leaving) return finish('You left the chat.', false);
     // Retrying cannot fix a refused name, and a server we never reached is probably not there.
-    if (refusedName || !everLoggedIn) return finish(ending.refusal?.text ?? describe(ending.error, host, port), true);
+    if (refusedName || !everLoggedIn) return finish(ending.refusal?.text ?? error ?? (ending.greeted ? 'The server closed the connection.' : CLOSED_BEFORE_HELLO), true);
 
     attempt += 1;
     const retryInMs = Math.min(retryMs * 2 ** (attempt - 1), maxRetryMs);
-    const reason = ending.shutdown ? 'The server shut down.' : (ending.refusal?.text ?? describe(ending.error, host, port));
+    const reason = ending.shutdown ? 'The server shut down.' : (ending.refusal?.text ?? error ?? 'The server closed the connection.');
     if (attempt === 1) dispatch({ type: 'note', kind: 'error', text: `Connection lost: ${reason} Reconnecting...`, at: Date.now() });
     dispatch({ type: 'status', status: { state: 'reconnecting', reason, attempt, retryInMs } });
     retryTimer = setTimeout(connect, retryInMs);
@@ -310,6 +327,11 @@ function openChat({ host, port, name, retryMs, maxRetryMs, downloads }: Settings
     const trimmed = line.trim();
     if (trimmed === '') return;
     if (/^\/quit(\s|$)/i.test(trimmed)) return quit();
+    if (socket && passwordAsked) {
+      // The answer to `password`: sent as it is, shown nowhere, kept nowhere.
+      passwordAsked = false;
+      return void socket.write(trimmed + '\n');
+    }
     if (files.command(trimmed)) return;
     if (!socket || !loggedIn) {
       // Typed before the welcome (or while reconnecting): it goes out once we are in.
@@ -355,12 +377,6 @@ function openChat({ host, port, name, retryMs, maxRetryMs, downloads }: Settings
   return { send, quit, close };
 }
 
-function describe(error: NodeJS.ErrnoException | undefined, host: string, port: number): string {
-  if (!error) return 'The server closed the connection.';
-  if (error.code === 'ECONNREFUSED') return 'Connection refused. Is the server running?';
-  return `Could not reach ${host}:${port}: ${error.message}`;
-}
-
 // ── The hook ─────────────────────────────────────────────────────────────────
 
 /** This lesson's reducer, wrapped by the one that knows rooms and away/busy (lessons 12, 13). */
@@ -371,19 +387,19 @@ const reducer = withExtensions(chatReducer);
  * The socket is opened in an effect and closed in its cleanup, so it lives exactly as
  * long as the component (and React's StrictMode, which mounts twice, opens one for good).
  */
-export function useChat({ host, port, name, maxMessages = 500, retryMs = 500, maxRetryMs = 10_000, downloads = 'downloads' }: ChatOptions): Chat {
+export function useChat({ host, port, name, tls, maxMessages = 500, retryMs = 500, maxRetryMs = 10_000, downloads = 'downloads' }: ChatOptions): Chat {
   const [state, dispatch] = useReducer(reducer, maxMessages, initialState);
   const connection = useRef<Connection | undefined>(undefined);
 
   useEffect(() => {
-    const opened = openChat({ host, port, name, retryMs, maxRetryMs, downloads }, dispatch);
+    const opened = openChat({ host, port, name, tls, retryMs, maxRetryMs, downloads }, dispatch);
     connection.current = opened;
     return () => opened.close();
-  }, [host, port, name, retryMs, maxRetryMs, downloads]);
+  }, [host, port, name, tls, retryMs, maxRetryMs, downloads]);
 
   // Stable functions: the screen can hand them to its children without redrawing them.
   const send = useCallback((line: string) => connection.current?.send(line), []);
   const quit = useCallback(() => connection.current?.quit(), []);
 
-  return { name, address: `${host}:${port}`, status: state.status, users: state.users, messages: state.messages, extensions: state.extensions, send, quit };
+  return { name, address: `${host}:${port}`, encrypted: tls !== undefined, status: state.status, users: state.users, messages: state.messages, extensions: state.extensions, send, quit };
 }

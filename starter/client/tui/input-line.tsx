@@ -22,6 +22,8 @@ export interface InputLineProps {
   rooms?: string[];
   /** What stands before the text (default '> '): with rooms, the room's name. */
   prompt?: string;
+  /** The server asked for a password (auth extension): the line is hidden as it is typed. */
+  secret?: boolean;
   onSubmit(line: string): void;
   /** The columns the text may take. */
   width: number;
@@ -39,7 +41,7 @@ export interface InputState {
   outbox: string[];
 }
 
-export type InputAction = { type: 'key'; key: LineKey; names: string[]; rooms?: string[] } | { type: 'delivered'; count: number };
+export type InputAction = { type: 'key'; key: LineKey; names: string[]; rooms?: string[]; secret?: boolean } | { type: 'delivered'; count: number };
 
 export const INITIAL_INPUT: InputState = { line: EMPTY_LINE, history: [], back: 0, draft: '', outbox: [] };
 

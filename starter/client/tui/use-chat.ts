@@ -11,6 +11,7 @@ import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { CLOSING_ERRORS, parseEvent, type UnknownEvent, type WireEvent } from '../../../app/protocol.js';
 import type { ExtensionView } from '../../../app/client/chat-extensions.js';
 import { LineDecoder } from '../../server/line-decoder.js';
+import type { TlsTrust } from '../open-connection.js';
 
 // ── The state (given: the screen and the suite rely on these shapes) ─────────
 
@@ -68,6 +69,8 @@ export interface ChatOptions {
   host: string;
   port: number;
   name: string;
+  /** Lesson 16: speak TLS, trusting these authorities: open the socket with openConnection({ host, port, tls }). */
+  tls?: TlsTrust;
   /** How many messages to keep (default 500). */
   maxMessages?: number;
   /** The wait before the first reconnection attempt (default 500 ms); it doubles after each failure. */

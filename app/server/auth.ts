@@ -1,0 +1,75 @@
+// The auth feature's wiring (PROTOCOL.md, "auth"); the accounts themselves (hashing,
+// checking, the late answer and the limit on tries) are lesson 15's piece. This file
+// decides *when*:
+//
+//   C: alice            ── registered, and not online? ──no──> lesson 5's handshake, as ever
+//                                 │yes
+//   S: password  <────────────────┘
+//   C: (password)       ── accounts.checkPassword() ──right──> lesson 5's handshake, with the
+//                                 │wrong                        name as registered: welcome
+//   S: error AUTH_FAILED, close <─┘  (no sooner than 500 ms after the password line)
+//
+// Design. Lesson 5's handshake piece stays exactly as students wrote it: the password step
+// runs in front of it and hands it the name only once the password is right. Until then the
+// client's name is still '', so lesson 5's one handshake timer, started at connect, covers
+// the password line too. A registered name that is online goes straight to the handshake,
+// which answers NAME_TAKEN at once, with no password asked. The password line is never kept,
+// logged or sent anywhere: it goes to the accounts piece and nowhere else.
+
+import type { AccountsLike, Client, ServerContext } from './types.js';
+
+/** PROTOCOL.md: a password is 8 to 128 characters. */
+export const PASSWORD_LENGTH = { min: 8, max: 128 };
+
+export class Auth {
+  /** Clients that were asked for a password: the name they log in as, as registered. */
+  private readonly asked = new WeakMap<Client, string>();
+
+  constructor(private readonly accounts: AccountsLike) {}
+
+  /** True when the client's next line is its password (never log that line). */
+  awaitsPassword(client: Client): boolean {
+    return this.asked.has(client);
+  }
+
+  /**
+   * A line of a client that has not logged in. Returns the name to hand lesson 5's
+   * handshake, or undefined when the password step has taken the line.
+   */
+  async beforeHandshake(client: Client, line: string, ctx: ServerContext): Promise<string | undefined> {
+    const registered = this.asked.get(client);
+    if (registered === undefined) {
+      const name = line.trim();
+      const owner = this.accounts.registeredName(name);
+      if (owner === undefined || ctx.registry.find(owner)) return line; // version 1's path, NAME_TAKEN included
+      this.asked.set(client, owner);
+      client.sendEvent({ type: 'password', text: `Password for ${owner}:` });
+      return undefined;
+    }
+    this.asked.delete(client);
+    const right = await this.accounts.checkPassword(registered, line.trim());
+    if (client.closed) return undefined; // timed out or hung up meanwhile
+    if (right) return registered;
+    client.sendEvent({ type: 'error', code: 'AUTH_FAILED', text: `Wrong password for ${registered}.` });
+    client.close();
+    return undefined;
+  }
+
+  /** Runs /register <password>: resolves true once answered, or returns false for any other command. */
+  command(client: Client, name: string, args: string): Promise<true> | false {
+    if (name !== 'register') return false;
+    return this.register(client, args.trim());
+  }
+
+  private async register(client: Client, password: string): Promise<true> {
+    const { min, max } = PASSWORD_LENGTH;
+    if ([...password].length < min || [...password].length > max) {
+      client.sendEvent({ type: 'error', code: 'USAGE', text: `Usage: /register <password>, ${min} to ${max} characters.` });
+    } else if (!(await this.accounts.register(client.name, password))) {
+      client.sendEvent({ type: 'error', code: 'USAGE', text: `${client.name} is registered already.` });
+    } else {
+      client.sendEvent({ type: 'info', text: `${client.name} is registered: from now on, logging in as ${client.name} asks for this password.` });
+    }
+    return true;
+  }
+}

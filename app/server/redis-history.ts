@@ -1,0 +1,86 @@
+// History with --redis (PROTOCOL.md: "with --redis, history ... live in Redis instead of
+// SQLite"): the same HistoryStoreLike as lesson 14's SQLite store, so history.ts drives it
+// unchanged. Each room's last HISTORY_LIMIT messages are a Redis list, chat:history:ROOM.
+//
+// The server reads history synchronously (a replay goes right after `welcome`, before any
+// other event), and Redis answers asynchronously. So every server keeps each room's last
+// messages in memory, loaded from Redis when it starts, and hears every other server's
+// messages as they are committed (published with the cluster's batch): recent() reads
+// memory. commit() writes the batch to Redis (RPUSH, then LTRIM to the limit) before the
+// server writes to any socket: the commands are on their way to Redis before any client
+// is sent the messages, so a server killed mid-chat loses nothing anyone saw. (A Redis
+// that keeps nothing on disk loses it all when it stops: run it with persistence to keep
+// history across its restarts.)
+
+import type { Redis } from 'ioredis';
+import { HISTORY_LIMIT } from './history.js';
+import type { HistoryStoreLike, StoredMessage } from './types.js';
+
+export const HISTORY_KEY_PREFIX = 'chat:history:';
+
+export class RedisHistory implements HistoryStoreLike {
+  /** Each room's last HISTORY_LIMIT messages, oldest first. */
+  private readonly rooms = new Map<string, StoredMessage[]>();
+  private pending: StoredMessage[] = [];
+
+  constructor(
+    private readonly redis: Redis,
+    /** Passes a committed batch on to the other servers. */
+    private readonly publish: (batch: StoredMessage[]) => void,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  /** Reads every room's history from Redis (once, at start). */
+  async load(): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${HISTORY_KEY_PREFIX}*`, 'COUNT', 100);
+      cursor = next;
+      for (const key of keys) {
+        const room = key.slice(HISTORY_KEY_PREFIX.length);
+        const stored = await this.redis.lrange(key, -HISTORY_LIMIT, -1);
+        this.rooms.set(room, stored.flatMap((text) => parsed(room, text)));
+      }
+    } while (cursor !== '0');
+  }
+
+  add(message: StoredMessage): void {
+    this.pending.push(message);
+  }
+
+  commit(): void {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    const write = this.redis.multi();
+    for (const m of batch) {
+      this.remember(m);
+      write.rpush(HISTORY_KEY_PREFIX + m.room, JSON.stringify({ from: m.from, text: m.text, ts: m.ts }));
+    }
+    for (const room of new Set(batch.map((m) => m.room))) write.ltrim(HISTORY_KEY_PREFIX + room, -HISTORY_LIMIT, -1);
+    write.exec().catch((err: Error) => this.log(`History could not be written to Redis: ${err.message}`));
+    this.publish(batch);
+  }
+
+  /** A message another server committed. */
+  remember(message: StoredMessage): void {
+    let kept = this.rooms.get(message.room);
+    if (!kept) this.rooms.set(message.room, (kept = []));
+    kept.push(message);
+    if (kept.length > HISTORY_LIMIT) kept.splice(0, kept.length - HISTORY_LIMIT);
+  }
+
+  recent(room: string, n: number): StoredMessage[] {
+    return (this.rooms.get(room) ?? []).slice(-n);
+  }
+}
+
+/** One stored message, or none if the list holds something else. */
+function parsed(room: string, text: string): StoredMessage[] {
+  try {
+    const { from, text: said, ts } = JSON.parse(text) as Record<string, unknown>;
+    return typeof from === 'string' && typeof said === 'string' && typeof ts === 'number' ? [{ room, from, text: said, ts }] : [];
+  } catch {
+    return [];
+  }
+}

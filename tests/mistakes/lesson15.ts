@@ -1,0 +1,111 @@
+import type { Mistake } from './mistake.js';
+
+const FILE = 'server/accounts.ts';
+
+export const mistakes: Mistake[] = [
+  {
+    name: 'the password itself is stored, in the hash column',
+    file: FILE,
+    change: [
+      { from: 'this.insert.run(name, salt, hash, COST.N, COST.r, COST.p);', to: 'this.insert.run(name, salt, Buffer.from(password), COST.N, COST.r, COST.p);' },
+      { from: 'const hash = await hashPassword(password, account.salt, account.cost);', to: 'const hash = Buffer.from(password);' },
+    ],
+    says: 'the database file holds it',
+  },
+  {
+    name: 'one salt for every account: one password, one hash',
+    file: FILE,
+    change: [{ from: 'const salt = randomBytes(SALT_BYTES);', to: "const salt = Buffer.from('chat-course-salt');" }],
+    says: 'a different salt, and so a different hash',
+  },
+  {
+    name: 'the hashes compared with Buffer.equals: stops at the first byte that differs',
+    file: FILE,
+    change: [{ from: 'right = hash.length === account.hash.length && timingSafeEqual(hash, account.hash);', to: 'right = hash.equals(account.hash);' }],
+    says: 'never called crypto.timingSafeEqual',
+  },
+  {
+    name: 'scryptSync: the one thread stops while a password is hashed',
+    file: FILE,
+    change: [{
+      from: '  return new Promise((resolve, reject) => {\n    scrypt(password, salt, HASH_BYTES, { ...cost, maxmem: 256 * cost.N * cost.r }, (err, hash) => (err ? reject(err) : resolve(hash)));\n  });',
+      to: "  return Promise.resolve(scryptSync(password, salt, HASH_BYTES, { ...cost, maxmem: 256 * cost.N * cost.r }));",
+    }, { from: "import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';", to: "import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';" }],
+    says: 'called scryptSync',
+  },
+  {
+    name: 'scrypt with Node\'s default cost: nothing written down',
+    file: FILE,
+    change: [{ from: 'scrypt(password, salt, HASH_BYTES, { ...cost, maxmem: 256 * cost.N * cost.r }, (err, hash)', to: 'scrypt(password, salt, HASH_BYTES, (err, hash)' }],
+    says: 'the cost written down',
+  },
+  {
+    name: 'a wrong password answered at once: no delay',
+    file: FILE,
+    change: [{ from: '    if (!right) await sleep(arrived + FAIL_DELAY_MS - Date.now()); // late, however it failed\n', to: '' }],
+    says: 'returned false',
+  },
+  {
+    name: 'only a checked wrong password waits: a locked name is refused at once',
+    file: FILE,
+    change: [
+      { from: '      if (!right) this.wrong.set(', to: '      if (!right) await sleep(arrived + FAIL_DELAY_MS - Date.now());\n      if (!right) this.wrong.set(' },
+      { from: '    if (!right) await sleep(arrived + FAIL_DELAY_MS - Date.now()); // late, however it failed\n', to: '' },
+    ],
+    says: 'a refusal that comes at once says "locked"',
+  },
+  {
+    name: 'no limit on tries: the 6th password is checked like the first',
+    file: FILE,
+    change: [{ from: 'if (account && recent.length < MAX_WRONG) {', to: 'if (account) {' }],
+    says: 'the RIGHT password got',
+  },
+  {
+    name: 'a locked name\'s password is still hashed, and only then refused',
+    file: FILE,
+    change: [
+      { from: 'if (account && recent.length < MAX_WRONG) {', to: 'if (account) {' },
+      { from: '      right = hash.length === account.hash.length && timingSafeEqual(hash, account.hash);', to: '      right = recent.length < MAX_WRONG && hash.length === account.hash.length && timingSafeEqual(hash, account.hash);' },
+    ],
+    says: 'hashed its password first',
+  },
+  {
+    name: 'unchecked tries counted as wrong ones: a locked name stays locked while the guessing goes on',
+    file: FILE,
+    change: [{ from: '    if (!right) await sleep(', to: '    if (!right && !(account && recent.length < MAX_WRONG)) this.wrong.set(name.toLowerCase(), [...recent, this.now()]);\n    if (!right) await sleep(' }],
+    says: 'unchecked tries do not count as wrong',
+  },
+  {
+    name: 'a right password resets the count of wrong ones',
+    file: FILE,
+    change: [{ from: '      if (!right) this.wrong.set(', to: '      if (right) this.wrong.delete(name.toLowerCase());\n      if (!right) this.wrong.set(' }],
+    says: 'does not reset the count',
+  },
+  {
+    name: 'wrong tries counted for everyone, not per name',
+    file: FILE,
+    change: [
+      { from: '    const key = name.toLowerCase();\n', to: "    const key = 'everyone';\n" },
+      { from: 'this.wrong.set(name.toLowerCase(), [', to: "this.wrong.set('everyone', [" },
+    ],
+    says: 'counted per name',
+  },
+  {
+    name: 'names registered case-sensitively: ALICE is not alice',
+    file: FILE,
+    change: [{ from: 'name TEXT    PRIMARY KEY COLLATE NOCASE,', to: 'name TEXT    PRIMARY KEY,' }],
+    says: 'finds the name in any case',
+  },
+  {
+    name: 'registeredName() answers the name it was asked: every name looks registered',
+    file: FILE,
+    change: [{ from: 'return this.find(name)?.name;', to: 'return name;' }],
+    says: 'registeredName() returns undefined for a name with no row',
+  },
+  {
+    name: 'the login is logged, password and all',
+    file: FILE,
+    change: [{ from: '    const arrived = Date.now();\n', to: '    const arrived = Date.now();\n    console.log(`login attempt: ${name} / ${password}`);\n' }],
+    says: 'never the password',
+  },
+];

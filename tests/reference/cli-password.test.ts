@@ -1,0 +1,112 @@
+// The command-line client (solutions/client/cli.ts) and lesson 15's passwords: asked for by
+// `password`, and twice by `/register` alone, each typed unseen (no byte of it reaches the
+// terminal), sent as typed, and never kept for the up arrow. The client runs in this process
+// on a FakeTerminal (readline in terminal mode); the server is a scripted one on port 0 that
+// plays the protocol's auth lines and records what it receives.
+
+import net from 'node:net';
+import { PassThrough } from 'node:stream';
+import { onTestFinished, test } from 'vitest';
+import { encodeEvent, TEXTS, type Event } from '../../app/protocol.js';
+import { importFromTree } from '../../app/server/pieces.js';
+import { escapeText } from '../../app/wire-text.js';
+import { FakeTerminal } from '../harness/fake-terminal.js';
+import { failure } from '../harness/teach.js';
+import { PATIENCE_MS, waitUntil } from '../harness/wait.js';
+
+const { runCli } = await importFromTree<typeof import('../../solutions/client/cli.js')>('solutions', 'client/cli.ts');
+const SEE = '15 (npm run lesson 15), section "The password step of the handshake"';
+
+/** A server that says hello, asks alice's password, welcomes her, and answers /quit; it keeps every line. */
+async function scriptedServer(): Promise<{ port: number; lines: string[]; arrived: (what: string, line: string) => Promise<void> }> {
+  const lines: string[] = [];
+  const waiters = new Set<() => void>();
+  const send = (socket: net.Socket, event: Event) => socket.write(encodeEvent(event));
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    send(socket, { type: 'hello', proto: 1, text: TEXTS.hello, features: ['auth'] });
+    let pending = '';
+    socket.on('data', (chunk) => {
+      pending += chunk.toString('utf8');
+      for (let nl = pending.indexOf('\n'); nl !== -1; nl = pending.indexOf('\n')) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        lines.push(line);
+        if (lines.length === 1) send(socket, { type: 'password', text: 'Password for alice:' });
+        if (lines.length === 2) send(socket, { type: 'welcome', user: 'alice', users: ['alice'], text: TEXTS.welcome('alice') });
+        if (line === '/quit') {
+          send(socket, { type: 'bye', text: TEXTS.bye });
+          socket.end();
+        }
+      }
+      waiters.forEach((wake) => wake());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const port = (server.address() as net.AddressInfo).port;
+  const arrived = (what: string, line: string) =>
+    waitUntil(
+      () => (lines.includes(line) ? true : undefined),
+      (wake) => (waiters.add(wake), () => waiters.delete(wake)),
+      () => failure({ problem: `The server did not receive ${what} within ${PATIENCE_MS} ms; it got ${JSON.stringify(lines)}.`, expected: JSON.stringify(line), see: SEE }),
+    ).then(() => undefined);
+  return { port, lines, arrived };
+}
+
+test('the CLI asks for the password unseen, /register asks twice unseen, and the up arrow never brings one back', async () => {
+  const { port, lines, arrived } = await scriptedServer();
+  const terminal = new FakeTerminal();
+  const keyboard = new PassThrough();
+  const ended = runCli({ host: '127.0.0.1', port, input: keyboard, output: terminal });
+  onTestFinished(() => void keyboard.end());
+  const screen = () => terminal.lines().map((l) => `    | ${escapeText(l)}`).join('\n');
+  const until = (what: string, check: () => boolean) =>
+    waitUntil(
+      () => (check() ? true : undefined),
+      (wake) => (terminal.changes.on('change', wake), () => terminal.changes.off('change', wake)),
+      () => failure({ problem: `The screen did not show ${what} within ${PATIENCE_MS} ms:\n${screen()}`, expected: what, see: SEE }),
+    );
+  const secrets = ['hunter2 horse', 'sup3r secret', 'sup3r secreT'];
+  const neverShown = (when: string) => {
+    const shown = secrets.filter((s) => terminal.written.includes(s) || terminal.written.includes(s.slice(0, 6)));
+    if (shown.length > 0) throw failure({ problem: `${when}, the terminal was sent ${shown.map((s) => JSON.stringify(s)).join(', ')} (or its start). The screen:\n${screen()}`, expected: 'a password typed with nothing of it echoed', see: SEE });
+  };
+
+  await until('the question for a username', () => terminal.lines().some((r) => r.startsWith(TEXTS.hello)));
+  keyboard.write('alice\r');
+  await until('"Password for alice:" as the prompt', () => terminal.cursorRow().startsWith('Password for alice:'));
+  for (const key of secrets[0]!) keyboard.write(key); // one key at a time, as a person types
+  keyboard.write('\r');
+  await arrived('the password line', secrets[0]!);
+  await until('the prompt "> " after the welcome', () => terminal.cursorRow() === '>' && terminal.lines().some((r) => r.includes('Welcome, alice!')));
+  neverShown('After the password was typed');
+
+  keyboard.write('/register\r');
+  await until('"New password" as the prompt', () => terminal.cursorRow().startsWith('New password'));
+  for (const key of secrets[1]!) keyboard.write(key);
+  keyboard.write('\r');
+  await until('"The same password again:" as the prompt', () => terminal.cursorRow().startsWith('The same password again:'));
+  keyboard.write(`${secrets[1]}\r`);
+  await arrived('/register with the password', `/register ${secrets[1]}`);
+  neverShown('After /register and the new password twice');
+
+  keyboard.write('/register\r');
+  await until('"New password" as the prompt', () => terminal.cursorRow().startsWith('New password'));
+  keyboard.write(`${secrets[1]}\r`);
+  await until('"The same password again:" as the prompt', () => terminal.cursorRow().startsWith('The same password again:'));
+  keyboard.write(`${secrets[2]}\r`);
+  await until('that the two passwords differ', () => terminal.lines().some((r) => r.includes('The two passwords differ')));
+  if (lines.includes(`/register ${secrets[2]}`)) throw failure({ problem: 'Two different passwords, and the client sent /register anyway.', expected: 'nothing sent', see: SEE });
+
+  // The up arrow walks back through what was typed: /register, then the name, never a password.
+  keyboard.write('\x1b[A');
+  await until('"> /register" after a press of the up arrow', () => terminal.cursorRow() === '> /register');
+  keyboard.write('\x1b[A');
+  await until('"> alice" after a second press of the up arrow', () => terminal.cursorRow() === '> alice');
+  neverShown('After the up arrow was pressed twice');
+
+  keyboard.write('\x15/quit\r'); // Ctrl+U clears the line first
+  const code = await ended;
+  if (code !== 0 || lines.at(-1) !== '/quit') throw failure({ problem: `After /quit, runCli() resolved with ${code}; the server got ${JSON.stringify(lines)}.`, expected: '0, after /quit', see: SEE });
+});
