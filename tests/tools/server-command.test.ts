@@ -8,8 +8,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FriendlyError, UsageError } from '../../app/cli.js';
 import { describeThrown } from '../../app/server/log.js';
+import { FEATURES } from '../../app/protocol.js';
 import { parseServerFlags } from '../../app/server/options.js';
 import { importFromTree, ROOT, SERVER_LESSONS } from '../../app/server/pieces.js';
+import { sqliteAvailable } from '../../app/server/sqlite.js';
 import { Program } from '../harness/program.js';
 import { TestClient, type ClientContext } from '../harness/test-client.js';
 import { Transcript } from '../harness/transcript.js';
@@ -100,7 +102,7 @@ describe('npm run server -- --mine, on a checkout with TODO pieces', () => {
   });
 
   test('--redis: every feature by default, history in Redis on any Node; the lease as given', () => {
-    expect(parseServerFlags(['--redis', 'redis://127.0.0.1:6379', '--lease-ms', '2000'])).toMatchObject({ redis: 'redis://127.0.0.1:6379', leaseMs: 2000, features: ['rooms', 'status', 'history'] });
+    expect(parseServerFlags(['--redis', 'redis://127.0.0.1:6379', '--lease-ms', '2000'])).toMatchObject({ redis: 'redis://127.0.0.1:6379', leaseMs: 2000, features: FEATURES.filter((f) => f !== 'auth' || sqliteAvailable()) });
     expect(parseServerFlags([])).toMatchObject({ redis: '', leaseMs: 10_000 });
   });
 });
