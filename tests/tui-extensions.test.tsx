@@ -27,7 +27,7 @@ import { startChat, type Chat } from './harness/chat.js';
 import { DataClient } from './harness/data-client.js';
 import { startProxy } from './harness/proxy.js';
 import { failure } from './harness/teach.js';
-import { PATIENCE_MS, waitUntil } from './harness/wait.js';
+import { DEADLINES, PATIENCE_MS, waitUntil } from './harness/wait.js';
 
 type HookModule = typeof import('../solutions/client/tui/use-chat.js');
 type ScreenModule = typeof import('../solutions/client/tui/chat-screen.js');
@@ -73,7 +73,8 @@ function dimmed(frame: string, needle: string): boolean {
 
 interface Screen {
   frame(): string;
-  waitFor(what: string, check: (text: string, raw: string) => boolean, expected: string, see: string): Promise<string>;
+  /** `ms`: longer than PATIENCE_MS only for what takes a while (a file moving), from DEADLINES. */
+  waitFor(what: string, check: (text: string, raw: string) => boolean, expected: string, see: string, ms?: number): Promise<string>;
   write(keys: string): Promise<void>;
 }
 
@@ -90,7 +91,7 @@ async function openScreen(chat: Chat | undefined, name: string, port?: number, w
   const frame = () => ink.lastFrame() ?? '';
   const screen: Screen = {
     frame,
-    waitFor(what, check, expected, see) {
+    waitFor(what, check, expected, see, ms = PATIENCE_MS) {
       return waitUntil(
         () => (check(plain(frame()), frame()) ? plain(frame()) : undefined),
         (wake) => {
@@ -99,9 +100,9 @@ async function openScreen(chat: Chat | undefined, name: string, port?: number, w
         },
         () => {
           const picture = plain(frame()).split('\n').map((l) => `    ${escapeText(l)}`).join('\n');
-          return failure({ problem: `The screen did not show ${what} within ${PATIENCE_MS} ms. Its last frame:\n${picture}`, expected, see, transcript: chat?.transcript });
+          return failure({ problem: `The screen did not show ${what} within ${ms} ms. Its last frame:\n${picture}`, expected, see, transcript: chat?.transcript });
         },
-        PATIENCE_MS,
+        ms,
       );
     },
     async write(keys) {
@@ -234,19 +235,20 @@ describe('the full-screen chat with the extensions on', () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'tui-files-'));
     onTestFinished(() => rmSync(home, { recursive: true, force: true }));
     const song = path.join(home, 'song.ogg');
-    const content = Buffer.alloc(2_000_000, 7);
+    const content = Buffer.alloc(500_000, 7);
     writeFileSync(song, content);
-    const alice = await openScreen(chat, 'alice', undefined, true, path.join(home, 'alice-downloads'));
-    const bob = await openScreen(chat, 'bob', undefined, true, path.join(home, 'bob-downloads'));
+    // Straight to the server: the recording proxy copies every chunk of the file into the transcript.
+    const alice = await openScreen(chat, 'alice', chat.port, true, path.join(home, 'alice-downloads'));
+    const bob = await openScreen(chat, 'bob', chat.port, true, path.join(home, 'bob-downloads'));
     // Long lines wrap in an 80-column screen: compare without the frame and the spaces.
     const flat = (t: string) => t.replace(/[│\s]+/g, '');
     await alice.write(`/send bob ${song}\r`);
-    await bob.waitFor('the offer, in words', (t) => flat(t).includes(flat('alice offers you song.ogg (2.0 MB): /accept 1 or /reject 1')), '"alice offers you song.ogg (2.0 MB): /accept 1 or /reject 1", not the event\'s JSON', SEE.files);
-    await alice.waitFor('the offer sent', (t) => flat(t).includes(flat('You offered song.ogg (2.0 MB) to bob')), '"You offered song.ogg (2.0 MB) to bob; waiting for an answer."', SEE.files);
+    await bob.waitFor('the offer, in words', (t) => flat(t).includes(flat('alice offers you song.ogg (0.5 MB): /accept 1 or /reject 1')), '"alice offers you song.ogg (0.5 MB): /accept 1 or /reject 1", not the event\'s JSON', SEE.files);
+    await alice.waitFor('the offer sent', (t) => flat(t).includes(flat('You offered song.ogg (0.5 MB) to bob')), '"You offered song.ogg (0.5 MB) to bob; waiting for an answer."', SEE.files);
     await bob.write('/accept\r');
     const saved = path.join(home, 'bob-downloads', 'song.ogg');
-    await bob.waitFor('where the file was saved', (t) => t.includes('song.ogg: done.') && flat(t).includes(flat(`Saved song.ogg from alice as ${saved}`)), `"song.ogg: done." and "Saved song.ogg from alice as ${saved}"`, SEE.files);
-    await alice.waitFor('the end of the transfer', (t) => t.includes('song.ogg: done.'), '"song.ogg: done."', SEE.files);
+    await bob.waitFor('where the file was saved', (t) => t.includes('song.ogg: done.') && flat(t).includes(flat(`Saved song.ogg from alice as ${saved}`)), `"song.ogg: done." and "Saved song.ogg from alice as ${saved}"`, SEE.files, DEADLINES.step);
+    await alice.waitFor('the end of the transfer', (t) => t.includes('song.ogg: done.'), '"song.ogg: done."', SEE.files, DEADLINES.step);
     if (!readFileSync(saved).equals(content)) throw failure({ problem: `${saved} differs from alice's song.ogg.`, see: SEE.files, transcript: chat.transcript });
   });
 
@@ -258,7 +260,7 @@ describe('the full-screen chat with the extensions on', () => {
     const content = Buffer.alloc(8_000_000, 1);
     writeFileSync(film, content);
     const bob = await chat.login('bob');
-    const alice = await openScreen(chat, 'alice');
+    const alice = await openScreen(chat, 'alice', chat.port); // straight: no proxy copying the file
     await alice.write(`/send bob ${film}\r`);
     const offer = await bob.next({ type: 'offer' }, 'the offer of film.mkv');
     bob.send(`/accept ${offer.type === 'offer' ? offer.id : ''}`);
@@ -270,8 +272,8 @@ describe('the full-screen chat with the extensions on', () => {
     if (bar.includes('100%')) throw failure({ problem: `The bar says 100% while bob has read ${data.received} bytes:\n${bar}`, see: SEE.files, transcript: chat.transcript });
     data.onChunk = undefined;
     data.socket.resume();
-    await data.waitClosed('after the whole file');
-    await alice.waitFor('the bar gone, and "film.mkv: done."', (t) => t.includes('film.mkv: done.') && !t.includes('↑ film.mkv'), 'no bar once the transfer ended; "film.mkv: done." in the list', SEE.files);
+    await data.waitClosed('after the whole file', DEADLINES.step);
+    await alice.waitFor('the bar gone, and "film.mkv: done."', (t) => t.includes('film.mkv: done.') && !t.includes('↑ film.mkv'), 'no bar once the transfer ended; "film.mkv: done." in the list', SEE.files, DEADLINES.step);
     if (data.digest() !== createHash('sha256').update(content).digest('hex')) throw failure({ problem: 'bob received other bytes than film.mkv holds.', see: SEE.files, transcript: chat.transcript });
   });
 

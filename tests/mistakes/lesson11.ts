@@ -4,7 +4,7 @@ export const mistakes: Mistake[] = [
   {
     name: 'opens the socket on every render (an effect without its dependency list)',
     file: 'client/tui/use-chat.ts',
-    change: [{ from: '  }, [host, port, name, tls, retryMs, maxRetryMs]);', to: '  });' }],
+    change: [{ from: '  }, [host, port, name, tls, retryMs, maxRetryMs, downloads]);', to: '  });' }],
     says: 'it starts over on every render',
   },
   {
