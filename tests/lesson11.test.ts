@@ -16,6 +16,8 @@ import { act, createElement as h, useEffect } from 'react';
 import { afterAll, beforeAll, describe, onTestFinished, test } from 'vitest';
 import { importFromTree } from '../app/server/pieces.js';
 import type { Chat as ChatState, ChatOptions, Message, Status } from '../starter/client/tui/use-chat.js';
+import type { InputState } from '../starter/client/tui/input-line.js';
+import type { LineKey } from '../app/client/line-editor.js';
 import { startChat, type Chat } from './harness/chat.js';
 import { importMine } from './harness/mine.js';
 import { closedPort, startProxy } from './harness/proxy.js';
@@ -29,6 +31,8 @@ type HookModule = typeof import('../starter/client/tui/use-chat.js');
 type ScreenModule = typeof import('../starter/client/tui/chat-screen.js');
 const { useChat } = await importMine<HookModule>('client/tui/use-chat.ts');
 const { ChatScreen } = await importMine<ScreenModule>('client/tui/chat-screen.tsx');
+// The input line's reducer and completeName() are pure: their cases are tried on their own too.
+const { inputReducer, INITIAL_INPUT, completeName } = await importMine<typeof import('../starter/client/tui/input-line.js')>('client/tui/input-line.tsx');
 // The screen is drawn on top of the reference hook, so that only the screen is graded there.
 const reference = await importFromTree<HookModule>('solutions', 'client/tui/use-chat.ts');
 // The hook reads lines with the student's own lesson 4 decoder: a hook failure says so when that is still the TODO.
@@ -672,6 +676,89 @@ describe('lesson 11: useChat(), the state of the chat', () => {
   });
 });
 
+// ── The input line's keys, on their own ─────────────────────────────────────
+
+/** The input state after `keys`, from `state`: a string is typed, anything else is a key. */
+function press(state: InputState, ...keys: (string | LineKey)[]): InputState {
+  return keys.reduce<InputState>((s, key) => inputReducer(s, { type: 'key', key: typeof key === 'string' ? { type: 'insert', text: key } : key, names: [] }), state);
+}
+
+const ENTER: LineKey = { type: 'enter' };
+const UP: LineKey = { type: 'up' };
+const DOWN: LineKey = { type: 'down' };
+
+describe('lesson 11: the input line\'s keys (inputReducer and completeName, on their own)', () => {
+  test('↑ and ↓ walk through the lines sent, and ↓ past the newest brings back the draft', () => {
+    const fail = (problem: string, expected: string) => failure({ problem, expected, see: SECTION.keys });
+    const shown = (s: InputState) => JSON.stringify(s.line?.text);
+    const fresh = press(INITIAL_INPUT, UP, 'hi');
+    if (fresh.line?.text !== 'hi') throw fail(`With nothing sent yet, ↑ and then typing "hi" gave the line ${shown(fresh)}.`, '"hi": with no history, ↑ does nothing');
+    const blank = press(INITIAL_INPUT, '   ', ENTER);
+    if (blank.outbox?.length !== 0 || blank.history?.length !== 0) {
+      throw fail(`Enter on a line of three spaces left outbox ${JSON.stringify(blank.outbox)} and history ${JSON.stringify(blank.history)}.`, 'both empty: a blank line is not sent, and not remembered');
+    }
+    const sent = press(INITIAL_INPUT, 'first', ENTER, 'second', ENTER, '   ', ENTER);
+    if (JSON.stringify(sent.outbox) !== '["first","second"]') {
+      throw fail(`After typing "first", Enter, "second", Enter, three spaces and Enter, the outbox is ${JSON.stringify(sent.outbox)}.`, '["first", "second"]: each line sent once, and no blank one');
+    }
+    const walk: [string, (string | LineKey)[], string][] = [
+      ['typed "draft" after the spaces (not sent), then pressed ↑', ['draft', UP], 'second'],
+      ['then ↑ again', [UP], 'first'],
+      ['then ↑ once more, with nothing older', [UP], 'first'],
+      ['then ↓', [DOWN], 'second'],
+      ['then ↓ again, past the newest line', [DOWN], '   draft'],
+      ['then ↓ once more', [DOWN], '   draft'],
+    ];
+    let state: InputState = { ...sent, outbox: [] };
+    const story: string[] = ['The suite sent "first" and "second" (the blank line is not kept)'];
+    for (const [what, keys, expected] of walk) {
+      state = press(state, ...keys);
+      story.push(what);
+      if (state.line?.text !== expected || state.line.cursor !== expected.length) {
+        throw fail(
+          `${story.join('; ')}: the line is ${shown(state)}${state.line?.text === expected ? `, with the cursor at ${state.line.cursor}` : ''}.`,
+          `${JSON.stringify(expected)}, the cursor at its end (lineOf). ↑ shows the line sent before (again: the one before that, and no further); ↓ goes forward again, and past the newest gives back the draft, the line you had started before the first ↑ (keep it in draft when back is 0)`,
+        );
+      }
+    }
+    let many = INITIAL_INPUT;
+    for (let i = 1; i <= 101; i++) many = press(many, `line ${i}`, ENTER);
+    const oldest = press({ ...many, outbox: [] }, ...Array.from({ length: 101 }, () => UP));
+    if (oldest.line?.text !== 'line 2') {
+      throw fail(`101 lines sent, then ↑ 101 times: the line is ${shown(oldest)} (the history holds ${many.history?.length}).`, '"line 2": the history keeps the last 100 lines (HISTORY_SIZE), so that a chat that runs for days does not fill the memory');
+    }
+  });
+
+  test('completeName: after "/whisper " only, without regard to case; several names complete as far as they agree', () => {
+    const cases: [string, string[], string, string][] = [
+      ['/whisper ca', ['Carol', 'bob'], '/whisper Carol ', 'one name starts with "ca" in any case: the name, then a space'],
+      ['/whisper  ca', ['Carol', 'bob'], '/whisper  Carol ', 'any white space after /whisper'],
+      ['/whisper zed', ['Carol', 'bob'], '/whisper zed', 'no name starts with "zed": the line as it was'],
+      ['/whisper ca', ['carol', 'carlos', 'bob'], '/whisper car', 'carol and carlos agree as far as "car": complete that far, with no space (the name is not finished)'],
+      ['/whisper c', ['carlos', 'carl'], '/whisper carl', 'carlos and carl agree as far as "carl": the whole of the shorter one'],
+      ['/whisper c', ['carl', 'carlos'], '/whisper carl', 'carl and carlos agree as far as "carl", in either order'],
+      ['/whisper ca', ['cat', 'dog', 'carp'], '/whisper ca', 'cat and carp agree only as far as what was typed: the line as it was'],
+      ['say /whisper ca', ['Carol'], 'say /whisper ca', 'the line does not start with /whisper: anchor the pattern with ^'],
+      ['/whisper ca and more', ['Carol'], '/whisper ca and more', 'a message follows the name already: only the last word of "/whisper name" completes (anchor with $)'],
+    ];
+    for (const [line, names, expected, why] of cases) {
+      let got: string;
+      try {
+        got = JSON.stringify(completeName(line, names));
+      } catch (err) {
+        got = `an error: ${(err as Error).message}`;
+      }
+      if (got !== JSON.stringify(expected)) {
+        throw failure({ problem: `completeName(${JSON.stringify(line)}, ${JSON.stringify(names)}) gave ${got}.`, expected: `${JSON.stringify(expected)}: ${why}`, see: SECTION.keys });
+      }
+    }
+    const tab = inputReducer(press(INITIAL_INPUT, '/join '), { type: 'key', key: { type: 'tab' }, names: ['gail'] });
+    if (tab.line?.text !== '/join ') {
+      throw failure({ problem: `Tab on "/join ", with no rooms known (a version 1 server), gave the line ${JSON.stringify(tab.line?.text)}.`, expected: '"/join ", as it was: names complete only after /whisper', see: SECTION.keys });
+    }
+  });
+});
+
 // ── The screen ───────────────────────────────────────────────────────────────
 
 describe('lesson 11: ChatScreen, the screen', () => {
@@ -1072,6 +1159,12 @@ describe('lesson 11: ChatScreen, the screen', () => {
     await poll(
       () => (fits(80, 24) ? true : undefined),
       () => screen.fail(`The terminal shrank back to 80×24; your screen is ${measure()}.`, 'the screen drawn again at the new size', SECTION.size),
+    );
+    // A line longer than the input box scrolls inside it: what was typed last, at the cursor, stays in view.
+    await screen.write(`${'w'.repeat(120)}END`);
+    await poll(
+      () => (/w{40}END/.test(plain(screen.frame())) && fits(80, 24) ? true : undefined),
+      () => screen.fail(`The suite typed 120 letters and "END" into the input line of an 80×24 terminal; your screen is ${measure()}, and "END" (the end of the line, where the cursor is) ${/END/.test(plain(screen.frame())) ? 'shows' : 'does not show'}.`, "the end of a long line in view, inside the box: LineView's width is the box's columns less the prompt's (width - textWidth(prompt)), or the text runs under the border", SECTION.size),
     );
   });
 });
