@@ -16,6 +16,7 @@ import { act, createElement as h, useEffect } from 'react';
 import { afterAll, beforeAll, describe, onTestFinished, test } from 'vitest';
 import { importFromTree } from '../app/server/pieces.js';
 import type { Chat as ChatState, ChatOptions, Message, Status } from '../starter/client/tui/use-chat.js';
+import type { UnknownEvent, WireEvent } from '../app/protocol.js';
 import type { InputState } from '../starter/client/tui/input-line.js';
 import type { LineKey } from '../app/client/line-editor.js';
 import { startChat, type Chat } from './harness/chat.js';
@@ -29,7 +30,7 @@ import { PATIENCE_MS, waitUntil } from './harness/wait.js';
 
 type HookModule = typeof import('../starter/client/tui/use-chat.js');
 type ScreenModule = typeof import('../starter/client/tui/chat-screen.js');
-const { useChat } = await importMine<HookModule>('client/tui/use-chat.ts');
+const { useChat, chatReducer, initialState } = await importMine<HookModule>('client/tui/use-chat.ts');
 const { ChatScreen } = await importMine<ScreenModule>('client/tui/chat-screen.tsx');
 // The input line's reducer and completeName() are pure: their cases are tried on their own too.
 const { inputReducer, INITIAL_INPUT, completeName } = await importMine<typeof import('../starter/client/tui/input-line.js')>('client/tui/input-line.tsx');
@@ -672,6 +673,47 @@ describe('lesson 11: useChat(), the state of the chat', () => {
     const status = await probe.until('a status after a refused connection', (c) => (c.status?.state === 'closed' ? c.status : undefined), "status { state: 'closed', reason: 'Connection refused. Is the server running?', failed: true }: no server was ever reached", SECTION.reconnect);
     if (status.reason !== 'Connection refused. Is the server running?' || status.failed !== true) {
       throw probe.fail(`Nothing listens on port ${port}; your hook's status is ${showStatus(status)}.`, "reason 'Connection refused. Is the server running?' (err.code ECONNREFUSED) and failed: true", SECTION.reconnect);
+    }
+  });
+});
+
+describe('lesson 11: chatReducer, on its own', () => {
+  test('each event its kind, /help one message a line, users kept, hello shows nothing, ids one apart, offline knows nobody', () => {
+    const fail = (problem: string, expected: string) => failure({ problem, expected, see: SECTION.reducer });
+    const at = 1_700_000_000_000;
+    const ts = at + 5;
+    const start = initialState(50);
+    if (start.users?.length !== 0 || start.messages?.length !== 0) throw fail(`initialState(50) holds users ${JSON.stringify(start.users)} and messages ${showMessages(start.messages)}.`, 'no users and no messages yet');
+    const events: (WireEvent | UnknownEvent)[] = [
+      { type: 'hello', proto: 1, text: 'Enter your username:', ts },
+      { type: 'welcome', user: 'alice', users: ['bob', 'alice'], text: 'Welcome, alice!', ts },
+      { type: 'users', users: ['alice', 'bob', 'carol'], ts },
+      { type: 'info', text: 'line one\nline two', ts },
+      { type: 'bye', text: 'Goodbye!', ts },
+      { type: 'error', code: 'USAGE', text: 'Usage: /whisper <user> <message>', ts },
+      { type: 'shutdown', text: 'Server is shutting down.', ts },
+      { type: 'unknown', raw: '{"type":"future"}' },
+    ];
+    const state = chatReducer(start, { type: 'received', events, at });
+    const story = 'One received action: hello, welcome (users bob, alice), users (alice, bob, carol), info "line one\\nline two", bye, error, shutdown and a line the client does not know';
+    const want: [Message['kind'], string][] = [
+      ['info', 'line one'], ['info', 'line two'], ['info', 'Goodbye!'], ['error', 'Usage: /whisper <user> <message>'], ['shutdown', 'Server is shutting down.'], ['info', '{"type":"future"}'],
+    ];
+    const messages = Array.isArray(state.messages) ? state.messages : [];
+    const tail = messages.slice(-want.length).map((m) => [m.kind, m.text]);
+    if (JSON.stringify(tail) !== JSON.stringify(want) || !messages.some((m) => m.kind === 'info' && m.text === 'Welcome, alice!') || messages.some((m) => /Enter your username/.test(String(m.text)))) {
+      throw fail(`${story}. The messages are: ${showMessages(messages)}`, `the welcome's text as info, nothing for hello, and, last: ${want.map(([k, t]) => `${k} ${JSON.stringify(t)}`).join(', ')}: info and bye are info, a text with \\n one message per line, an unknown line as it came`);
+    }
+    const ids = messages.map((m) => m.id);
+    if (ids.some((id, i) => i > 0 && id !== ids[i - 1]! + 1) || state.nextId !== ids.at(-1)! + 1) {
+      throw fail(`${story}. The messages' ids are ${JSON.stringify(ids)} and nextId is ${state.nextId}.`, 'ids one apart, in order, from state.nextId (React keys each row by its id), and nextId one past the last');
+    }
+    if (JSON.stringify(state.users) !== '["alice","bob","carol"]' || state.status?.state !== 'connected') {
+      throw fail(`${story}. Then users is ${JSON.stringify(state.users)} and the status ${showStatus(state.status)}.`, 'users ["alice", "bob", "carol"] (the users reply replaces the list) and status connected (from the welcome)');
+    }
+    const offline = chatReducer(state, { type: 'status', status: { state: 'reconnecting', reason: 'The server shut down.', attempt: 1, retryInMs: 10 } });
+    if (offline.status?.state !== 'reconnecting' || offline.users?.length !== 0) {
+      throw fail(`After that, a status action (reconnecting) gave the status ${showStatus(offline.status)} and users ${JSON.stringify(offline.users)}.`, 'status reconnecting and no users: offline, nobody is known to be online until the next welcome');
     }
   });
 });
