@@ -16,6 +16,9 @@ import { act, createElement as h, useEffect } from 'react';
 import { afterAll, beforeAll, describe, onTestFinished, test } from 'vitest';
 import { importFromTree } from '../app/server/pieces.js';
 import type { Chat as ChatState, ChatOptions, Message, Status } from '../starter/client/tui/use-chat.js';
+import type { UnknownEvent, WireEvent } from '../app/protocol.js';
+import type { InputState } from '../starter/client/tui/input-line.js';
+import type { LineKey } from '../app/client/line-editor.js';
 import { startChat, type Chat } from './harness/chat.js';
 import { importMine } from './harness/mine.js';
 import { closedPort, startProxy } from './harness/proxy.js';
@@ -27,8 +30,10 @@ import { PATIENCE_MS, waitUntil } from './harness/wait.js';
 
 type HookModule = typeof import('../starter/client/tui/use-chat.js');
 type ScreenModule = typeof import('../starter/client/tui/chat-screen.js');
-const { useChat } = await importMine<HookModule>('client/tui/use-chat.ts');
+const { useChat, chatReducer, initialState } = await importMine<HookModule>('client/tui/use-chat.ts');
 const { ChatScreen } = await importMine<ScreenModule>('client/tui/chat-screen.tsx');
+// The input line's reducer and completeName() are pure: their cases are tried on their own too.
+const { inputReducer, INITIAL_INPUT, completeName } = await importMine<typeof import('../starter/client/tui/input-line.js')>('client/tui/input-line.tsx');
 // The screen is drawn on top of the reference hook, so that only the screen is graded there.
 const reference = await importFromTree<HookModule>('solutions', 'client/tui/use-chat.ts');
 // The hook reads lines with the student's own lesson 4 decoder: a hook failure says so when that is still the TODO.
@@ -672,6 +677,130 @@ describe('lesson 11: useChat(), the state of the chat', () => {
   });
 });
 
+describe('lesson 11: chatReducer, on its own', () => {
+  test('each event its kind, /help one message a line, users kept, hello shows nothing, ids one apart, offline knows nobody', () => {
+    const fail = (problem: string, expected: string) => failure({ problem, expected, see: SECTION.reducer });
+    const at = 1_700_000_000_000;
+    const ts = at + 5;
+    const start = initialState(50);
+    if (start.users?.length !== 0 || start.messages?.length !== 0) throw fail(`initialState(50) holds users ${JSON.stringify(start.users)} and messages ${showMessages(start.messages)}.`, 'no users and no messages yet');
+    const events: (WireEvent | UnknownEvent)[] = [
+      { type: 'hello', proto: 1, text: 'Enter your username:', ts },
+      { type: 'welcome', user: 'alice', users: ['bob', 'alice'], text: 'Welcome, alice!', ts },
+      { type: 'users', users: ['alice', 'bob', 'carol'], ts },
+      { type: 'info', text: 'line one\nline two', ts },
+      { type: 'bye', text: 'Goodbye!', ts },
+      { type: 'error', code: 'USAGE', text: 'Usage: /whisper <user> <message>', ts },
+      { type: 'shutdown', text: 'Server is shutting down.', ts },
+      { type: 'unknown', raw: '{"type":"future"}' },
+    ];
+    const state = chatReducer(start, { type: 'received', events, at });
+    const story = 'One received action: hello, welcome (users bob, alice), users (alice, bob, carol), info "line one\\nline two", bye, error, shutdown and a line the client does not know';
+    const want: [Message['kind'], string][] = [
+      ['info', 'line one'], ['info', 'line two'], ['info', 'Goodbye!'], ['error', 'Usage: /whisper <user> <message>'], ['shutdown', 'Server is shutting down.'], ['info', '{"type":"future"}'],
+    ];
+    const messages = Array.isArray(state.messages) ? state.messages : [];
+    const tail = messages.slice(-want.length).map((m) => [m.kind, m.text]);
+    if (JSON.stringify(tail) !== JSON.stringify(want) || !messages.some((m) => m.kind === 'info' && m.text === 'Welcome, alice!') || messages.some((m) => /Enter your username/.test(String(m.text)))) {
+      throw fail(`${story}. The messages are: ${showMessages(messages)}`, `the welcome's text as info, nothing for hello, and, last: ${want.map(([k, t]) => `${k} ${JSON.stringify(t)}`).join(', ')}: info and bye are info, a text with \\n one message per line, an unknown line as it came`);
+    }
+    const ids = messages.map((m) => m.id);
+    if (ids.some((id, i) => i > 0 && id !== ids[i - 1]! + 1) || state.nextId !== ids.at(-1)! + 1) {
+      throw fail(`${story}. The messages' ids are ${JSON.stringify(ids)} and nextId is ${state.nextId}.`, 'ids one apart, in order, from state.nextId (React keys each row by its id), and nextId one past the last');
+    }
+    if (JSON.stringify(state.users) !== '["alice","bob","carol"]' || state.status?.state !== 'connected') {
+      throw fail(`${story}. Then users is ${JSON.stringify(state.users)} and the status ${showStatus(state.status)}.`, 'users ["alice", "bob", "carol"] (the users reply replaces the list) and status connected (from the welcome)');
+    }
+    const offline = chatReducer(state, { type: 'status', status: { state: 'reconnecting', reason: 'The server shut down.', attempt: 1, retryInMs: 10 } });
+    if (offline.status?.state !== 'reconnecting' || offline.users?.length !== 0) {
+      throw fail(`After that, a status action (reconnecting) gave the status ${showStatus(offline.status)} and users ${JSON.stringify(offline.users)}.`, 'status reconnecting and no users: offline, nobody is known to be online until the next welcome');
+    }
+  });
+});
+
+// ── The input line's keys, on their own ─────────────────────────────────────
+
+/** The input state after `keys`, from `state`: a string is typed, anything else is a key. */
+function press(state: InputState, ...keys: (string | LineKey)[]): InputState {
+  return keys.reduce<InputState>((s, key) => inputReducer(s, { type: 'key', key: typeof key === 'string' ? { type: 'insert', text: key } : key, names: [] }), state);
+}
+
+const ENTER: LineKey = { type: 'enter' };
+const UP: LineKey = { type: 'up' };
+const DOWN: LineKey = { type: 'down' };
+
+describe('lesson 11: the input line\'s keys (inputReducer and completeName, on their own)', () => {
+  test('↑ and ↓ walk through the lines sent, and ↓ past the newest brings back the draft', () => {
+    const fail = (problem: string, expected: string) => failure({ problem, expected, see: SECTION.keys });
+    const shown = (s: InputState) => JSON.stringify(s.line?.text);
+    const fresh = press(INITIAL_INPUT, UP, 'hi');
+    if (fresh.line?.text !== 'hi') throw fail(`With nothing sent yet, ↑ and then typing "hi" gave the line ${shown(fresh)}.`, '"hi": with no history, ↑ does nothing');
+    const blank = press(INITIAL_INPUT, '   ', ENTER);
+    if (blank.outbox?.length !== 0 || blank.history?.length !== 0) {
+      throw fail(`Enter on a line of three spaces left outbox ${JSON.stringify(blank.outbox)} and history ${JSON.stringify(blank.history)}.`, 'both empty: a blank line is not sent, and not remembered');
+    }
+    const sent = press(INITIAL_INPUT, 'first', ENTER, 'second', ENTER, '   ', ENTER);
+    if (JSON.stringify(sent.outbox) !== '["first","second"]') {
+      throw fail(`After typing "first", Enter, "second", Enter, three spaces and Enter, the outbox is ${JSON.stringify(sent.outbox)}.`, '["first", "second"]: each line sent once, and no blank one');
+    }
+    const walk: [string, (string | LineKey)[], string][] = [
+      ['typed "draft" after the spaces (not sent), then pressed ↑', ['draft', UP], 'second'],
+      ['then ↑ again', [UP], 'first'],
+      ['then ↑ once more, with nothing older', [UP], 'first'],
+      ['then ↓', [DOWN], 'second'],
+      ['then ↓ again, past the newest line', [DOWN], '   draft'],
+      ['then ↓ once more', [DOWN], '   draft'],
+    ];
+    let state: InputState = { ...sent, outbox: [] };
+    const story: string[] = ['The suite sent "first" and "second" (the blank line is not kept)'];
+    for (const [what, keys, expected] of walk) {
+      state = press(state, ...keys);
+      story.push(what);
+      if (state.line?.text !== expected || state.line.cursor !== expected.length) {
+        throw fail(
+          `${story.join('; ')}: the line is ${shown(state)}${state.line?.text === expected ? `, with the cursor at ${state.line.cursor}` : ''}.`,
+          `${JSON.stringify(expected)}, the cursor at its end (lineOf). ↑ shows the line sent before (again: the one before that, and no further); ↓ goes forward again, and past the newest gives back the draft, the line you had started before the first ↑ (keep it in draft when back is 0)`,
+        );
+      }
+    }
+    let many = INITIAL_INPUT;
+    for (let i = 1; i <= 101; i++) many = press(many, `line ${i}`, ENTER);
+    const oldest = press({ ...many, outbox: [] }, ...Array.from({ length: 101 }, () => UP));
+    if (oldest.line?.text !== 'line 2') {
+      throw fail(`101 lines sent, then ↑ 101 times: the line is ${shown(oldest)} (the history holds ${many.history?.length}).`, '"line 2": the history keeps the last 100 lines (HISTORY_SIZE), so that a chat that runs for days does not fill the memory');
+    }
+  });
+
+  test('completeName: after "/whisper " only, without regard to case; several names complete as far as they agree', () => {
+    const cases: [string, string[], string, string][] = [
+      ['/whisper ca', ['Carol', 'bob'], '/whisper Carol ', 'one name starts with "ca" in any case: the name, then a space'],
+      ['/whisper  ca', ['Carol', 'bob'], '/whisper  Carol ', 'any white space after /whisper'],
+      ['/whisper zed', ['Carol', 'bob'], '/whisper zed', 'no name starts with "zed": the line as it was'],
+      ['/whisper ca', ['carol', 'carlos', 'bob'], '/whisper car', 'carol and carlos agree as far as "car": complete that far, with no space (the name is not finished)'],
+      ['/whisper c', ['carlos', 'carl'], '/whisper carl', 'carlos and carl agree as far as "carl": the whole of the shorter one'],
+      ['/whisper c', ['carl', 'carlos'], '/whisper carl', 'carl and carlos agree as far as "carl", in either order'],
+      ['/whisper ca', ['cat', 'dog', 'carp'], '/whisper ca', 'cat and carp agree only as far as what was typed: the line as it was'],
+      ['say /whisper ca', ['Carol'], 'say /whisper ca', 'the line does not start with /whisper: anchor the pattern with ^'],
+      ['/whisper ca and more', ['Carol'], '/whisper ca and more', 'a message follows the name already: only the last word of "/whisper name" completes (anchor with $)'],
+    ];
+    for (const [line, names, expected, why] of cases) {
+      let got: string;
+      try {
+        got = JSON.stringify(completeName(line, names));
+      } catch (err) {
+        got = `an error: ${(err as Error).message}`;
+      }
+      if (got !== JSON.stringify(expected)) {
+        throw failure({ problem: `completeName(${JSON.stringify(line)}, ${JSON.stringify(names)}) gave ${got}.`, expected: `${JSON.stringify(expected)}: ${why}`, see: SECTION.keys });
+      }
+    }
+    const tab = inputReducer(press(INITIAL_INPUT, '/join '), { type: 'key', key: { type: 'tab' }, names: ['gail'] });
+    if (tab.line?.text !== '/join ') {
+      throw failure({ problem: `Tab on "/join ", with no rooms known (a version 1 server), gave the line ${JSON.stringify(tab.line?.text)}.`, expected: '"/join ", as it was: names complete only after /whisper', see: SECTION.keys });
+    }
+  });
+});
+
 // ── The screen ───────────────────────────────────────────────────────────────
 
 describe('lesson 11: ChatScreen, the screen', () => {
@@ -1072,6 +1201,12 @@ describe('lesson 11: ChatScreen, the screen', () => {
     await poll(
       () => (fits(80, 24) ? true : undefined),
       () => screen.fail(`The terminal shrank back to 80×24; your screen is ${measure()}.`, 'the screen drawn again at the new size', SECTION.size),
+    );
+    // A line longer than the input box scrolls inside it: what was typed last, at the cursor, stays in view.
+    await screen.write(`${'w'.repeat(120)}END`);
+    await poll(
+      () => (/w{40}END/.test(plain(screen.frame())) && fits(80, 24) ? true : undefined),
+      () => screen.fail(`The suite typed 120 letters and "END" into the input line of an 80×24 terminal; your screen is ${measure()}, and "END" (the end of the line, where the cursor is) ${/END/.test(plain(screen.frame())) ? 'shows' : 'does not show'}.`, "the end of a long line in view, inside the box: LineView's width is the box's columns less the prompt's (width - textWidth(prompt)), or the text runs under the border", SECTION.size),
     );
   });
 });

@@ -97,4 +97,22 @@ export const mistakes: Mistake[] = [
     change: [{ from: 'exit(status.failed ? new Error(status.reason) : undefined);', to: 'exit();' }],
     says: 'so chat-main has nothing to tell the user',
   },
+  {
+    name: 'down never gives the draft back: past the newest line the input stays on it',
+    file: 'client/tui/input-line.tsx',
+    change: [{ from: 'const text = back === 1 ? state.draft : history[history.length - back + 1]!;', to: "const text = history[history.length - back + 1] ?? '';" }],
+    says: 'gives back the draft',
+  },
+  {
+    name: 'completes a name only when exactly one matches',
+    file: 'client/tui/input-line.tsx',
+    change: [{ from: '  if (found.length === 1) return `${command}${found[0]} `;\n', to: '  if (found.length === 1) return `${command}${found[0]} `;\n  return line;\n' }],
+    says: 'agree as far as',
+  },
+  {
+    name: 'completes /whisper anywhere in the line (the pattern not anchored with ^)',
+    file: 'client/tui/input-line.tsx',
+    change: [{ from: 'const match = /^(\\/whisper\\s+)(\\S*)$/i.exec(line);', to: 'const match = /(\\/whisper\\s+)(\\S*)$/i.exec(line);' }],
+    says: 'anchor the pattern with ^',
+  },
 ];

@@ -43,6 +43,8 @@ const DEFAULT_BRANCH = `default: {
     }`;
 const NOT_ONLINE = "notOnline only lets statusesOf() skip the look-ups when nobody is away or busy: without it, or with a client left in it (after /back, or gone), the look-ups run and find no entry, so every list is the same, only built more slowly.";
 const LISTED_ROOM = "listing() is only asked about the room of a user who is in it (the wiring lists the asker's own room, or the mover's new one), so the room exists: the fallback for a missing room is never used.";
+const DRAFT_SET_FIRST = "The draft is read only by a down that returns to the line being typed (back 1), and back only grows from 0 through an up, which sets the draft first: what it held before is never shown.";
+const CASE_ONLY = "Every name found starts with what was typed, so their common part is never shorter than it: when it is just as long, completing it changes only the case of the letters typed, and the server finds names without regard to case.";
 export const EQUIVALENT: Equivalent[] = [
   {
     lesson: 2, kind: 'untestable', file: 'server/listen.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', after: 'noDelay: ',
@@ -137,5 +139,25 @@ export const EQUIVALENT: Equivalent[] = [
   {
     lesson: 12, kind: 'untestable', file: 'server/rooms.ts', mutator: 'CallExpression', original: 'this.where.delete(client);', replacement: ';',
     why: "Forgetting it keeps one entry per departed user in the where map (the client, and with it its socket), a leak that changes nothing on the wire: a client that comes back is a new object, and take() of one already gone finds it in no room's members. Seeing it needs the heap measured, which no suite does reliably in a second.",
+  },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: 'history: [], back: 0, draft: ', why: DRAFT_SET_FIRST },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: '.slice(-HISTORY_SIZE), back: 0, draft: ', why: DRAFT_SET_FIRST },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'EqualityOperator', original: 'common.length > typed.length', replacement: 'common.length >= typed.length', why: CASE_ONLY },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'ConditionalExpression', original: 'common.length > typed.length', replacement: 'true', why: CASE_ONLY },
+  {
+    lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "'key'", replacement: '""', line: 'keysOf(input, key)',
+    why: "inputReducer tells apart only 'delivered': an action of any other type is a key, so the key is applied the same.",
+  },
+  {
+    lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "'> '", replacement: '""',
+    why: "InputLine is given to the student (inputReducer and completeName are theirs), and the prompt before the text is decoration: the screen passes none without rooms, and with rooms the room's name.",
+  },
+  {
+    lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: 'const [, command = ',
+    why: "Both groups of /^(\\/whisper\\s+)(\\S*)$/i always take part in a match (the second may be empty, which is not undefined): the defaults are never used.",
+  },
+  {
+    lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: "const [, command = '', typed = ",
+    why: "Both groups of /^(\\/whisper\\s+)(\\S*)$/i always take part in a match (the second may be empty, which is not undefined): the defaults are never used.",
   },
 ];

@@ -15,9 +15,11 @@ import { ROOT } from '../../app/server/pieces.js';
 import { findLesson, LESSONS, suiteFile, type Lesson } from '../../lessons/index.js';
 import { EQUIVALENT, type Equivalent } from './equivalent.js';
 
-const USAGE = `Usage: npm run mutate -- LESSON... [--concurrency N] [--all-mutants]
+const USAGE = `Usage: npm run mutate -- LESSON... [--concurrency N] [--file FILE] [--all-mutants]
   LESSON          lesson1, 1 or all (every lesson, one after another, then a table)
   --concurrency   how many suites run at once (default: the number of cores)
+  --file          only this one of the lesson's files (e.g. client/tui/input-line.tsx):
+                  a lesson too large for one sitting, measured a file at a time
   --all-mutants   also list the killed mutants, not only the survivors`;
 
 interface Score {
@@ -34,7 +36,7 @@ runMain('MUTATE', async () => {
   const { values, positionals } = parseFlags({
     args: process.argv.slice(2),
     allowPositionals: true,
-    options: { concurrency: { type: 'string' }, 'all-mutants': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { concurrency: { type: 'string' }, file: { type: 'string' }, 'all-mutants': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) return console.log(USAGE);
   if (positionals.length === 0) throw new UsageError('Name a lesson to mutate, e.g. npm run mutate -- lesson1.');
@@ -54,15 +56,17 @@ runMain('MUTATE', async () => {
   const scores: (Score | { lesson: Lesson; failed: string })[] = [];
   for (const lesson of lessons) {
     // One lesson that cannot run (its suite fails on solutions/, say) must not cost the others.
-    scores.push(await mutateLesson(lesson, concurrency, values['all-mutants'] === true).catch((err: Error) => ({ lesson, failed: err.message })));
+    const edits = values.file === undefined ? lesson.edits : lesson.edits.filter((f) => f === values.file);
+    if (edits.length === 0) throw new UsageError(`Lesson ${lesson.number} edits ${lesson.edits.join(', ')}; --file names one of them, not '${values.file}'.`);
+    scores.push(await mutateLesson(lesson, edits, concurrency, values['all-mutants'] === true).catch((err: Error) => ({ lesson, failed: err.message })));
   }
   if (scores.length > 1) printTable(scores);
   const failed = scores.filter((s) => 'failed' in s);
   if (failed.length > 0) throw new FriendlyError(failed.map((s) => s.failed).join('\n'));
 });
 
-async function mutateLesson(lesson: Lesson, concurrency: number, showKilled: boolean): Promise<Score> {
-  const files = lesson.edits.map((f) => `solutions/${f}`);
+async function mutateLesson(lesson: Lesson, edits: string[], concurrency: number, showKilled: boolean): Promise<Score> {
+  const files = edits.map((f) => `solutions/${f}`);
   // A file two lessons edit (client/connect.ts: lessons 1 and 4) is graded by both suites: a
   // mutant either of them kills is caught.
   const suites = LESSONS.filter((l) => l.edits.some((f) => lesson.edits.includes(f))).map(suiteFile);
@@ -77,7 +81,7 @@ async function mutateLesson(lesson: Lesson, concurrency: number, showKilled: boo
   // it, with the mutants in), and tools/mutate/vitest.config.ts runs only these suites.
   process.env.COURSE_TREE = 'solutions';
   process.env.MUTATE_SUITES = suites.join(',');
-  process.env.MUTATE_FILES = lesson.edits.join(',');
+  process.env.MUTATE_FILES = edits.join(',');
   process.env.MUTATE_ALL_TESTS = inChildren ? '1' : '0';
   const options: PartialStrykerOptions = {
     testRunner: 'vitest',
