@@ -199,7 +199,7 @@ describe('the full-screen chat with the extensions on', () => {
   test('a password is asked for in a masked line, and what follows /register is masked; neither comes back with the up arrow', async () => {
     const server = await passwordServer();
     const screen = await openScreen(undefined, 'alice', server.port, false);
-    await screen.waitFor('the password question and the prompt "password:"', (t) => t.includes('Password for alice:') && t.includes('password: '), 'the password event as a message, and the input line asking for it', SEE.auth);
+    await screen.waitFor('the password question, the prompt "password:" and "password asked" in the status bar', (t) => t.includes('Password for alice:') && t.includes('password: ') && statusBar(t).includes('password asked'), 'the password event as a message, the input line asking for it, and the status bar saying so', SEE.auth);
     const secrets = ['hunter2 horse', 'sup3r secret'];
     const leaked = (text: string) => secrets.some((p) => text.includes(p) || text.includes(p.slice(0, 6)));
     await screen.write(secrets[0]!);

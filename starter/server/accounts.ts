@@ -12,6 +12,10 @@ const FAIL_DELAY_MS = 500;
 const MAX_WRONG = 5;
 const WINDOW_MS = 60_000;
 
+// Two helpers make the methods short (the lesson's snippets use them): a function
+// hashPassword(password, salt, cost) that wraps the callback scrypt in a promise, and a
+// method find(name) that reads one row and turns its BLOBs back into Buffers.
+
 export class Accounts implements AccountsLike {
   // Your prepared statements: compiled once here, run many times.
   private readonly insert: SqlStatement | undefined;

@@ -228,7 +228,9 @@ function megabytes(bytes: number): string {
 /** One row: how the connection is, who you are, where. What does not fit is cut, the hints first. */
 function StatusBar({ chat, width, counted }: { chat: Chat; width: number; counted: boolean }) {
   const { status } = chat;
-  const { dot, color, words } = describeStatus(status);
+  // auth (lesson 15): connected, not yet in, waiting for the password typed below.
+  const asked = chat.extensions?.passwordAsked && status.state === 'connecting';
+  const { dot, color, words } = asked ? { dot: '○', color: 'yellow', words: 'password asked' } : describeStatus(status);
   const reason = status.state === 'reconnecting' || status.state === 'closed' ? `  ${sanitize(status.reason)}` : '';
   const inRoom = chat.extensions?.room;
   const size = chat.extensions?.count ?? chat.users.length;
