@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Duplex } from 'node:stream';
 import { afterAll, describe, test } from 'vitest';
 import { openDataConnection } from '../app/client/data-connection.js';
 import { importMine } from './harness/mine.js';
@@ -17,7 +18,7 @@ import { startChat, type Chat } from './harness/chat.js';
 import { DataClient } from './harness/data-client.js';
 import { fail, failure } from './harness/teach.js';
 import type { Received, TestClient } from './harness/test-client.js';
-import { DEADLINES, PATIENCE_MS } from './harness/wait.js';
+import { DEADLINES, PATIENCE_MS, within } from './harness/wait.js';
 
 const lesson = (heading: string) => `17 (npm run lesson 17), section "${heading}"`;
 export const SECTION = {
@@ -474,6 +475,35 @@ describe("lesson 17: the client's side (your describeFile, sendFile and receiveF
       throw fail(chat, {
         problem: `While ${content.length} bytes moved, alice's onProgress heard ${result.sent.length} counts (${result.sent.slice(-3).join(', ') || 'none'} at the end), bob's ${result.received.length} (${result.received.slice(-3).join(', ') || 'none'} at the end).`,
         expected: `each side reports the bytes so far after each chunk: growing, ending at ${content.length}`,
+        see: SECTION.client,
+      });
+    }
+  });
+
+  test("sendFile waits on writableNeedDrain: a 'drain' that came while the file was read is not waited for", async () => {
+    const folder = tempFolder();
+    const { file, content } = realFile(folder, 'big.bin', 2 * MB);
+    // Like a TLS socket: every write is over its highWaterMark (write() says false), and it
+    // drains a moment later, often while sendFile awaits the file's next chunk.
+    let taken = 0;
+    const socket = new Duplex({
+      highWaterMark: 1024,
+      read() {},
+      write(chunk: Buffer, _encoding, done) {
+        setImmediate(() => {
+          taken += chunk.length;
+          done();
+          if (taken >= content.length) socket.destroy(); // the server has it all: it closes
+        });
+      },
+    });
+    const sending = sendFile(socket, file, () => {}).then(() => 'resolved', (err: Error) => `rejected: ${err.message}`);
+    const outcome = await within(sending, PATIENCE_MS, () => new Error('timeout')).catch(() => `still waiting after ${PATIENCE_MS} ms`);
+    socket.destroy();
+    if (outcome !== 'resolved' || taken !== content.length) {
+      throw failure({
+        problem: `sendFile() of ${content.length} bytes to a socket that drains soon after each write (as a TLS socket does) handed it ${taken} bytes, and ${outcome}.`,
+        expected: "every byte, then resolved on the close: before each write, wait for 'drain' only if socket.writableNeedDrain (a drain that came during the file's read will not come again)",
         see: SECTION.client,
       });
     }

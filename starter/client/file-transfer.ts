@@ -32,7 +32,9 @@ export async function describeFile(file: string): Promise<FileFacts> {
 export async function sendFile(socket: Duplex, file: string, onProgress: (sent: number) => void = () => {}): Promise<void> {
   // TODO (lesson 17): socket.resume() (a paused socket never notices its close), then
   // for await over createReadStream(file): write each chunk, count it, call onProgress.
-  // When write() returned false, wait for 'drain' (or 'close': reject) before the NEXT write.
+  // Before each write, if socket.writableNeedDrain (a write() returned false and no 'drain'
+  // came since), wait for 'drain' (or 'close': reject). Not the last write()'s false: the
+  // 'drain' may have come while the file was read.
   // After the last chunk, wait for the socket's 'close': the server closes once it has all.
   void [pipeline, Transform];
   throw new Error('TODO (lesson 17): sendFile() is not written yet. Read the lesson: npm run lesson 17');

@@ -18,8 +18,8 @@ const WINDOW_MS = 60_000;
 
 export class Accounts implements AccountsLike {
   // Your prepared statements: compiled once here, run many times.
-  private readonly insert: SqlStatement | undefined;
-  private readonly select: SqlStatement | undefined;
+  private readonly insert: SqlStatement;
+  private readonly select: SqlStatement;
 
   constructor(
     private readonly db: SqlDatabase,

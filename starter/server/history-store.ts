@@ -7,8 +7,8 @@ export class HistoryStore implements HistoryStoreLike {
   /** Added, not yet committed. */
   private pending: StoredMessage[] = [];
   // Your prepared statements: compiled once here, run many times.
-  private readonly insert: SqlStatement | undefined;
-  private readonly latest: SqlStatement | undefined;
+  private readonly insert: SqlStatement;
+  private readonly latest: SqlStatement;
 
   constructor(private readonly db: SqlDatabase) {
     // TODO (lesson 14):

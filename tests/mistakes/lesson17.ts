@@ -74,4 +74,10 @@ mistakes.push(
     change: [{ from: 'return { name: path.basename(file), size,', to: 'return { name: file, size,' }],
     says: 'the base name, no folder',
   },
+  {
+    name: "sendFile waits for a 'drain' after every full write, even one that came while the file was read: it stalls (over TLS at 64 KiB)",
+    file: CLIENT,
+    change: [{ from: '    if (!socket.writableNeedDrain) return resolve();\n', to: '' }],
+    says: 'only if socket.writableNeedDrain',
+  },
 );
