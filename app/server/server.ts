@@ -317,6 +317,6 @@ export function handshakeFailure(err: NodeJS.ErrnoException, timeoutMs: number):
   if (code === 'ERR_TLS_HANDSHAKE_TIMEOUT') return `no TLS handshake within ${timeoutMs} ms: a plain client (it needs --tls), or one that did not trust our certificate`;
   if (/WRONG_VERSION_NUMBER|HTTP_REQUEST|PACKET_LENGTH_TOO_LONG|UNKNOWN_PROTOCOL/.test(code)) return 'it does not speak TLS (a plain client: it needs --tls)';
   if (/ALERT_UNKNOWN_CA|ALERT_BAD_CERTIFICATE|ALERT_CERTIFICATE/.test(code)) return `the client does not accept our certificate (${err.message.replace(/^.*alert /, 'alert: ').split(':')[0]})`;
-  if (code === 'ECONNRESET') return 'it hung up during the handshake (did it not trust our certificate? it needs --ca)';
+  if (code === 'ECONNRESET') return 'it hung up during the handshake: a TLS client that did not trust our certificate (it needs --ca), or a plain client (it needs --tls)';
   return err.message.split('\n')[0];
 }
