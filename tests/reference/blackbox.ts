@@ -177,10 +177,13 @@ export async function serverForTest(flags: string[] = ['--no-rate-limit'], onFin
 
 /** Waits for a process to exit, with a deadline. */
 export async function waitExit(proc: ChildProcess, ms: number, what: string): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return { code: proc.exitCode, signal: proc.signalCode as NodeJS.Signals | null };
+  // 'close', not 'exit': a process can exit before its last output has been read from the
+  // pipes, and a test that reads stderr at 'exit' may find it empty (seen under load).
+  const drained = [proc.stdout, proc.stderr].every((s) => !s || s.readableEnded || s.destroyed);
+  if ((proc.exitCode !== null || proc.signalCode !== null) && drained) return { code: proc.exitCode, signal: proc.signalCode as NodeJS.Signals | null };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`waited ${ms} ms for ${what}`)), ms);
-    proc.once('exit', (code, signal) => {
+    proc.once('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal });
     });
