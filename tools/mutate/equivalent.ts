@@ -172,4 +172,8 @@ export const EQUIVALENT: Equivalent[] = [
     lesson: 18, kind: 'equivalent', file: 'server/batching.ts', mutator: 'EqualityOperator', original: 'rest >= 1', replacement: 'rest > 1',
     why: 'performance.now() counts fractions of a millisecond: a rest of exactly 1 ms is not met in practice, and there a 1 ms timer and setImmediate differ by less than a timer can tell.',
   },
+  {
+    lesson: 19, kind: 'equivalent', file: 'server/cluster-link.ts', mutator: 'ConditionalExpression', original: 'channel === CLUSTER_CHANNEL', replacement: 'true',
+    why: "The subscriber is the link's own connection, and only subscribe() subscribes it, to CLUSTER_CHANNEL alone: no message of another channel ever arrives on it. The check guards against a subscriber shared with other channels, which the course never does.",
+  },
 ];
