@@ -310,11 +310,8 @@ describe('lesson 19: several servers, one chat', () => {
       }
     };
     await historyAfterWelcome(await cluster.login(1, 'bob'), 'server B');
-    const later = await cluster.spawnServer('server L (started later)');
-    const carol = await connectTo(cluster, later.port, 'server L', 'carol');
-    carol.send('carol');
-    await carol.next({ type: 'welcome' }, 'the welcome of carol on server L');
-    await historyAfterWelcome(carol, 'server L, started after the messages were said');
+    const later = await cluster.addServer();
+    await historyAfterWelcome(await cluster.login(later, 'carol'), `${cluster.label(later)}, started after the messages were said`);
   });
 
   test('a server killed with SIGKILL: its users leave the others, and its names come free', async () => {
