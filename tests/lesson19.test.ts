@@ -2,7 +2,8 @@
 // servers that share a redis-server of the suite's own: three servers and 30 users as one
 // chat (every chat once, in order; whispers and /users across servers), 20 logins with one
 // name across three servers (one winner), a lease renewed while its owner is online and
-// given back when they quit (and only by its owner), rooms and away/busy across two servers,
+// given back when they quit (and only by its owner), a name another server took over lost
+// at the next renewal (its user dropped, no other), rooms and away/busy across two servers,
 // a server killed with SIGKILL (its users leave, its names come free), and Redis killed and
 // started again (servers say so, and recover).
 // Needs redis-server: where it is missing, `npm test` and the check say so and skip it.
@@ -225,6 +226,30 @@ describe('lesson 19: several servers, one chat', () => {
     }
   });
 
+  test('a name another server took over is lost at the next renewal: its user is told and disconnected, the others stay', async () => {
+    const cluster = await startCluster({ servers: 1, see: SECTION.renew, leaseMs: SHORT_LEASE_MS });
+    const [alice, bob] = await Promise.all([cluster.login(0, 'alice'), cluster.login(0, 'bob')]);
+    // The suite plays another server that took alice's name (her lease ran out while hers stalled).
+    await cluster.peek.set('chat:name:alice', 'another-server', 'PX', LONG_LEASE_MS);
+    const patience = SHORT_LEASE_MS + PATIENCE_MS; // a renewal comes every third of a lease
+    await alice.waitClosed('the renewal that finds her name taken', patience).catch(() => {
+      throw fail(cluster, {
+        problem: `The suite set alice's key chat:name:alice to "another-server" (another server took the name); ${patience} ms later, with renewals every ${SHORT_LEASE_MS / 3} ms, alice was still connected and had got ${showEvents(alice.takeUnseen())}.`,
+        expected: 'alice told (an info) and disconnected: KEEP answers 0 for a key another server holds, and renew() returns the names whose answer was not 1, which the server then drops',
+        see: SECTION.renew,
+      });
+    });
+    // bob's name is still his: the renewal that dropped alice kept him (KEEP answered 1).
+    await bob.sync('the reply to /users (bob still online)').catch(() => {});
+    if (bob.closed) {
+      throw fail(cluster, {
+        problem: `alice's name was taken by another server and she was dropped; bob, whose key was untouched, was disconnected at the same renewal (he got ${showEvents(bob.events.slice(-3))}).`,
+        expected: 'bob kept online: renew() returns only the names whose KEEP answered 0, not every name it was given',
+        see: SECTION.renew,
+      });
+    }
+  });
+
   test('rooms and away/busy across servers: a room is one room on every server', async () => {
     const cluster = await startCluster({ servers: 2, see: SECTION.pubsub, leaseMs: LONG_LEASE_MS, features: ['rooms', 'status'] });
     const [alice, bob, carol] = await Promise.all([cluster.login(0, 'alice'), cluster.login(1, 'bob'), cluster.login(1, 'carol')]);
@@ -285,11 +310,8 @@ describe('lesson 19: several servers, one chat', () => {
       }
     };
     await historyAfterWelcome(await cluster.login(1, 'bob'), 'server B');
-    const later = await cluster.spawnServer('server L (started later)');
-    const carol = await connectTo(cluster, later.port, 'server L', 'carol');
-    carol.send('carol');
-    await carol.next({ type: 'welcome' }, 'the welcome of carol on server L');
-    await historyAfterWelcome(carol, 'server L, started after the messages were said');
+    const later = await cluster.addServer();
+    await historyAfterWelcome(await cluster.login(later, 'carol'), `${cluster.label(later)}, started after the messages were said`);
   });
 
   test('a server killed with SIGKILL: its users leave the others, and its names come free', async () => {

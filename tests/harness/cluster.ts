@@ -37,6 +37,8 @@ export interface ClusterChat {
   label(server: number): string;
   connect(server: number, label: string): Promise<TestClient>;
   login(server: number, name: string): Promise<TestClient>;
+  /** One more server in this process, on the same Redis (one started later): resolves with its index. */
+  addServer(): Promise<number>;
   /** A server in a child process (the code under test), on the same Redis: one a test may kill. */
   spawnServer(label: string): Promise<{ port: number; program: Program }>;
   /** A name's key in Redis: its owner and what is left of its lease (PTTL: -2 gone, -1 no expiry). */
@@ -62,14 +64,17 @@ export async function startCluster(setup: ClusterSetup): Promise<ClusterChat> {
   await peek.connect();
   const pieces = await piecesWithMine('ClusterLink');
   const label = (i: number) => `server ${String.fromCharCode(65 + i)}`;
-  for (let i = 0; i < setup.servers; i++) {
+  const addServer = async () => {
+    const i = servers.length;
     const options = { host: '127.0.0.1', port: 0, rateLimit: null, maxPerAddress: 0, features: setup.features ?? [], redis: redis.url, leaseMs: setup.leaseMs };
     try {
       servers.push(await startChatServer({ ...options, log: (m) => logs.push(`${label(i)}: ${m}`) }, pieces));
     } catch (err) {
       throw failure({ problem: `${label(i)} did not start: ${(err as Error).message}`, see: setup.see, logs });
     }
-  }
+    return i;
+  };
+  for (let i = 0; i < setup.servers; i++) await addServer();
   // A starter's stub throws where the server first calls it: say so at once, not after every wait.
   const stub = logs.find((line) => line.includes('TODO (lesson 19)'));
   if (stub) {
@@ -86,6 +91,7 @@ export async function startCluster(setup: ClusterSetup): Promise<ClusterChat> {
     logs,
     see: setup.see,
     label,
+    addServer,
     async connect(server, name) {
       const client = await TestClient.connect(servers[server]!.port, name, contextOf(label(server)));
       clients.push(client);

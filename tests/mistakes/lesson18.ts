@@ -46,6 +46,12 @@ export const mistakes: Mistake[] = [
     says: 'leave the server no time to read',
   },
   {
+    name: 'request() schedules a pass on every call: an empty pass right after a long one wipes out its rest',
+    file: FILE,
+    change: [{ from: '    if (this.scheduled) return;\n', to: '' }],
+    says: 'Schedule a pass only when none is scheduled yet',
+  },
+  {
     name: 'the flusher keeps targets in an array: one that asks twice is flushed twice',
     file: FILE,
     change: [

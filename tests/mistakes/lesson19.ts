@@ -38,6 +38,21 @@ export const mistakes: Mistake[] = [
     says: 'a bare PEXPIRE answers 0',
   },
   {
+    name: 'renew() extends the leases but reports no name lost: a user whose name another server took stays online',
+    file: FILE,
+    change: [{
+      from: '    const kept = await Promise.all(names.map((name) => this.redis.eval(KEEP, 1, nameKey(name), this.serverId, this.leaseMs)));\n    return names.filter((_, i) => kept[i] !== 1);',
+      to: '    await Promise.all(names.map((name) => this.redis.eval(KEEP, 1, nameKey(name), this.serverId, this.leaseMs)));\n    return [];',
+    }],
+    says: 'renew() returns the names whose answer was not 1',
+  },
+  {
+    name: 'renew() returns the names it kept, not those it lost: the wrong users are disconnected',
+    file: FILE,
+    change: [{ from: 'return names.filter((_, i) => kept[i] !== 1);', to: 'return names.filter((_, i) => kept[i] === 1);' }],
+    says: 'renew() returns the names whose answer was not 1',
+  },
+  {
     name: 'release() does nothing: a name stays taken for a whole lease after its owner quits',
     file: FILE,
     change: [{ from: '    await this.redis.eval(RELEASE, 1, nameKey(name), this.serverId);\n', to: '' }],

