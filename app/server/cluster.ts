@@ -27,14 +27,17 @@
 //     connection), and presence is published at once.
 //   - history (with the feature): in Redis, each server reading from memory and hearing the
 //     others' commits (redis-history.ts).
-// What is not shared: away/busy notes of remote users (their `status` events cross, their
-// `statuses` entries do not). Registered names (lesson 15) belong in Redis too (PROTOCOL.md);
+//   - away/busy (with the feature): a change is published as `status` (not forwarded as
+//     lines), and each server sets it on its copy of the user and tells its own users, so
+//     that `statuses` and whisper notices cover every server; `alive` carries each
+//     status, so a server that starts later, or missed messages, learns them too.
+// Registered names (lesson 15) belong in Redis too (PROTOCOL.md);
 // the hook for that store is `commands` below, the shared command connection.
 
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Redis } from 'ioredis';
-import { encodeEvent, type Event, type LeaveReason } from '../protocol.js';
+import { encodeEvent, type Event, type LeaveReason, type StatusEntry } from '../protocol.js';
 import type { Extensions } from './extensions.js';
 import { RedisHistory } from './redis-history.js';
 import type { Client, ClusterLinkLike, ServerContext, ServerPieces, StoredMessage } from './types.js';
@@ -45,17 +48,26 @@ type Message =
   | { kind: 'add'; name: string; room?: string }
   | { kind: 'remove'; name: string }
   | { kind: 'move'; name: string; room: string }
-  | { kind: 'alive'; users: { name: string; room?: string }[] }
+  | { kind: 'status'; name: string; entry: StatusEntry }
+  | { kind: 'alive'; users: Presence[] }
   /** Chat messages a server committed to history (with --redis, history lives in Redis). */
   | { kind: 'history'; messages: StoredMessage[] }
   /** Asks every server for its `alive` at once (a server that has just started or come back). */
   | { kind: 'sync' }
   /** A server stopping cleanly: its users are gone now, not in a lease. */
   | { kind: 'bye' };
+/** One user in an `alive` snapshot: where it is, and its status when it is not online. */
+interface Presence {
+  name: string;
+  room?: string;
+  status?: StatusEntry;
+}
 interface Batch {
   from: string;
   messages: Message[];
 }
+
+const ONLINE: StatusEntry = { status: 'online' };
 
 export const TEXTS = {
   lost: 'Lost the connection to Redis: users on other servers cannot be reached for now. This server keeps serving its own users and reconnects.',
@@ -99,7 +111,8 @@ export class Cluster {
   /** While true, what remote members are sent is dropped: each server tells its own users. */
   private quiet = false;
   private linked = false;
-  private everLinked = false;
+  /** Our users told that Redis is away, to be told when it is back. */
+  private readonly toldAway = new Set<Client>();
   /** Subscribing, or subscribed: once (ioredis subscribes again by itself after reconnecting). */
   private subscribed: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
@@ -170,8 +183,8 @@ export class Cluster {
       await this.history.load().catch((err: Error) => this.log(`History could not be read from Redis: ${err.message}`));
     }
     this.linked = true;
-    if (this.everLinked) this.tellLocal({ type: 'info', text: TEXTS.back });
-    this.everLinked = true;
+    for (const client of this.toldAway) client.sendEvent({ type: 'info', text: TEXTS.back });
+    this.toldAway.clear();
     await this.renewNames(); // after a Redis restart, the names are claimed again here
     this.post({ kind: 'sync' });
     this.post(this.snapshot());
@@ -181,7 +194,17 @@ export class Cluster {
     if (!this.linked) return;
     this.linked = false;
     this.log('Lost the connection to Redis; reconnecting.');
-    this.tellLocal({ type: 'info', text: TEXTS.lost });
+    for (const client of this.owned.values()) this.tellAway(client);
+  }
+
+  /** A user of this server was just welcomed (and sent its history): while Redis is away, it hears so too. */
+  welcomed(client: Client): void {
+    if (!this.linked) this.tellAway(client);
+  }
+
+  private tellAway(client: Client): void {
+    client.sendEvent({ type: 'info', text: TEXTS.lost });
+    this.toldAway.add(client);
   }
 
   /** Lesson 7's claim, with the name claimed across servers first. */
@@ -214,6 +237,7 @@ export class Cluster {
   /** A user of this server is gone: its name is free, and the others drop their copy. */
   departed(client: Client): void {
     const key = client.name.toLowerCase();
+    this.toldAway.delete(client);
     if (this.owned.get(key) !== client) return;
     this.owned.delete(key);
     this.release(client.name);
@@ -223,6 +247,11 @@ export class Cluster {
   /** A user of this server moved to `room` (its server told its own users, not forwarded). */
   moved(client: Client, room: string): void {
     this.post({ kind: 'move', name: client.name, room });
+  }
+
+  /** A user of this server went away, busy or back (its server told its own users, not forwarded). */
+  statusChanged(client: Client): void {
+    this.post({ kind: 'status', name: client.name, entry: this.extensions.statusOf(client) ?? ONLINE });
   }
 
   /** Runs `action` with forwarding off: only this server's users hear what it sends. */
@@ -321,6 +350,11 @@ export class Cluster {
         if (member) this.quietly(() => this.extensions.moveRemote(member, message.room));
         return;
       }
+      case 'status': {
+        const member = server.members.get(message.name.toLowerCase());
+        if (member) this.quietly(() => this.extensions.statusRemote(member, message.entry));
+        return;
+      }
       case 'alive':
         return this.reconcile(from, server, message.users);
       case 'sync':
@@ -335,7 +369,7 @@ export class Cluster {
   }
 
   /** A remote user comes in; with `announce`, our users hear its `join` (it was not forwarded). */
-  private arrive(from: string, server: RemoteServer, name: string, room: string | undefined, announce: boolean): void {
+  private arrive(from: string, server: RemoteServer, name: string, room: string | undefined, announce: boolean, status = ONLINE): void {
     const key = name.toLowerCase();
     if (server.members.has(key)) return;
     // One of our own users holds it (both logged in while Redis was away): the renewal decides.
@@ -343,6 +377,7 @@ export class Cluster {
     const member = new RemoteMember(name, from, this);
     server.members.set(key, member);
     this.quietly(() => this.extensions.placeRemote(member, room, announce));
+    this.restatus(member, status);
   }
 
   private leave(server: RemoteServer, name: string, announce: boolean): void {
@@ -355,16 +390,25 @@ export class Cluster {
   }
 
   /** What a server says it holds wins over what we heard (messages are lost while Redis is away). */
-  private reconcile(from: string, server: RemoteServer, users: { name: string; room?: string }[]): void {
+  private reconcile(from: string, server: RemoteServer, users: Presence[]): void {
     const listed = new Set(users.map((u) => u.name.toLowerCase()));
     for (const member of [...server.members.values()]) {
       if (!listed.has(member.name.toLowerCase())) this.leave(server, member.name, true);
     }
-    for (const { name, room } of users) {
+    for (const { name, room, status = ONLINE } of users) {
       const member = server.members.get(name.toLowerCase());
-      if (!member) this.arrive(from, server, name, room, true);
-      else if (room !== undefined && this.extensions.roomOf(member) !== room) this.quietly(() => this.extensions.moveRemote(member, room));
+      if (!member) this.arrive(from, server, name, room, true, status);
+      else {
+        if (room !== undefined && this.extensions.roomOf(member) !== room) this.quietly(() => this.extensions.moveRemote(member, room));
+        this.restatus(member, status);
+      }
     }
+  }
+
+  /** Sets a remote user's status here when it differs from what we hold (its room hears `status`). */
+  private restatus(member: RemoteMember, status: StatusEntry): void {
+    const held = this.extensions.statusOf(member) ?? ONLINE;
+    if (held.status !== status.status || held.note !== status.note) this.quietly(() => this.extensions.statusRemote(member, status));
   }
 
   private serverOf(id: string): RemoteServer {
@@ -374,7 +418,12 @@ export class Cluster {
   }
 
   private snapshot(): Message {
-    return { kind: 'alive', users: [...this.owned.values()].map((c) => ({ name: c.name, ...this.roomField(c) })) };
+    return { kind: 'alive', users: [...this.owned.values()].map((c) => ({ name: c.name, ...this.roomField(c), ...this.statusField(c) })) };
+  }
+
+  private statusField(client: Client): { status?: StatusEntry } {
+    const status = this.extensions.statusOf(client);
+    return status === undefined ? {} : { status };
   }
 
   private roomField(client: Client): { room?: string } {
@@ -410,12 +459,9 @@ export class Cluster {
       if (!client || client.closed) continue;
       this.owned.delete(name.toLowerCase()); // not ours to release
       client.sendEvent({ type: 'info', text: TEXTS.nameLost(client.name) });
-      client.close('kicked');
+      // Only our users hear its leave: to the others, the name is the new holder's, online.
+      this.quietly(() => client.close('kicked'));
     }
   }
 
-  /** Sends an event to every user of this server. */
-  private tellLocal(event: Event): void {
-    for (const client of this.owned.values()) client.sendEvent(event);
-  }
 }
