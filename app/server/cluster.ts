@@ -72,6 +72,7 @@ const ONLINE: StatusEntry = { status: 'online' };
 export const TEXTS = {
   lost: 'Lost the connection to Redis: users on other servers cannot be reached for now. This server keeps serving its own users and reconnects.',
   back: 'Reconnected to Redis: one chat with the other servers again.',
+  whisperLost: (name: string) => `Your whisper to ${name} was not delivered: ${name} is on another server, which cannot be reached while Redis is away.`,
   nameLost: (name: string) => `Another server's user took the name '${name}' while Redis was away: disconnecting you. Log in again with another name.`,
 };
 
@@ -267,11 +268,24 @@ export class Cluster {
 
   /** A line for a remote member: gathered, and published with the turn's others. */
   forward(member: RemoteMember, line: string): void {
-    if (this.quiet || !this.linked) return;
+    if (this.quiet) return;
+    if (!this.linked) return this.undelivered(member, line);
     const last = this.outbox[this.outbox.length - 1];
     // A broadcast sends one line to many members in a row: the line once, with their names.
     if (last?.kind === 'lines' && last.line === line) last.to.push(member.name);
     else this.post({ kind: 'lines', line, to: [member.name] });
+  }
+
+  /**
+   * A line for a remote member while Redis is away is dropped: every user was told so. A
+   * whisper's sender got its confirmation too, though (lesson 6), so it hears what became
+   * of that one, once the confirmation is on its way.
+   */
+  private undelivered(member: RemoteMember, line: string): void {
+    if (!line.startsWith('{"type":"whisper"')) return;
+    const { from } = JSON.parse(line) as { from: string };
+    const sender = this.owned.get(from.toLowerCase());
+    if (sender) queueMicrotask(() => sender.sendEvent({ type: 'info', text: TEXTS.whisperLost(member.name) }));
   }
 
   /** The server is stopping: the others hear it now, and our names come free. */

@@ -76,9 +76,11 @@ test.concurrent('away and busy cross servers: a remote user\'s note is in welcom
 
   alice.send('/join games');
   await alice.waitFor((e) => e.type === 'room', 'the room event after /join games');
+  await bob.waitFor((e) => e.type === 'leave' && e.user === 'alice' && e.reason === 'moved', 'alice leaving the lobby (server B has her move)');
   bob.send('/join games');
   const room = await bob.waitFor((e) => e.type === 'room', 'the room event after /join games');
   expect(noTs(room), 'bob joined games, where alice (server A) is away').toEqual({ type: 'room', room: 'games', users: ['alice', 'bob'], statuses: { alice: lunch } });
+  await alice.waitFor((e) => e.type === 'join' && e.user === 'bob', 'bob joining games (server A has his move)');
 
   // Per sender, a status is in order with chat, and /back clears the entry everywhere.
   for (const line of ['before', '/busy', 'after', '/back']) alice.send(line);
@@ -150,6 +152,13 @@ test.concurrent('Redis lost and back: every user is told, one who logs in meanwh
   const aboutRedis = (word: RegExp) => (e: Ev) => e.type === 'info' && /redis/i.test(e.text as string) && word.test(e.text as string);
   await redis.kill();
   for (const c of [alice, bob]) await c.waitFor(aboutRedis(/lost/i), 'the info that Redis is away');
+  // A whisper to a user of the other server is confirmed (lesson 6), and cannot cross: said so.
+  bob.send('/whisper alice are you there?');
+  expect((await bob.next('the whisper\'s confirmation')).type).toBe('whisper');
+  expect(noTs(await bob.next('what became of a whisper to alice, on the other server, while Redis is away'))).toEqual({
+    type: 'info',
+    text: 'Your whisper to alice was not delivered: alice is on another server, which cannot be reached while Redis is away.',
+  });
 
   // Each server can check a name only among its own users now: carol gets in on both.
   const carols = [await login(a!, 'carol', onTestFinished), await login(b!, 'carol', onTestFinished)];
