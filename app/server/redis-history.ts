@@ -39,7 +39,8 @@ export class RedisHistory implements HistoryStoreLike {
       for (const key of keys) {
         const room = key.slice(HISTORY_KEY_PREFIX.length);
         const stored = await this.redis.lrange(key, -HISTORY_LIMIT, -1);
-        this.rooms.set(room, stored.flatMap((text) => parsed(room, text)));
+        // Servers push as they commit; kept as recent() answers (sort is stable: one sender's order stays).
+        this.rooms.set(room, stored.flatMap((text) => parsed(room, text)).sort(byTime));
       }
     } while (cursor !== '0');
   }
@@ -65,17 +66,30 @@ export class RedisHistory implements HistoryStoreLike {
     this.publish(batch);
   }
 
-  /** A message another server committed. */
+  /** A message this server or another committed. */
   remember(message: StoredMessage): void {
     let kept = this.rooms.get(message.room);
     if (!kept) this.rooms.set(message.room, (kept = []));
-    kept.push(message);
+    // Kept oldest first, in one order on every server: another server's messages arrive
+    // after ours, though said at the same time. Usually it goes last; a few steps back
+    // when servers talk at once.
+    let at = kept.length;
+    while (at > 0 && byTime(kept[at - 1]!, message) > 0) at--;
+    kept.splice(at, 0, message);
     if (kept.length > HISTORY_LIMIT) kept.splice(0, kept.length - HISTORY_LIMIT);
   }
 
   recent(room: string, n: number): StoredMessage[] {
     return (this.rooms.get(room) ?? []).slice(-n);
   }
+}
+
+/**
+ * Oldest first; in the same millisecond, by sender's name (one sender's messages keep the
+ * order they were sent in: they cross in that order), so every server lists them alike.
+ */
+function byTime(x: StoredMessage, y: StoredMessage): number {
+  return x.ts - y.ts || (x.from < y.from ? -1 : x.from > y.from ? 1 : 0);
 }
 
 /** One stored message, or none if the list holds something else. */

@@ -4,31 +4,50 @@
 // away/busy notes in every list and whisper notice, the presence limit's cut and `count`
 // (the room's true size), a server stopped cleanly (its users leave the others at once),
 // Redis lost and back (every user told, a name given out twice left quietly), and a file
-// offered to a user of another server (refused, saying why). Each test runs its own
-// redis-server on a free port and its servers as child processes.
+// offered to a user of another server (refused, saying why), history alike on every server,
+// oldest first. Each test runs its own redis-server on a free port.
 
 import { describe, test } from 'vitest';
+import { assemblePieces } from '../../app/server/pieces.js';
+import { startChatServer, type ChatServer, type StartOptions } from '../../app/server/server.js';
 import { startRedis } from '../../tools/redis.js';
-import { Client, noTs, serverForTest, SOON, type Ev, type OnFinished, type ServerProc } from './blackbox.js';
+import { Client, noTs, serverForTest, SOON, type Ev, type OnFinished } from './blackbox.js';
 
 interface Cluster {
   redis: Awaited<ReturnType<typeof startRedis>>;
-  servers: ServerProc[];
+  servers: ChatServer[];
   /** Another server on the same Redis, started now. */
-  another(): Promise<ServerProc>;
+  another(): Promise<ChatServer>;
+  /** What the servers logged, for a failure's message. */
+  logs: string[];
 }
 
-/** A redis-server of the test's own and `n` servers on it, all stopped when the test ends. */
-async function startCluster(n: number, flags: string[], onFinished: OnFinished): Promise<Cluster> {
+/**
+ * A redis-server of the test's own and `n` reference servers on it, all stopped when the
+ * test ends. The servers run in this process (a dozen child processes at once took longer
+ * to boot, under load, than the tests take); the clients still speak only TCP.
+ */
+async function startCluster(n: number, options: Partial<StartOptions>, onFinished: OnFinished): Promise<Cluster> {
   const redis = await startRedis();
-  onFinished(() => redis.stop());
-  const another = () => serverForTest(['--no-rate-limit', '--max-per-address', '0', '--redis', redis.url, ...flags], onFinished);
-  const servers = await Promise.all(Array.from({ length: n }, another));
-  return { redis, servers, another };
+  const pieces = await assemblePieces('solutions', []);
+  const servers: ChatServer[] = [];
+  const logs: string[] = [];
+  onFinished(async () => {
+    await Promise.all(servers.map((s) => s.shutdown()));
+    await redis.stop();
+  });
+  const another = async () => {
+    const label = String.fromCharCode(65 + servers.length);
+    const server = await startChatServer({ host: '127.0.0.1', port: 0, rateLimit: null, maxPerAddress: 0, features: [], redis: redis.url, log: (m) => logs.push(`server ${label}: ${m}`), ...options }, pieces);
+    servers.push(server);
+    return server;
+  };
+  for (let i = 0; i < n; i++) await another();
+  return { redis, servers, another, logs };
 }
 
 /** Logs `name` in on `server` (hello and welcome consumed; the welcome kept in `welcome`). */
-async function login(server: ServerProc, name: string, onFinished: OnFinished): Promise<Client> {
+async function login(server: { port: number }, name: string, onFinished: OnFinished): Promise<Client> {
   const c = await Client.connect(server.port, { label: `${name} (on port ${server.port})` });
   onFinished(() => {
     c.destroy();
@@ -58,7 +77,7 @@ const lists = (...names: string[]) => (e: Ev) => names.every((n) => (e.users as 
 const isChat = (from: string, text: string) => (e: Ev) => e.type === 'chat' && e.from === from && e.text === text;
 
 test.concurrent('away and busy cross servers: a remote user\'s note is in welcome, users and room, a whisper to them says so, and a server started later learns it', async ({ expect, onTestFinished }) => {
-  const { servers: [a, b], another } = await startCluster(2, ['--features', 'rooms,status'], onTestFinished);
+  const { servers: [a, b], another } = await startCluster(2, { features: ['rooms', 'status'] }, onTestFinished);
   const alice = await login(a!, 'alice', onTestFinished);
   const bob = await login(b!, 'bob', onTestFinished);
   await usersUntil(alice, lists('bob'), 'bob, who logged in on another server');
@@ -100,7 +119,7 @@ test.concurrent('away and busy cross servers: a remote user\'s note is in welcom
 });
 
 test.concurrent('the presence limit counts every server: lists cut to the limit carry the room\'s true size, and join/leave stop above it everywhere', async ({ expect, onTestFinished }) => {
-  const { servers: [a, b] } = await startCluster(2, ['--features', 'rooms', '--presence-limit', '2'], onTestFinished);
+  const { servers: [a, b] } = await startCluster(2, { features: ['rooms'], presenceLimit: 2 }, onTestFinished);
   const alice = await login(a!, 'alice', onTestFinished);
   const bob = await login(b!, 'bob', onTestFinished);
   await alice.waitFor((e) => e.type === 'join' && e.user === 'bob', 'bob\'s join (the room holds 2: within the limit)');
@@ -128,11 +147,13 @@ test.concurrent('the presence limit counts every server: lists cut to the limit 
 describe.each(['SIGTERM', 'SIGINT'] as const)('%s', (signal) => {
   test.concurrent('a server stopped cleanly: the others hear its users leave at once (not after the lease), and their names come free', async ({ expect, onTestFinished }) => {
     // A lease far longer than the test: only the stopping server's goodbye can explain a leave.
-    const { servers: [a, b] } = await startCluster(2, ['--lease-ms', '60000'], onTestFinished);
+    const { redis, servers: [a] } = await startCluster(1, { leaseMs: 60_000 }, onTestFinished);
+    // The one to stop is a process of its own: the signal is the point.
+    const b = await serverForTest(['--no-rate-limit', '--max-per-address', '0', '--redis', redis.url, '--lease-ms', '60000'], onTestFinished);
     const alice = await login(a!, 'alice', onTestFinished);
-    const [bob, bea] = [await login(b!, 'bob', onTestFinished), await login(b!, 'bea', onTestFinished)];
+    const [bob, bea] = [await login(b, 'bob', onTestFinished), await login(b, 'bea', onTestFinished)];
     await usersUntil(alice, lists('bob', 'bea'), 'bob and bea');
-    b!.signal(signal);
+    b.signal(signal);
     for (const c of [bob, bea]) await c.waitFor((e) => e.type === 'shutdown', `shutdown after ${signal}`);
     for (const name of ['bob', 'bea']) {
       const leave = await alice.waitFor((e) => e.type === 'leave' && e.user === name, `${name}'s leave after server B got ${signal} (its lease is 60 s)`);
@@ -144,7 +165,7 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('%s', (signal) => {
 });
 
 test.concurrent('Redis lost and back: every user is told, one who logs in meanwhile too; a name given out twice meanwhile is left quietly by the server that lost it', async ({ expect, onTestFinished }) => {
-  const { redis, servers: [a, b] } = await startCluster(2, ['--lease-ms', '60000'], onTestFinished);
+  const { redis, servers: [a, b] } = await startCluster(2, { leaseMs: 60_000 }, onTestFinished);
   const alice = await login(a!, 'alice', onTestFinished);
   const bob = await login(b!, 'bob', onTestFinished);
   await usersUntil(alice, lists('bob'), 'bob');
@@ -185,8 +206,30 @@ test.concurrent('Redis lost and back: every user is told, one who logs in meanwh
   expect(heard.map(noTs), `${far.label} shares the winning server, whose carol is online`).toEqual([]);
 });
 
+test.concurrent('history across servers: chat said at once on two servers is in every server\'s /history alike, oldest first by ts', async ({ expect, onTestFinished }) => {
+  const { servers: [a, b] } = await startCluster(2, { features: ['rooms', 'history'] }, onTestFinished);
+  const alice = await login(a!, 'alice', onTestFinished);
+  const bob = await login(b!, 'bob', onTestFinished);
+  await usersUntil(alice, lists('bob'), 'bob');
+  const lines = (who: string) => Array.from({ length: 10 }, (_, i) => `${who} ${i}\n`).join('');
+  await Promise.all([alice.write(lines('alice')), bob.write(lines('bob'))]);
+  await alice.waitCount((e) => e.type === 'chat', 10, 'bob\'s 10 lines');
+  await bob.waitCount((e) => e.type === 'chat', 10, 'alice\'s 10 lines');
+  const histories = [];
+  for (const c of [alice, bob]) {
+    c.send('/history 20');
+    const history = await c.waitFor((e) => e.type === 'history', 'the reply to /history 20');
+    const messages = history.messages as { from: string; text: string; ts: number }[];
+    expect(messages.length, `${c.label}'s /history 20`).toBe(20);
+    const stamps = messages.map((m) => m.ts);
+    expect(stamps, `${c.label}'s /history: oldest first, by each message's ts`).toEqual([...stamps].sort((x, y) => x - y));
+    histories.push(messages.map((m) => `${m.from}@${m.ts}: ${m.text}`));
+  }
+  expect(histories[1], 'server B\'s /history, beside server A\'s: one chat, one history').toEqual(histories[0]);
+});
+
 test.concurrent('files: an offer to a user of another server is refused at once with USAGE, saying why; one to a user of the same server is made', async ({ expect, onTestFinished }) => {
-  const { servers: [a, b] } = await startCluster(2, ['--features', 'files'], onTestFinished);
+  const { servers: [a, b] } = await startCluster(2, { features: ['files'] }, onTestFinished);
   const alice = await login(a!, 'alice', onTestFinished);
   const amy = await login(a!, 'amy', onTestFinished);
   const bob = await login(b!, 'bob', onTestFinished);
