@@ -26,7 +26,8 @@
 //     claimed again (a name taken elsewhere meanwhile costs its local holder the
 //     connection), and presence is published at once.
 //   - history (with the feature): in Redis, each server reading from memory and hearing the
-//     others' commits (redis-history.ts).
+//     others' commits (redis-history.ts); what was said while Redis was away is written
+//     and published once it is back.
 //   - away/busy (with the feature): a change is published as `status` (not forwarded as
 //     lines), and each server sets it on its copy of the user and tells its own users, so
 //     that `statuses` and whisper notices cover every server; `alive` carries each
@@ -184,6 +185,7 @@ export class Cluster {
       await this.history.load().catch((err: Error) => this.log(`History could not be read from Redis: ${err.message}`));
     }
     this.linked = true;
+    void this.history?.catchUp(); // what our users said while Redis was away
     for (const client of this.toldAway) client.sendEvent({ type: 'info', text: TEXTS.back });
     this.toldAway.clear();
     await this.renewNames(); // after a Redis restart, the names are claimed again here
@@ -302,12 +304,15 @@ export class Cluster {
     this.subscriber.disconnect();
   }
 
-  private post(message: Message): void {
-    if (!this.linked) return; // the snapshot after reconnecting makes good what is dropped
+  /** Queues a message for the others; false when Redis is away and it is dropped. */
+  private post(message: Message): boolean {
+    if (!this.linked) return false; // the snapshot after reconnecting makes good what is dropped
     this.outbox.push(message);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => void this.flush());
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => void this.flush());
+    }
+    return true;
   }
 
   private async flush(): Promise<void> {
@@ -372,7 +377,8 @@ export class Cluster {
       case 'alive':
         return this.reconcile(from, server, message.users);
       case 'sync':
-        return this.post(this.snapshot());
+        this.post(this.snapshot());
+        return;
       case 'history':
         for (const m of message.messages) this.history?.remember(m);
         return;

@@ -10,7 +10,8 @@
 // server writes to any socket: the commands are on their way to Redis before any client
 // is sent the messages, so a server killed mid-chat loses nothing anyone saw. (A Redis
 // that keeps nothing on disk loses it all when it stops: run it with persistence to keep
-// history across its restarts.)
+// history across its restarts.) While Redis is away, messages are kept here and written
+// and published once it is back (catchUp), so the other servers' history has them too.
 
 import type { Redis } from 'ioredis';
 import { HISTORY_LIMIT } from './history.js';
@@ -22,11 +23,13 @@ export class RedisHistory implements HistoryStoreLike {
   /** Each room's last HISTORY_LIMIT messages, oldest first. */
   private readonly rooms = new Map<string, StoredMessage[]>();
   private pending: StoredMessage[] = [];
+  /** Batches committed while Redis was away, and whether their write got through anyway. */
+  private missed: { batch: StoredMessage[]; written: boolean }[] = [];
 
   constructor(
     private readonly redis: Redis,
-    /** Passes a committed batch on to the other servers. */
-    private readonly publish: (batch: StoredMessage[]) => void,
+    /** Passes a committed batch on to the other servers; false when Redis is away. */
+    private readonly publish: (batch: StoredMessage[]) => boolean,
     private readonly log: (message: string) => void,
   ) {}
 
@@ -56,14 +59,29 @@ export class RedisHistory implements HistoryStoreLike {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
+    for (const m of batch) this.remember(m);
+    // Redis away: the other servers miss it, and a write may fail; both are made good later.
+    const missed = this.publish(batch) ? undefined : { batch, written: false };
+    if (missed) this.missed.push(missed);
+    this.write(batch).then(() => missed && (missed.written = true), (err: Error) => this.log(`History could not be written to Redis: ${err.message}`));
+  }
+
+  /** Redis is back: what was said meanwhile is written where it was not, and published. */
+  async catchUp(): Promise<void> {
+    const missed = this.missed;
+    this.missed = [];
+    if (missed.length === 0) return;
+    const unwritten = missed.filter((m) => !m.written).flatMap((m) => m.batch);
+    this.publish(missed.flatMap((m) => m.batch));
+    if (unwritten.length > 0) await this.write(unwritten).catch((err: Error) => this.log(`History could not be written to Redis: ${err.message}`));
+  }
+
+  /** Appends messages to their rooms' lists in Redis, each cut to the limit. */
+  private write(batch: StoredMessage[]): Promise<unknown> {
     const write = this.redis.multi();
-    for (const m of batch) {
-      this.remember(m);
-      write.rpush(HISTORY_KEY_PREFIX + m.room, JSON.stringify({ from: m.from, text: m.text, ts: m.ts }));
-    }
+    for (const m of batch) write.rpush(HISTORY_KEY_PREFIX + m.room, JSON.stringify({ from: m.from, text: m.text, ts: m.ts }));
     for (const room of new Set(batch.map((m) => m.room))) write.ltrim(HISTORY_KEY_PREFIX + room, -HISTORY_LIMIT, -1);
-    write.exec().catch((err: Error) => this.log(`History could not be written to Redis: ${err.message}`));
-    this.publish(batch);
+    return write.exec();
   }
 
   /** A message this server or another committed. */

@@ -228,6 +228,32 @@ test.concurrent('history across servers: chat said at once on two servers is in 
   expect(histories[1], 'server B\'s /history, beside server A\'s: one chat, one history').toEqual(histories[0]);
 });
 
+test.concurrent('history across servers: what was said while Redis was away is in every server\'s history once it is back', async ({ expect, onTestFinished }) => {
+  const { redis, servers: [a, b], another } = await startCluster(2, { features: ['history'], leaseMs: 60_000 }, onTestFinished);
+  const alice = await login(a!, 'alice', onTestFinished);
+  const bob = await login(b!, 'bob', onTestFinished);
+  await usersUntil(alice, lists('bob'), 'bob');
+  const info = (word: RegExp) => (e: Ev) => e.type === 'info' && word.test(e.text as string);
+  await redis.kill();
+  for (const c of [alice, bob]) await c.waitFor(info(/lost the connection to redis/i), 'the info that Redis is away');
+  alice.send('said while Redis was away');
+  await alice.barrier(); // her server has taken the line
+  await redis.restart();
+  for (const c of [alice, bob]) await c.waitFor(info(/reconnected to redis/i), 'the info that Redis is back');
+  const history = async (c: Client) => {
+    c.send('/history');
+    const reply = await c.waitFor((e) => e.type === 'history', 'the reply to /history');
+    return (reply.messages as { text: string }[]).map((m) => m.text);
+  };
+  const deadline = Date.now() + SOON;
+  let seen = await history(bob);
+  while (!seen.includes('said while Redis was away') && Date.now() < deadline) seen = await history(bob);
+  expect(seen, 'bob\'s /history on server B, after Redis came back').toEqual(['said while Redis was away']);
+  // Redis came back empty (it keeps nothing on disk): the line was written to it again.
+  const carol = await login(await another(), 'carol', onTestFinished);
+  expect(await history(carol), 'the history of a server started after Redis came back').toEqual(['said while Redis was away']);
+});
+
 test.concurrent('files: an offer to a user of another server is refused at once with USAGE, saying why; one to a user of the same server is made', async ({ expect, onTestFinished }) => {
   const { servers: [a, b] } = await startCluster(2, { features: ['files'] }, onTestFinished);
   const alice = await login(a!, 'alice', onTestFinished);
