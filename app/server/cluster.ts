@@ -483,5 +483,4 @@ export class Cluster {
       this.quietly(() => client.close('kicked'));
     }
   }
-
 }

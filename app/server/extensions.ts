@@ -34,8 +34,9 @@
 // are commands, a user who leaves ends their transfers; a data connection's `/file` line is
 // caught by the server before the handshake (server.ts, files.ts).
 // Several servers (lesson 19, cluster.ts) put the users of other servers into the same
-// registry and rooms, as members whose send() forwards: placeRemote, moveRemote and
-// removeRemote below; a local /join is told by each server to its own users.
+// registry and rooms, as members whose send() forwards: placeRemote, moveRemote,
+// statusRemote and removeRemote below; a local /join or /away is told by each server to
+// its own users.
 
 import { encodeEvent, type ChatEvent, type Event, type Feature, type StatusEntry } from '../protocol.js';
 import type { LeaveReason } from '../protocol.js';
