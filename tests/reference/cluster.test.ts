@@ -1,11 +1,12 @@
 // PROTOCOL.md, "Several servers, one chat": with --redis, "a client may connect to any of
 // them and sees one chat". Lesson 19's suite grades a student's ClusterLink; this one holds
 // the reference wiring (app/server/cluster.ts) to the rest of the protocol across servers:
-// away/busy notes in every list and whisper notice, the presence limit's cut and `count`
-// (the room's true size), a server stopped cleanly (its users leave the others at once),
-// Redis lost and back (every user told, a name given out twice left quietly), and a file
-// offered to a user of another server (refused, saying why), history alike on every server,
-// oldest first. Each test runs its own redis-server on a free port.
+// away/busy notes in every list and whisper notice; the presence limit's cut and `count`
+// (the room's true size); a server stopped cleanly (its users leave the others at once);
+// Redis lost and back (every user told, a whisper that cannot cross said so, a name given
+// out twice left quietly); history alike on every server, oldest first, with what was said
+// while Redis was away; a file offered to a user of another server (refused, saying why).
+// Each test runs its own redis-server on a free port.
 
 import { describe, test } from 'vitest';
 import { assemblePieces } from '../../app/server/pieces.js';
