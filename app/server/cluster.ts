@@ -51,10 +51,16 @@ type Message =
   | { kind: 'move'; name: string; room: string }
   | { kind: 'status'; name: string; entry: StatusEntry }
   | { kind: 'alive'; users: Presence[] }
-  /** Chat messages a server committed to history (with --redis, history lives in Redis). */
-  | { kind: 'history'; messages: StoredMessage[] }
-  /** Asks every server for its `alive` at once (a server that has just started or come back). */
-  | { kind: 'sync' }
+  /**
+   * Chat messages a server committed to history (with --redis, history lives in Redis);
+   * with `catchUp`, those its users said while Redis was away (the same number: sent again).
+   */
+  | { kind: 'history'; messages: StoredMessage[]; catchUp?: number }
+  /**
+   * Asks every server for its `alive` at once (a server that has just started or come
+   * back); with `missed`, also for what they said while Redis was away (we were away too).
+   */
+  | { kind: 'sync'; missed?: true }
   /** A server stopping cleanly: its users are gone now, not in a lease. */
   | { kind: 'bye' };
 /** One user in an `alive` snapshot: where it is, and its status when it is not online. */
@@ -102,6 +108,8 @@ export class RemoteMember implements Client {
 interface RemoteServer {
   heardAt: number;
   members: Map<string, RemoteMember>;
+  /** The number of the last catch-up of its history we took in. */
+  caughtUp?: number;
 }
 
 export class Cluster {
@@ -122,6 +130,11 @@ export class Cluster {
   private history: RedisHistory | undefined;
   /** True once history has been read from Redis (at the first connection). */
   private historyLoaded = false;
+  /**
+   * What our users said while Redis was last away, numbered: published when it is back,
+   * and again for a server that comes back after us (it was not listening then).
+   */
+  private caughtUp: { number: number; messages: StoredMessage[] } | undefined;
 
   private constructor(
     readonly serverId: string,
@@ -180,16 +193,21 @@ export class Cluster {
       return;
     }
     if (this.linked) return;
+    const returning = this.historyLoaded;
     if (this.history && !this.historyLoaded) {
       this.historyLoaded = true;
       await this.history.load().catch((err: Error) => this.log(`History could not be read from Redis: ${err.message}`));
     }
     this.linked = true;
-    void this.history?.catchUp(); // what our users said while Redis was away
+    const said = this.history?.catchUp() ?? [];
+    if (said.length > 0) {
+      this.caughtUp = { number: (this.caughtUp?.number ?? 0) + 1, messages: said };
+      this.post({ kind: 'history', messages: said, catchUp: this.caughtUp.number });
+    }
     for (const client of this.toldAway) client.sendEvent({ type: 'info', text: TEXTS.back });
     this.toldAway.clear();
     await this.renewNames(); // after a Redis restart, the names are claimed again here
-    this.post({ kind: 'sync' });
+    this.post({ kind: 'sync', ...(returning && { missed: true as const }) });
     this.post(this.snapshot());
   }
 
@@ -378,8 +396,13 @@ export class Cluster {
         return this.reconcile(from, server, message.users);
       case 'sync':
         this.post(this.snapshot());
+        if (message.missed && this.caughtUp) this.post({ kind: 'history', messages: this.caughtUp.messages, catchUp: this.caughtUp.number });
         return;
       case 'history':
+        if (message.catchUp !== undefined) {
+          if (server.caughtUp === message.catchUp) return; // sent again for another server
+          server.caughtUp = message.catchUp;
+        }
         for (const m of message.messages) this.history?.remember(m);
         return;
       case 'bye':

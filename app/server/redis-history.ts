@@ -10,8 +10,8 @@
 // server writes to any socket: the commands are on their way to Redis before any client
 // is sent the messages, so a server killed mid-chat loses nothing anyone saw. (A Redis
 // that keeps nothing on disk loses it all when it stops: run it with persistence to keep
-// history across its restarts.) While Redis is away, messages are kept here and written
-// and published once it is back (catchUp), so the other servers' history has them too.
+// history across its restarts.) While Redis is away, messages are kept here, then written
+// once it is back (catchUp), and the cluster passes them on: the others' history has them.
 
 import type { Redis } from 'ioredis';
 import { HISTORY_LIMIT } from './history.js';
@@ -66,14 +66,16 @@ export class RedisHistory implements HistoryStoreLike {
     this.write(batch).then(() => missed && (missed.written = true), (err: Error) => this.log(`History could not be written to Redis: ${err.message}`));
   }
 
-  /** Redis is back: what was said meanwhile is written where it was not, and published. */
-  async catchUp(): Promise<void> {
+  /**
+   * Redis is back: what was said meanwhile is written where it was not, and returned, for
+   * the other servers (the cluster publishes it).
+   */
+  catchUp(): StoredMessage[] {
     const missed = this.missed;
     this.missed = [];
-    if (missed.length === 0) return;
     const unwritten = missed.filter((m) => !m.written).flatMap((m) => m.batch);
-    this.publish(missed.flatMap((m) => m.batch));
-    if (unwritten.length > 0) await this.write(unwritten).catch((err: Error) => this.log(`History could not be written to Redis: ${err.message}`));
+    if (unwritten.length > 0) this.write(unwritten).catch((err: Error) => this.log(`History could not be written to Redis: ${err.message}`));
+    return missed.flatMap((m) => m.batch);
   }
 
   /** Appends messages to their rooms' lists in Redis, each cut to the limit. */
