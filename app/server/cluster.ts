@@ -26,15 +26,19 @@
 //     claimed again (a name taken elsewhere meanwhile costs its local holder the
 //     connection), and presence is published at once.
 //   - history (with the feature): in Redis, each server reading from memory and hearing the
-//     others' commits (redis-history.ts).
-// What is not shared: away/busy notes of remote users (their `status` events cross, their
-// `statuses` entries do not). Registered names (lesson 15) belong in Redis too (PROTOCOL.md);
+//     others' commits (redis-history.ts); what was said while Redis was away is written
+//     and published once it is back.
+//   - away/busy (with the feature): a change is published as `status` (not forwarded as
+//     lines), and each server sets it on its copy of the user and tells its own users, so
+//     that `statuses` and whisper notices cover every server; `alive` carries each
+//     status, so a server that starts later, or missed messages, learns them too.
+// Registered names (lesson 15) belong in Redis too (PROTOCOL.md);
 // the hook for that store is `commands` below, the shared command connection.
 
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Redis } from 'ioredis';
-import { encodeEvent, type Event, type LeaveReason } from '../protocol.js';
+import { encodeEvent, type Event, type LeaveReason, type StatusEntry } from '../protocol.js';
 import type { Extensions } from './extensions.js';
 import { RedisHistory } from './redis-history.js';
 import type { Client, ClusterLinkLike, ServerContext, ServerPieces, StoredMessage } from './types.js';
@@ -45,21 +49,37 @@ type Message =
   | { kind: 'add'; name: string; room?: string }
   | { kind: 'remove'; name: string }
   | { kind: 'move'; name: string; room: string }
-  | { kind: 'alive'; users: { name: string; room?: string }[] }
-  /** Chat messages a server committed to history (with --redis, history lives in Redis). */
-  | { kind: 'history'; messages: StoredMessage[] }
-  /** Asks every server for its `alive` at once (a server that has just started or come back). */
-  | { kind: 'sync' }
+  | { kind: 'status'; name: string; entry: StatusEntry }
+  | { kind: 'alive'; users: Presence[] }
+  /**
+   * Chat messages a server committed to history (with --redis, history lives in Redis);
+   * with `catchUp`, those its users said while Redis was away (the same number: sent again).
+   */
+  | { kind: 'history'; messages: StoredMessage[]; catchUp?: number }
+  /**
+   * Asks every server for its `alive` at once (a server that has just started or come
+   * back); with `missed`, also for what they said while Redis was away (we were away too).
+   */
+  | { kind: 'sync'; missed?: true }
   /** A server stopping cleanly: its users are gone now, not in a lease. */
   | { kind: 'bye' };
+/** One user in an `alive` snapshot: where it is, and its status when it is not online. */
+interface Presence {
+  name: string;
+  room?: string;
+  status?: StatusEntry;
+}
 interface Batch {
   from: string;
   messages: Message[];
 }
 
+const ONLINE: StatusEntry = { status: 'online' };
+
 export const TEXTS = {
   lost: 'Lost the connection to Redis: users on other servers cannot be reached for now. This server keeps serving its own users and reconnects.',
   back: 'Reconnected to Redis: one chat with the other servers again.',
+  whisperLost: (name: string) => `Your whisper to ${name} was not delivered: ${name} is on another server, which cannot be reached while Redis is away.`,
   nameLost: (name: string) => `Another server's user took the name '${name}' while Redis was away: disconnecting you. Log in again with another name.`,
 };
 
@@ -88,6 +108,8 @@ export class RemoteMember implements Client {
 interface RemoteServer {
   heardAt: number;
   members: Map<string, RemoteMember>;
+  /** The number of the last catch-up of its history we took in. */
+  caughtUp?: number;
 }
 
 export class Cluster {
@@ -99,7 +121,8 @@ export class Cluster {
   /** While true, what remote members are sent is dropped: each server tells its own users. */
   private quiet = false;
   private linked = false;
-  private everLinked = false;
+  /** Our users told that Redis is away, to be told when it is back. */
+  private readonly toldAway = new Set<Client>();
   /** Subscribing, or subscribed: once (ioredis subscribes again by itself after reconnecting). */
   private subscribed: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
@@ -107,6 +130,11 @@ export class Cluster {
   private history: RedisHistory | undefined;
   /** True once history has been read from Redis (at the first connection). */
   private historyLoaded = false;
+  /**
+   * What our users said while Redis was last away, numbered: published when it is back,
+   * and again for a server that comes back after us (it was not listening then).
+   */
+  private caughtUp: { number: number; messages: StoredMessage[] } | undefined;
 
   private constructor(
     readonly serverId: string,
@@ -165,15 +193,21 @@ export class Cluster {
       return;
     }
     if (this.linked) return;
+    const returning = this.historyLoaded;
     if (this.history && !this.historyLoaded) {
       this.historyLoaded = true;
       await this.history.load().catch((err: Error) => this.log(`History could not be read from Redis: ${err.message}`));
     }
     this.linked = true;
-    if (this.everLinked) this.tellLocal({ type: 'info', text: TEXTS.back });
-    this.everLinked = true;
+    const said = this.history?.catchUp() ?? [];
+    if (said.length > 0) {
+      this.caughtUp = { number: (this.caughtUp?.number ?? 0) + 1, messages: said };
+      this.post({ kind: 'history', messages: said, catchUp: this.caughtUp.number });
+    }
+    for (const client of this.toldAway) client.sendEvent({ type: 'info', text: TEXTS.back });
+    this.toldAway.clear();
     await this.renewNames(); // after a Redis restart, the names are claimed again here
-    this.post({ kind: 'sync' });
+    this.post({ kind: 'sync', ...(returning && { missed: true as const }) });
     this.post(this.snapshot());
   }
 
@@ -181,7 +215,17 @@ export class Cluster {
     if (!this.linked) return;
     this.linked = false;
     this.log('Lost the connection to Redis; reconnecting.');
-    this.tellLocal({ type: 'info', text: TEXTS.lost });
+    for (const client of this.owned.values()) this.tellAway(client);
+  }
+
+  /** A user of this server was just welcomed (and sent its history): while Redis is away, it hears so too. */
+  welcomed(client: Client): void {
+    if (!this.linked) this.tellAway(client);
+  }
+
+  private tellAway(client: Client): void {
+    client.sendEvent({ type: 'info', text: TEXTS.lost });
+    this.toldAway.add(client);
   }
 
   /** Lesson 7's claim, with the name claimed across servers first. */
@@ -214,6 +258,7 @@ export class Cluster {
   /** A user of this server is gone: its name is free, and the others drop their copy. */
   departed(client: Client): void {
     const key = client.name.toLowerCase();
+    this.toldAway.delete(client);
     if (this.owned.get(key) !== client) return;
     this.owned.delete(key);
     this.release(client.name);
@@ -223,6 +268,11 @@ export class Cluster {
   /** A user of this server moved to `room` (its server told its own users, not forwarded). */
   moved(client: Client, room: string): void {
     this.post({ kind: 'move', name: client.name, room });
+  }
+
+  /** A user of this server went away, busy or back (its server told its own users, not forwarded). */
+  statusChanged(client: Client): void {
+    this.post({ kind: 'status', name: client.name, entry: this.extensions.statusOf(client) ?? ONLINE });
   }
 
   /** Runs `action` with forwarding off: only this server's users hear what it sends. */
@@ -238,11 +288,24 @@ export class Cluster {
 
   /** A line for a remote member: gathered, and published with the turn's others. */
   forward(member: RemoteMember, line: string): void {
-    if (this.quiet || !this.linked) return;
+    if (this.quiet) return;
+    if (!this.linked) return this.undelivered(member, line);
     const last = this.outbox[this.outbox.length - 1];
     // A broadcast sends one line to many members in a row: the line once, with their names.
     if (last?.kind === 'lines' && last.line === line) last.to.push(member.name);
     else this.post({ kind: 'lines', line, to: [member.name] });
+  }
+
+  /**
+   * A line for a remote member while Redis is away is dropped: every user was told so. A
+   * whisper's sender got its confirmation too, though (lesson 6), so it hears what became
+   * of that one, once the confirmation is on its way.
+   */
+  private undelivered(member: RemoteMember, line: string): void {
+    if (!line.startsWith('{"type":"whisper"')) return;
+    const { from } = JSON.parse(line) as { from: string };
+    const sender = this.owned.get(from.toLowerCase());
+    if (sender) queueMicrotask(() => sender.sendEvent({ type: 'info', text: TEXTS.whisperLost(member.name) }));
   }
 
   /** The server is stopping: the others hear it now, and our names come free. */
@@ -259,12 +322,15 @@ export class Cluster {
     this.subscriber.disconnect();
   }
 
-  private post(message: Message): void {
-    if (!this.linked) return; // the snapshot after reconnecting makes good what is dropped
+  /** Queues a message for the others; false when Redis is away and it is dropped. */
+  private post(message: Message): boolean {
+    if (!this.linked) return false; // the snapshot after reconnecting makes good what is dropped
     this.outbox.push(message);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => void this.flush());
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => void this.flush());
+    }
+    return true;
   }
 
   private async flush(): Promise<void> {
@@ -321,11 +387,22 @@ export class Cluster {
         if (member) this.quietly(() => this.extensions.moveRemote(member, message.room));
         return;
       }
+      case 'status': {
+        const member = server.members.get(message.name.toLowerCase());
+        if (member) this.quietly(() => this.extensions.statusRemote(member, message.entry));
+        return;
+      }
       case 'alive':
         return this.reconcile(from, server, message.users);
       case 'sync':
-        return this.post(this.snapshot());
+        this.post(this.snapshot());
+        if (message.missed && this.caughtUp) this.post({ kind: 'history', messages: this.caughtUp.messages, catchUp: this.caughtUp.number });
+        return;
       case 'history':
+        if (message.catchUp !== undefined) {
+          if (server.caughtUp === message.catchUp) return; // sent again for another server
+          server.caughtUp = message.catchUp;
+        }
         for (const m of message.messages) this.history?.remember(m);
         return;
       case 'bye':
@@ -335,7 +412,7 @@ export class Cluster {
   }
 
   /** A remote user comes in; with `announce`, our users hear its `join` (it was not forwarded). */
-  private arrive(from: string, server: RemoteServer, name: string, room: string | undefined, announce: boolean): void {
+  private arrive(from: string, server: RemoteServer, name: string, room: string | undefined, announce: boolean, status = ONLINE): void {
     const key = name.toLowerCase();
     if (server.members.has(key)) return;
     // One of our own users holds it (both logged in while Redis was away): the renewal decides.
@@ -343,6 +420,7 @@ export class Cluster {
     const member = new RemoteMember(name, from, this);
     server.members.set(key, member);
     this.quietly(() => this.extensions.placeRemote(member, room, announce));
+    this.restatus(member, status);
   }
 
   private leave(server: RemoteServer, name: string, announce: boolean): void {
@@ -355,16 +433,25 @@ export class Cluster {
   }
 
   /** What a server says it holds wins over what we heard (messages are lost while Redis is away). */
-  private reconcile(from: string, server: RemoteServer, users: { name: string; room?: string }[]): void {
+  private reconcile(from: string, server: RemoteServer, users: Presence[]): void {
     const listed = new Set(users.map((u) => u.name.toLowerCase()));
     for (const member of [...server.members.values()]) {
       if (!listed.has(member.name.toLowerCase())) this.leave(server, member.name, true);
     }
-    for (const { name, room } of users) {
+    for (const { name, room, status = ONLINE } of users) {
       const member = server.members.get(name.toLowerCase());
-      if (!member) this.arrive(from, server, name, room, true);
-      else if (room !== undefined && this.extensions.roomOf(member) !== room) this.quietly(() => this.extensions.moveRemote(member, room));
+      if (!member) this.arrive(from, server, name, room, true, status);
+      else {
+        if (room !== undefined && this.extensions.roomOf(member) !== room) this.quietly(() => this.extensions.moveRemote(member, room));
+        this.restatus(member, status);
+      }
     }
+  }
+
+  /** Sets a remote user's status here when it differs from what we hold (its room hears `status`). */
+  private restatus(member: RemoteMember, status: StatusEntry): void {
+    const held = this.extensions.statusOf(member) ?? ONLINE;
+    if (held.status !== status.status || held.note !== status.note) this.quietly(() => this.extensions.statusRemote(member, status));
   }
 
   private serverOf(id: string): RemoteServer {
@@ -374,7 +461,12 @@ export class Cluster {
   }
 
   private snapshot(): Message {
-    return { kind: 'alive', users: [...this.owned.values()].map((c) => ({ name: c.name, ...this.roomField(c) })) };
+    return { kind: 'alive', users: [...this.owned.values()].map((c) => ({ name: c.name, ...this.roomField(c), ...this.statusField(c) })) };
+  }
+
+  private statusField(client: Client): { status?: StatusEntry } {
+    const status = this.extensions.statusOf(client);
+    return status === undefined ? {} : { status };
   }
 
   private roomField(client: Client): { room?: string } {
@@ -410,12 +502,8 @@ export class Cluster {
       if (!client || client.closed) continue;
       this.owned.delete(name.toLowerCase()); // not ours to release
       client.sendEvent({ type: 'info', text: TEXTS.nameLost(client.name) });
-      client.close('kicked');
+      // Only our users hear its leave: to the others, the name is the new holder's, online.
+      this.quietly(() => client.close('kicked'));
     }
-  }
-
-  /** Sends an event to every user of this server. */
-  private tellLocal(event: Event): void {
-    for (const client of this.owned.values()) client.sendEvent(event);
   }
 }

@@ -34,10 +34,11 @@
 // are commands, a user who leaves ends their transfers; a data connection's `/file` line is
 // caught by the server before the handshake (server.ts, files.ts).
 // Several servers (lesson 19, cluster.ts) put the users of other servers into the same
-// registry and rooms, as members whose send() forwards: placeRemote, moveRemote and
-// removeRemote below; a local /join is told by each server to its own users.
+// registry and rooms, as members whose send() forwards: placeRemote, moveRemote,
+// statusRemote and removeRemote below; a local /join or /away is told by each server to
+// its own users.
 
-import { encodeEvent, type ChatEvent, type Event, type Feature } from '../protocol.js';
+import { encodeEvent, type ChatEvent, type Event, type Feature, type StatusEntry } from '../protocol.js';
 import type { LeaveReason } from '../protocol.js';
 import type { Cluster } from './cluster.js';
 import type { Connection } from './connection.js';
@@ -91,6 +92,11 @@ export class Extensions {
   /** The context one client's pieces see: its registry is the client's room. */
   contextFor(client: Connection): ServerContext {
     client.extensions = this;
+    return this.scopedContext(client);
+  }
+
+  /** A context whose registry is the client's room (or one that watches chat); a user of another server's too. */
+  private scopedContext(client: Client): ServerContext {
     const { registry } = this.ctx;
     if (this.rooms) return new RoomContext(this.ctx, new RoomView(registry, this.rooms, client, this.history));
     return this.history ? new RoomContext(this.ctx, new ChatWatch(registry, this.history)) : this.ctx;
@@ -115,8 +121,14 @@ export class Extensions {
       if (history && now !== room) history.replay(client, now); // after `room`, the new room's history
       return true;
     }
+    const statuses = this.statuses;
+    // With other servers, a status change is published as one (cluster.ts), not forwarded as lines.
+    const changed = statuses && (cluster ? cluster.quietly(() => statuses.command(client, lower, args, ctx)) : statuses.command(client, lower, args, ctx));
+    if (changed) {
+      cluster?.statusChanged(client);
+      return true;
+    }
     return (
-      (this.statuses?.command(client, lower, args, ctx) ?? false) ||
       (history?.command(client, lower, args, room) ?? false) ||
       (this.auth?.command(client, lower, args) ?? false) ||
       (this.files?.command(client, lower, args) ?? false)
@@ -126,6 +138,7 @@ export class Extensions {
   /** A client whose name was just accepted (its welcome is sent): its room's history. */
   welcomed(client: Client): void {
     this.history?.replay(client, this.rooms?.roomOf(client));
+    this.cluster?.welcomed(client);
   }
 
   /** Called before the server writes to any socket: write, then send (history.ts). */
@@ -205,6 +218,21 @@ export class Extensions {
   removeRemote(member: Client & { leaveReason: LeaveReason }, announce: boolean): void {
     this.ctx.registry.remove(member);
     this.depart(member, announce);
+  }
+
+  /** A user's status, when the status feature runs and the user is not online. */
+  statusOf(client: Client): StatusEntry | undefined {
+    return this.statuses?.statusesOf([client.name], this.ctx)[client.name];
+  }
+
+  /**
+   * A user of another server changed status (or holds one we did not know): set here, as
+   * its own /away, /busy or /back would, so that lists and whisper notices show it; its
+   * room on this server hears `status`.
+   */
+  statusRemote(member: Client, entry: StatusEntry): void {
+    const command = entry.status === 'online' ? 'back' : entry.status;
+    this.statuses?.command(member, command, entry.note ?? '', this.scopedContext(member));
   }
 
   /** What an event sent to `client` gains from the extensions that run. */

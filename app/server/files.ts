@@ -23,6 +23,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { TransferFailure } from '../protocol.js';
+import { RemoteMember } from './cluster.js';
 import type { Connection } from './connection.js';
 import { describeThrown } from './log.js';
 import type { Client, FileRelayLike, RelayOutcome, ServerContext } from './types.js';
@@ -33,6 +34,10 @@ const FILE_LINE = /^\/file\s+(\S+)\s*$/i;
 const MAX_NAME_BYTES = 255;
 const BAD_NAME_CHARACTERS = /[/\\\u0000-\u001f\u007f-\u009f]/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export const TEXTS = {
+  remote: (user: string) => `${user} is connected to another server of this chat, and files travel only between users of the same server.`,
+};
 
 interface Offer {
   id: string;
@@ -99,6 +104,9 @@ export class Files {
     const to = this.ctx.registry.find(user);
     if (!to) return error(from, 'NO_SUCH_USER', `User '${user}' not found or offline.`);
     if (to === from) return error(from, 'USAGE', 'You cannot send a file to yourself.');
+    // Several servers (lesson 19): the two data connections would reach two servers, and
+    // no relay joins them. Refused at once, rather than an offer nobody can accept.
+    if (to instanceof RemoteMember) return error(from, 'USAGE', TEXTS.remote(to.name));
 
     const id = String(this.nextId++);
     const timer = setTimeout(() => this.fail(offer, 'expired'), this.ctx.options.offerTimeoutMs).unref();
