@@ -1,10 +1,13 @@
 // Lesson 15: the student's Accounts (starter/server/accounts.ts) inside the reference server,
-// with auth and history on, on a real database file: /register, logging in with a password
-// (the name in any case), a wrong password refused late, the 6th try within a minute
-// refused unchecked, unregistered names untouched, what the file holds (read with a second
-// connection), the handshake timeout over the password line, and a server whose output
-// (activity log, errors, anything printed) never shows a password. node:crypto's scrypt and
+// with auth and history on, its rows in the server's SQLite store on a real database file:
+// /register, logging in with a password (the name in any case), a wrong password refused
+// late, the 6th try within a minute refused unchecked, unregistered names untouched, what
+// the file holds (read with a second connection), the handshake timeout over the password
+// line, and a server whose output (activity log, errors, anything printed) never shows a
+// password. Alone, over a store of the suite's own in memory: the 60 s window on a clock of
+// the suite's, and two registrations of one name at once. node:crypto's scrypt and
 // timingSafeEqual are watched (syncBuiltinESMExports makes named imports see the watchers).
+// The Redis store (--redis) is checked in lesson 19's suite, which has a redis-server.
 // Needs Node 22.13+ (node:sqlite): on an older Node, `npm test` and the check skip it.
 
 import crypto from 'node:crypto';
@@ -15,7 +18,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, onTestFinished, test, vi } from 'vitest';
 import { openDatabase } from '../app/server/sqlite.js';
-import type { AccountsLike, SqlDatabase, SqlValue } from '../app/server/types.js';
+import type { AccountRow, AccountsLike, AccountStoreLike, SqlValue } from '../app/server/types.js';
 import { startChat, type Chat } from './harness/chat.js';
 import { importMine } from './harness/mine.js';
 import { fail, failure } from './harness/teach.js';
@@ -29,11 +32,12 @@ const SECTION = {
   slow: lesson('Slow on purpose: scrypt\'s N, r and p'),
   constant: lesson('Comparing in constant time'),
   late: lesson('Answer late, and count the tries'),
-  table: lesson('A table for accounts'),
+  store: lesson('A store for accounts'),
+  race: lesson('Check, then insert: the race again'),
   step: lesson('The password step of the handshake'),
 };
 
-type AccountsClass = new (db: SqlDatabase, now?: () => number) => AccountsLike;
+type AccountsClass = new (store: AccountStoreLike, now?: () => number) => AccountsLike;
 const { Accounts } = await importMine<{ Accounts: AccountsClass }>('server/accounts.ts');
 
 /** PROTOCOL.md: every AUTH_FAILED comes no sooner than this after the password line. */
@@ -112,14 +116,14 @@ async function registered(chat: Chat, name: string, password: string): Promise<T
     throw fail(chat, {
       problem: `${name} sent "/register ${password}" and the server closed the connection instead of answering: your Accounts threw (see below).`,
       expected: 'info: register() hashes the password with a fresh salt and inserts one row',
-      see: SECTION.table,
+      see: SECTION.store,
     });
   });
   if (answer.type !== 'info') {
     throw fail(chat, {
       problem: `${name}, a name nobody had registered, sent "/register ${password}" and got ${showEvents([answer])}.`,
       expected: 'info: register() returns true for a name that has no row yet',
-      see: SECTION.table,
+      see: SECTION.store,
     });
   }
   return client;
@@ -160,6 +164,20 @@ async function logIn(chat: Chat, label: string, name: string, password: string):
 
 const ms = (value: number) => `${Math.round(value)} ms`;
 
+/** A store of the suite's own, in memory, for the piece alone: names without regard to case, inserts atomic. */
+function memoryStore(): AccountStoreLike {
+  const rows = new Map<string, AccountRow>();
+  return {
+    find: async (name) => rows.get(name.toLowerCase()),
+    insert: async (row) => {
+      const key = row.name.toLowerCase();
+      if (rows.has(key)) return false;
+      rows.set(key, row);
+      return true;
+    },
+  };
+}
+
 /** Everything printed from now on (console and the process's own streams) until stop(). */
 function capturePrinting(): { stop(): string[] } {
   const printed: string[] = [];
@@ -184,7 +202,7 @@ describe('lesson 15: passwords done right', () => {
     alice.send('/register another one');
     const again = await alice.next((e) => e.type === 'info' || e.type === 'error', 'the answer to a second /register');
     if (again.type !== 'error' || again.code !== 'USAGE') {
-      throw fail(chat, { problem: `alice, registered already, sent "/register another one" and got ${showEvents([again])}.`, expected: 'error USAGE: register() returns false for a name that has a row', see: SECTION.table });
+      throw fail(chat, { problem: `alice, registered already, sent "/register another one" and got ${showEvents([again])}.`, expected: 'error USAGE: register() returns false for a name that has a row', see: SECTION.store });
     }
     alice.send('/quit');
     await alice.waitClosed('alice quit');
@@ -297,12 +315,10 @@ describe('lesson 15: passwords done right', () => {
   });
 
   test('the 60 s window (a clock of the suite\'s own): unchecked tries do not count, a right password does not reset the count', async () => {
-    const db = openDatabase(':memory:');
-    onTestFinished(() => db.close());
     let now = 1_000_000;
-    const accounts = new Accounts(db, () => now);
+    const accounts = new Accounts(memoryStore(), () => now);
     const see = SECTION.late;
-    if (!(await accounts.register('carol', 'right password'))) throw failure({ problem: 'register(\'carol\', ...) on an empty database returned false.', expected: 'true', see: SECTION.table });
+    if (!(await accounts.register('carol', 'right password'))) throw failure({ problem: 'register(\'carol\', ...) with an empty store returned false.', expected: 'true: the store\'s insert() took the row', see: SECTION.store });
     const check = (password: string) => accounts.checkPassword('carol', password);
     const story: string[] = [];
     const expect = async (label: string, password: string, want: boolean, why: string) => {
@@ -332,6 +348,32 @@ describe('lesson 15: passwords done right', () => {
     }
     now = 1_000_000 + 60_500;
     await expect('the right password', 'right password', true, 'the first 4 wrong ones are over 60 s old, so 1 is left in the window (unchecked tries do not count as wrong): it is checked again, and right');
+  });
+
+  test('two servers, one store: when the other registers the name while this one hashes, insert() answers false, and so must register()', async () => {
+    const shared = memoryStore();
+    const otherServer = new Accounts(shared);
+    let landed = false;
+    // The other server's registration lands at the worst moment: after this one's hash, just before its insert.
+    const store: AccountStoreLike = {
+      find: (name) => shared.find(name),
+      insert: async (row) => {
+        if (!landed) {
+          landed = true;
+          await otherServer.register('DAVE', 'the other password');
+        }
+        return shared.insert(row);
+      },
+    };
+    const accounts = new Accounts(store);
+    const answer = await accounts.register('dave', 'our own password');
+    if (answer !== false) {
+      throw failure({
+        problem: `Another server registered DAVE while your register('dave', 'our own password') was hashing (its row went in just before yours did): the store's insert() answered false, and your register() returned ${answer}.`,
+        expected: 'false, what insert() said: the store checks and writes in one step, and only its answer is up to date. A look before (or after) the hash cannot see a registration that lands in between, and telling the user "registered" hands them a password that never works',
+        see: SECTION.race,
+      });
+    }
   });
 
   test('unregistered names log in as in version 1; a registered name that is online gets NAME_TAKEN at once, no password asked', async () => {
@@ -377,7 +419,7 @@ describe('lesson 15: passwords done right', () => {
     const rowOf = (name: string) => rows.find(({ row }) => Object.values(row).some((v) => typeof v === 'string' && v.toLowerCase() === name));
     const [a, b] = [rowOf('alice'), rowOf('bob')];
     if (!a || !b) {
-      throw failure({ problem: `alice and bob registered, and the database file has ${rows.length} row(s) in ${tables.join(', ') || 'no table'} without a row naming each.`, expected: 'one row per account, in the same file as history', see: SECTION.table });
+      throw failure({ problem: `alice and bob registered, and the database file has ${rows.length} row(s) in ${tables.join(', ') || 'no table'} without a row naming each.`, expected: 'one row per account, in the same file as history', see: SECTION.store });
     }
     const secrets = (row: Record<string, SqlValue>) => Object.values(row).filter((v) => v !== null && typeof v !== 'number' && typeof v !== 'bigint' && bytes(v).length >= 16).map((v) => bytes(v).toString('hex'));
     const shared = secrets(a.row).filter((v) => secrets(b.row).includes(v));

@@ -28,8 +28,8 @@
 //   - history (with the feature): in Redis, each server reading from memory and hearing the
 //     others' commits (redis-history.ts).
 // What is not shared: away/busy notes of remote users (their `status` events cross, their
-// `statuses` entries do not). Registered names (lesson 15) belong in Redis too (PROTOCOL.md);
-// the hook for that store is `commands` below, the shared command connection.
+// `statuses` entries do not). Registered names (lesson 15) live in Redis too (PROTOCOL.md):
+// server.ts hands `commands` below, the shared command connection, to their store.
 
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
