@@ -16,7 +16,8 @@ import { syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { afterAll, beforeAll, describe, onTestFinished, test, vi } from 'vitest';
+import { afterAll, beforeAll, describe, test, vi, type TestContext } from 'vitest';
+import { ACCOUNTS_FAILED } from '../app/server/auth.js';
 import { openDatabase } from '../app/server/sqlite.js';
 import type { AccountRow, AccountsLike, AccountStoreLike, SqlValue } from '../app/server/types.js';
 import { startChat, type Chat } from './harness/chat.js';
@@ -46,18 +47,22 @@ const FAIL_DELAY_MS = 500;
 const CLOCK_SLACK_MS = 3;
 
 // ── Watching node:crypto ──────────────────────────────────────────────────────
-/** What the code under test asked of node:crypto since the last reset. */
-const seen = { scrypt: [] as { cost: Record<string, unknown> | undefined; saltBytes: number }[], scryptSync: 0, timingSafeEqual: 0 };
+/**
+ * What the code under test asked of node:crypto: each scrypt and scryptSync call with the
+ * password it hashed. The tests run at once, so each looks for its own passwords.
+ */
+const seen = { scrypt: [] as { password: string; cost: Record<string, unknown> | undefined; saltBytes: number }[], scryptSync: [] as string[], timingSafeEqual: 0 };
+const text = (password: unknown) => (password instanceof Uint8Array ? Buffer.from(password).toString() : String(password));
 const real = { scrypt: crypto.scrypt, scryptSync: crypto.scryptSync, timingSafeEqual: crypto.timingSafeEqual };
 
 beforeAll(() => {
   crypto.scrypt = function (password: unknown, salt: unknown, keylen: unknown, ...rest: unknown[]) {
     const cost = typeof rest[0] === 'object' ? (rest[0] as Record<string, unknown>) : undefined;
-    seen.scrypt.push({ cost, saltBytes: typeof salt === 'string' ? Buffer.byteLength(salt) : ((salt as Uint8Array | undefined)?.byteLength ?? 0) });
+    seen.scrypt.push({ password: text(password), cost, saltBytes: typeof salt === 'string' ? Buffer.byteLength(salt) : ((salt as Uint8Array | undefined)?.byteLength ?? 0) });
     return (real.scrypt as (...args: unknown[]) => void)(password, salt, keylen, ...rest);
   } as typeof crypto.scrypt;
   crypto.scryptSync = function (...args: unknown[]) {
-    seen.scryptSync++;
+    seen.scryptSync.push(text(args[0]));
     return (real.scryptSync as (...args: unknown[]) => Buffer)(...args);
   } as typeof crypto.scryptSync;
   crypto.timingSafeEqual = function (a: NodeJS.ArrayBufferView, b: NodeJS.ArrayBufferView) {
@@ -70,11 +75,6 @@ afterAll(() => {
   Object.assign(crypto, real);
   syncBuiltinESMExports();
 });
-function resetSeen(): void {
-  seen.scrypt = [];
-  seen.scryptSync = 0;
-  seen.timingSafeEqual = 0;
-}
 
 // ── Servers, clients and files ────────────────────────────────────────────────
 const folders: string[] = [];
@@ -87,15 +87,24 @@ function tempDb(): string {
   return path.join(folder, 'chat.db');
 }
 
+type OnFinished = TestContext['onTestFinished'];
+
 interface AuthChat extends Chat {
   /** The server's activity log (a line per connection, login, refusal and leave). */
   activity: string[];
 }
 
-async function authChat(see: string, options: { db?: string; handshakeTimeoutMs?: number } = {}): Promise<AuthChat> {
+/** The reference server with your Accounts, auth and history on a fresh database file; stopped by `onTestFinished` (the test's own: they run at once). */
+async function authChat(onTestFinished: OnFinished, see: string, options: { db?: string; handshakeTimeoutMs?: number } = {}): Promise<AuthChat> {
   const activity: string[] = [];
-  const chat = await startChat({ mine: ['Accounts'], see, options: { features: ['history', 'auth'], db: tempDb(), activity: (l) => activity.push(l), ...options } });
+  const chat = await startChat({ mine: ['Accounts'], see, onTestFinished, options: { features: ['history', 'auth'], db: tempDb(), activity: (l) => activity.push(l), ...options } });
   return Object.assign(chat, { activity });
+}
+
+/** ': your METHOD threw (...)' when the server logged that the accounts piece threw; '' otherwise. */
+function threw(chat: Chat, method: string): string {
+  const logged = chat.logs.some((line) => line.startsWith(ACCOUNTS_FAILED));
+  return logged ? `: your ${method} threw, so the server could not answer (its log below says where)` : '';
 }
 
 /** Logs in as `name` (unregistered) and registers it with `password`. */
@@ -105,20 +114,20 @@ async function registered(chat: Chat, name: string, password: string): Promise<T
   const first = await client.next(() => true, `the answer to the name "${name}"`);
   if (first.type !== 'welcome') {
     throw fail(chat, {
-      problem: `${name}, a name nobody has registered yet, sent its name and got ${showEvents([first])}.`,
+      problem: `${name}, a name nobody has registered yet, sent its name and got ${showEvents([first])}${threw(chat, 'registeredName()')}.`,
       expected: 'welcome at once, as in version 1: registeredName() returns undefined for a name with no row',
       see: SECTION.step,
     });
   }
   client.send(`/register ${password}`);
-  const answer = await client.next((e) => e.type === 'info' || e.type === 'error', `the answer to /register`).catch((err: Error) => {
-    if (!client.closed) throw err;
+  const answer = await client.next((e) => e.type === 'info' || e.type === 'error', `the answer to /register`);
+  if (threw(chat, '')) {
     throw fail(chat, {
-      problem: `${name} sent "/register ${password}" and the server closed the connection instead of answering: your Accounts threw (see below).`,
-      expected: 'info: register() hashes the password with a fresh salt and inserts one row',
+      problem: `${name} sent "/register ${password}" and got ${showEvents([answer])}${threw(chat, 'register()')}.`,
+      expected: 'info: register() hashes the password with a fresh salt and has the store insert one row',
       see: SECTION.store,
     });
-  });
+  }
   if (answer.type !== 'info') {
     throw fail(chat, {
       problem: `${name}, a name nobody had registered, sent "/register ${password}" and got ${showEvents([answer])}.`,
@@ -144,8 +153,8 @@ async function logIn(chat: Chat, label: string, name: string, password: string):
   const asked = await client.next(() => true, `the answer to the name "${name}"`);
   if (asked.type !== 'password') {
     throw fail(chat, {
-      problem: `${label} sent the registered name "${name}" and got ${showEvents([asked])}.`,
-      expected: 'a password event: registeredName() finds the name in any case (COLLATE NOCASE) and the server asks for its password',
+      problem: `${label} sent the registered name "${name}" and got ${showEvents([asked])}${threw(chat, 'registeredName()')}.`,
+      expected: 'a password event: registeredName() awaits the row the store finds (in any case of the name) and gives its name, so the server asks for its password',
       see: SECTION.step,
     });
   }
@@ -179,7 +188,7 @@ function memoryStore(): AccountStoreLike {
 }
 
 /** Everything printed from now on (console and the process's own streams) until stop(). */
-function capturePrinting(): { stop(): string[] } {
+function capturePrinting(onTestFinished: OnFinished): { stop(): string[] } {
   const printed: string[] = [];
   const keep = (...args: unknown[]) => void printed.push(args.map(String).join(' '));
   const spies = [
@@ -195,126 +204,9 @@ function capturePrinting(): { stop(): string[] } {
   return { stop };
 }
 
-describe('lesson 15: passwords done right', () => {
-  test('/register, then logging in (the name in any case) asks for the password, and the right one gets the welcome', async () => {
-    const chat = await authChat(SECTION.step);
-    const alice = await registered(chat, 'alice', 'correct horse');
-    alice.send('/register another one');
-    const again = await alice.next((e) => e.type === 'info' || e.type === 'error', 'the answer to a second /register');
-    if (again.type !== 'error' || again.code !== 'USAGE') {
-      throw fail(chat, { problem: `alice, registered already, sent "/register another one" and got ${showEvents([again])}.`, expected: 'error USAGE: register() returns false for a name that has a row', see: SECTION.store });
-    }
-    alice.send('/quit');
-    await alice.waitClosed('alice quit');
-    resetSeen();
-    const { answer } = await logIn(chat, 'alice again', 'ALICE', 'correct horse');
-    if (answer.type !== 'welcome' || answer.user !== 'alice') {
-      throw fail(chat, {
-        problem: `alice registered with "correct horse" and quit; logging in as "ALICE" with that password got ${showEvents([answer])}.`,
-        expected: 'welcome with user "alice", the name as registered: checkPassword() hashes the line with the row\'s salt and cost and finds the same hash',
-        see: SECTION.step,
-      });
-    }
-    if (seen.timingSafeEqual === 0) {
-      throw fail(chat, {
-        problem: 'The right password logged in, but your checkPassword() never called crypto.timingSafeEqual.',
-        expected: 'the two hashes compared with timingSafeEqual: === and Buffer.equals stop at the first byte that differs, and how long they take tells an attacker how many bytes were right',
-        see: SECTION.constant,
-      });
-    }
-  });
-
-  test('the password is hashed with the async scrypt, its cost written down, and a fresh salt of 16 bytes or more', async () => {
-    const chat = await authChat(SECTION.slow);
-    resetSeen();
-    await registered(chat, 'alice', 'correct horse');
-    if (seen.scryptSync > 0) {
-      throw fail(chat, {
-        problem: 'register() called scryptSync: for the tens of milliseconds a hash takes, the one thread stops and no other connection is served.',
-        expected: 'the callback scrypt (wrapped in a promise) on the thread pool, awaited',
-        see: SECTION.slow,
-      });
-    }
-    const call = seen.scrypt[0];
-    if (!call) {
-      throw fail(chat, { problem: 'alice registered, and your register() never called crypto.scrypt.', expected: 'the password hashed with scrypt, a slow hash made for passwords (not sha256, which is fast on purpose)', see: SECTION.slow });
-    }
-    const N = Number(call.cost?.N ?? call.cost?.cost ?? 0);
-    if (!(N >= 2 ** 14)) {
-      throw fail(chat, {
-        problem: `register() called scrypt with the options ${JSON.stringify(call.cost ?? null)}.`,
-        expected: 'the cost written down, with N at least 2^14 (the lesson uses { N: 2 ** 14, r: 8, p: 1 } and a maxmem to match): the default is whatever Node picked, and it is what the stored row must name',
-        see: SECTION.slow,
-      });
-    }
-    if (call.saltBytes < 16) {
-      throw fail(chat, { problem: `register() gave scrypt a salt of ${call.saltBytes} bytes.`, expected: 'randomBytes(16) or more, fresh for each account', see: SECTION.salt });
-    }
-  });
-
-  test('a wrong password: AUTH_FAILED and closed, no sooner than 500 ms after the password line; after 5 within a minute, the 6th try is refused unchecked (the right password too); another name is not affected; no password is ever printed', async () => {
-    const printed = capturePrinting();
-    const chat = await authChat(SECTION.late);
-    const users = await Promise.all([registered(chat, 'alice', 'correct horse'), registered(chat, 'bob', 'battery staple')]);
-    users.forEach((user) => user.close());
-    const wrong = await Promise.all([1, 2, 3, 4, 5].map((i) => logIn(chat, `guess${i}`, 'alice', `guess number ${i}`)));
-    for (const { client, answer, ms: took } of wrong) {
-      if (answer.type !== 'error' || answer.code !== 'AUTH_FAILED') {
-        throw fail(chat, { problem: `${client.label} logged in as alice with a wrong password and got ${showEvents([answer])}.`, expected: 'error AUTH_FAILED: checkPassword() returns false', see: SECTION.step });
-      }
-      await client.waitClosed('AUTH_FAILED closes the connection');
-      if (took < FAIL_DELAY_MS - CLOCK_SLACK_MS) {
-        throw fail(chat, {
-          problem: `${client.label}'s AUTH_FAILED came ${ms(took)} after its wrong password line.`,
-          expected: `no sooner than ${FAIL_DELAY_MS} ms: checkPassword() waits until ${FAIL_DELAY_MS} ms after it was called before it returns false, so a wrong guess costs the guesser time`,
-          see: SECTION.late,
-        });
-      }
-    }
-    resetSeen();
-    const sixth = await logIn(chat, 'sixth', 'alice', 'correct horse');
-    if (sixth.answer.type !== 'error' || sixth.answer.code !== 'AUTH_FAILED') {
-      throw fail(chat, {
-        problem: `alice's name had 5 wrong passwords in the last few seconds; then the RIGHT password got ${showEvents([sixth.answer])}.`,
-        expected: 'error AUTH_FAILED without the password being checked: after 5 wrong in 60 s, checkPassword() refuses before it hashes anything (a guesser cannot tell a right guess from a wrong one)',
-        see: SECTION.late,
-      });
-    }
-    if (seen.scrypt.length > 0) {
-      throw fail(chat, {
-        problem: 'The 6th try was refused, but your checkPassword() hashed its password first (scrypt ran).',
-        expected: 'a locked name is refused unchecked: no scrypt, so guessing costs the server nothing either',
-        see: SECTION.late,
-      });
-    }
-    if (sixth.ms < FAIL_DELAY_MS - CLOCK_SLACK_MS) {
-      throw fail(chat, {
-        problem: `The 6th try was refused ${ms(sixth.ms)} after its password line.`,
-        expected: `the same ${FAIL_DELAY_MS} ms as a wrong password: a refusal that comes at once says "locked", and a guesser's tries go as fast as it likes`,
-        see: SECTION.late,
-      });
-    }
-    const bob = await logIn(chat, 'bob', 'bob', 'battery staple');
-    if (bob.answer.type !== 'welcome') {
-      throw fail(chat, {
-        problem: `alice's name was locked by 5 wrong passwords; bob then logged in with his right password and got ${showEvents([bob.answer])}.`,
-        expected: 'welcome: the wrong tries are counted per name (lower-cased), not for everyone',
-        see: SECTION.late,
-      });
-    }
-    const passwords = ['correct horse', 'battery staple', ...[1, 2, 3, 4, 5].map((i) => `guess number ${i}`)];
-    const output = [...chat.activity, ...chat.logs, ...printed.stop()];
-    const shown = passwords.filter((p) => output.some((line) => line.includes(p)));
-    if (shown.length > 0) {
-      throw failure({
-        problem: `Of the passwords registered and tried here, the server printed ${shown.map((p) => `"${p}"`).join(', ')}:\n${output.filter((line) => shown.some((p) => line.includes(p))).slice(0, 5).map((l) => `  ${l.trim()}`).join('\n')}`,
-        expected: 'no password anywhere in what the server prints (activity log, errors, console): logs are read by many, kept for years and copied around. Log the name and the outcome, never the password',
-        see: SECTION.never,
-      });
-    }
-  });
-
-  test('the 60 s window (a clock of the suite\'s own): unchecked tries do not count, a right password does not reset the count', async () => {
+// The tests run at once (each with its own server), the longest first: their 500 ms waits overlap.
+describe.concurrent('lesson 15: passwords done right', () => {
+  test('the 60 s window (a clock of the suite\'s own): unchecked tries do not count, a right password does not reset the count', async ({ onTestFinished }) => {
     let now = 1_000_000;
     const accounts = new Accounts(memoryStore(), () => now);
     const see = SECTION.late;
@@ -350,7 +242,126 @@ describe('lesson 15: passwords done right', () => {
     await expect('the right password', 'right password', true, 'the first 4 wrong ones are over 60 s old, so 1 is left in the window (unchecked tries do not count as wrong): it is checked again, and right');
   });
 
-  test('two servers, one store: when the other registers the name while this one hashes, insert() answers false, and so must register()', async () => {
+  test('a wrong password: AUTH_FAILED and closed, no sooner than 500 ms after the password line; after 5 within a minute, the 6th try is refused unchecked (the right password too); another name is not affected; no password is ever printed', async ({ onTestFinished }) => {
+    const printed = capturePrinting(onTestFinished);
+    const chat = await authChat(onTestFinished, SECTION.late);
+    const password = 'horse staple 15'; // alice's: no other test hashes it
+    const users = await Promise.all([registered(chat, 'alice', password), registered(chat, 'bob', 'battery staple')]);
+    users.forEach((user) => user.close());
+    const wrong = await Promise.all([1, 2, 3, 4, 5].map((i) => logIn(chat, `guess${i}`, 'alice', `guess number ${i}`)));
+    for (const { client, answer, ms: took } of wrong) {
+      if (answer.type !== 'error' || answer.code !== 'AUTH_FAILED') {
+        throw fail(chat, { problem: `${client.label} logged in as alice with a wrong password and got ${showEvents([answer])}.`, expected: 'error AUTH_FAILED: checkPassword() returns false', see: SECTION.step });
+      }
+      await client.waitClosed('AUTH_FAILED closes the connection');
+      if (took < FAIL_DELAY_MS - CLOCK_SLACK_MS) {
+        throw fail(chat, {
+          problem: `${client.label}'s AUTH_FAILED came ${ms(took)} after its wrong password line.`,
+          expected: `no sooner than ${FAIL_DELAY_MS} ms: checkPassword() waits until ${FAIL_DELAY_MS} ms after it was called before it returns false, so a wrong guess costs the guesser time`,
+          see: SECTION.late,
+        });
+      }
+    }
+    const before = seen.scrypt.length;
+    const sixth = await logIn(chat, 'sixth', 'alice', password);
+    if (sixth.answer.type !== 'error' || sixth.answer.code !== 'AUTH_FAILED') {
+      throw fail(chat, {
+        problem: `alice's name had 5 wrong passwords in the last few seconds; then the RIGHT password got ${showEvents([sixth.answer])}.`,
+        expected: 'error AUTH_FAILED without the password being checked: after 5 wrong in 60 s, checkPassword() refuses before it hashes anything (a guesser cannot tell a right guess from a wrong one)',
+        see: SECTION.late,
+      });
+    }
+    if (seen.scrypt.slice(before).some((c) => c.password === password)) {
+      throw fail(chat, {
+        problem: 'The 6th try was refused, but your checkPassword() hashed its password first (scrypt ran).',
+        expected: 'a locked name is refused unchecked: no scrypt, so guessing costs the server nothing either',
+        see: SECTION.late,
+      });
+    }
+    if (sixth.ms < FAIL_DELAY_MS - CLOCK_SLACK_MS) {
+      throw fail(chat, {
+        problem: `The 6th try was refused ${ms(sixth.ms)} after its password line.`,
+        expected: `the same ${FAIL_DELAY_MS} ms as a wrong password: a refusal that comes at once says "locked", and a guesser's tries go as fast as it likes`,
+        see: SECTION.late,
+      });
+    }
+    const bob = await logIn(chat, 'bob', 'bob', 'battery staple');
+    if (bob.answer.type !== 'welcome') {
+      throw fail(chat, {
+        problem: `alice's name was locked by 5 wrong passwords; bob then logged in with his right password and got ${showEvents([bob.answer])}.`,
+        expected: 'welcome: the wrong tries are counted per name (lower-cased), not for everyone',
+        see: SECTION.late,
+      });
+    }
+    const passwords = [password, 'battery staple', ...[1, 2, 3, 4, 5].map((i) => `guess number ${i}`)];
+    const output = [...chat.activity, ...chat.logs, ...printed.stop()];
+    const shown = passwords.filter((p) => output.some((line) => line.includes(p)));
+    if (shown.length > 0) {
+      throw failure({
+        problem: `Of the passwords registered and tried here, the server printed ${shown.map((p) => `"${p}"`).join(', ')}:\n${output.filter((line) => shown.some((p) => line.includes(p))).slice(0, 5).map((l) => `  ${l.trim()}`).join('\n')}`,
+        expected: 'no password anywhere in what the server prints (activity log, errors, console): logs are read by many, kept for years and copied around. Log the name and the outcome, never the password',
+        see: SECTION.never,
+      });
+    }
+  });
+
+  test('/register, then logging in (the name in any case) asks for the password, and the right one gets the welcome', async ({ onTestFinished }) => {
+    const chat = await authChat(onTestFinished, SECTION.step);
+    const alice = await registered(chat, 'alice', 'correct horse');
+    alice.send('/register another one');
+    const again = await alice.next((e) => e.type === 'info' || e.type === 'error', 'the answer to a second /register');
+    if (again.type !== 'error' || again.code !== 'USAGE') {
+      throw fail(chat, { problem: `alice, registered already, sent "/register another one" and got ${showEvents([again])}.`, expected: 'error USAGE: register() returns false for a name that has a row', see: SECTION.store });
+    }
+    alice.send('/quit');
+    await alice.waitClosed('alice quit');
+    const compared = seen.timingSafeEqual;
+    const { answer } = await logIn(chat, 'alice again', 'ALICE', 'correct horse');
+    if (answer.type !== 'welcome' || answer.user !== 'alice') {
+      throw fail(chat, {
+        problem: `alice registered with "correct horse" and quit; logging in as "ALICE" with that password got ${showEvents([answer])}.`,
+        expected: 'welcome with user "alice", the name as registered: checkPassword() hashes the line with the row\'s salt and cost and finds the same hash',
+        see: SECTION.step,
+      });
+    }
+    if (seen.timingSafeEqual === compared) {
+      throw fail(chat, {
+        problem: 'The right password logged in, but your checkPassword() never called crypto.timingSafeEqual.',
+        expected: 'the two hashes compared with timingSafeEqual: === and Buffer.equals stop at the first byte that differs, and how long they take tells an attacker how many bytes were right',
+        see: SECTION.constant,
+      });
+    }
+  });
+
+  test('the password is hashed with the async scrypt, its cost written down, and a fresh salt of 16 bytes or more', async ({ onTestFinished }) => {
+    const chat = await authChat(onTestFinished, SECTION.slow);
+    const password = 'slow on purpose';
+    await registered(chat, 'alice', password);
+    if (seen.scryptSync.includes(password)) {
+      throw fail(chat, {
+        problem: 'register() called scryptSync: for the tens of milliseconds a hash takes, the one thread stops and no other connection is served.',
+        expected: 'the callback scrypt (wrapped in a promise) on the thread pool, awaited',
+        see: SECTION.slow,
+      });
+    }
+    const call = seen.scrypt.find((c) => c.password === password);
+    if (!call) {
+      throw fail(chat, { problem: 'alice registered, and your register() never called crypto.scrypt.', expected: 'the password hashed with scrypt, a slow hash made for passwords (not sha256, which is fast on purpose)', see: SECTION.slow });
+    }
+    const N = Number(call.cost?.N ?? call.cost?.cost ?? 0);
+    if (!(N >= 2 ** 14)) {
+      throw fail(chat, {
+        problem: `register() called scrypt with the options ${JSON.stringify(call.cost ?? null)}.`,
+        expected: 'the cost written down, with N at least 2^14 (the lesson uses { N: 2 ** 14, r: 8, p: 1 } and a maxmem to match): the default is whatever Node picked, and it is what the stored row must name',
+        see: SECTION.slow,
+      });
+    }
+    if (call.saltBytes < 16) {
+      throw fail(chat, { problem: `register() gave scrypt a salt of ${call.saltBytes} bytes.`, expected: 'randomBytes(16) or more, fresh for each account', see: SECTION.salt });
+    }
+  });
+
+  test('two servers, one store: when the other registers the name while this one hashes, insert() answers false, and so must register()', async ({ onTestFinished }) => {
     const shared = memoryStore();
     const otherServer = new Accounts(shared);
     let landed = false;
@@ -376,8 +387,23 @@ describe('lesson 15: passwords done right', () => {
     }
   });
 
-  test('unregistered names log in as in version 1; a registered name that is online gets NAME_TAKEN at once, no password asked', async () => {
-    const chat = await authChat(SECTION.step);
+  test('a row hashed at another cost (an older, smaller N) still verifies: a login hashes with the row\'s N, r and p', async () => {
+    const store = memoryStore();
+    const [password, salt, cost] = ['an older password', crypto.randomBytes(16), { N: 2 ** 10, r: 8, p: 1 }];
+    const hash = await new Promise<Buffer>((resolve, reject) => real.scrypt(password, salt, 32, cost, (err, key) => (err ? reject(err) : resolve(key))));
+    await store.insert({ name: 'erin', salt, hash, ...cost });
+    const accounts = new Accounts(store);
+    if (!(await accounts.checkPassword('erin', password))) {
+      throw failure({
+        problem: `erin's row was hashed years ago with N = 2^10, r = 8, p = 1 (its row says so); checkPassword('erin', '${password}'), the right password, returned false.`,
+        expected: 'true: hash the login\'s password with the cost the row names, not with today\'s COST, so old rows still verify after N is raised',
+        see: SECTION.slow,
+      });
+    }
+  });
+
+  test('unregistered names log in as in version 1; a registered name that is online gets NAME_TAKEN at once, no password asked', async ({ onTestFinished }) => {
+    const chat = await authChat(onTestFinished, SECTION.step);
     await registered(chat, 'alice', 'correct horse');
     const bob = await chat.connect('bob');
     bob.send('bob');
@@ -397,9 +423,9 @@ describe('lesson 15: passwords done right', () => {
     }
   });
 
-  test('the database file holds no password, and two users with one password get different hashes', async () => {
+  test('the database file holds no password, and two users with one password get different hashes', async ({ onTestFinished }) => {
     const file = tempDb();
-    const chat = await authChat(SECTION.never, { db: file });
+    const chat = await authChat(onTestFinished, SECTION.never, { db: file });
     const password = 'same password 42';
     await Promise.all([registered(chat, 'alice', password), registered(chat, 'bob', password)]);
     const db = openDatabase(file);
@@ -432,9 +458,9 @@ describe('lesson 15: passwords done right', () => {
     }
   });
 
-  test('one handshake timer from the moment of connecting covers the password line', async () => {
+  test('one handshake timer from the moment of connecting covers the password line', async ({ onTestFinished }) => {
     const timeout = 300;
-    const chat = await authChat(SECTION.step, { handshakeTimeoutMs: timeout });
+    const chat = await authChat(onTestFinished, SECTION.step, { handshakeTimeoutMs: timeout });
     (await registered(chat, 'alice', 'correct horse')).close();
     const opened = performance.now();
     const slow = await chat.connect('slow');
@@ -451,5 +477,4 @@ describe('lesson 15: passwords done right', () => {
     }
     await slow.waitClosed('TIMEOUT closes the connection');
   });
-
 });

@@ -24,6 +24,9 @@
 import { describeThrown } from './log.js';
 import type { AccountsLike, Client, ServerContext } from './types.js';
 
+/** How the log line begins when the accounts piece (or its store) throws. */
+export const ACCOUNTS_FAILED = 'The accounts piece (or its store) failed';
+
 /** PROTOCOL.md: a password is 8 to 128 characters. */
 export const PASSWORD_LENGTH = { min: 8, max: 128 };
 
@@ -97,7 +100,7 @@ export class Auth {
     try {
       return await call();
     } catch (err) {
-      this.log(`The accounts piece (or its store) failed for connection ${client.id}: ${describeThrown(err)}`);
+      this.log(`${ACCOUNTS_FAILED} for connection ${client.id}: ${describeThrown(err)}`);
       if (client.name === '' && !client.closed) {
         client.sendEvent({ type: 'info', text: 'Registered names cannot be checked right now: try again in a moment.' });
         client.close();

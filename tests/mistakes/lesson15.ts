@@ -19,6 +19,12 @@ export const mistakes: Mistake[] = [
     says: 'a different salt, and so a different hash',
   },
   {
+    name: 'a login hashed with today\'s COST, not the row\'s: rows hashed before N was raised never verify',
+    file: FILE,
+    change: [{ from: 'const hash = await hashPassword(password, account.salt, account);', to: 'const hash = await hashPassword(password, account.salt, COST);' }],
+    says: 'the cost the row names',
+  },
+  {
     name: 'the hashes compared with Buffer.equals: stops at the first byte that differs',
     file: FILE,
     change: [{ from: 'right = hash.length === account.hash.length && timingSafeEqual(hash, account.hash);', to: 'right = hash.equals(account.hash);' }],
@@ -115,7 +121,7 @@ export const mistakes: Mistake[] = [
     says: 'a password event',
   },
   {
-    name: 'a look before the hash, and insert()\'s answer ignored: two registrations at once both say yes',
+    name: 'a look before the hash, and insert()\'s answer ignored: a name registered meanwhile elsewhere is told yes',
     file: FILE,
     change: [{
       from: '    return this.store.insert({ name, salt, hash, ...COST });',
