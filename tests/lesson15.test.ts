@@ -24,7 +24,7 @@ import { startChat, type Chat } from './harness/chat.js';
 import { importMine } from './harness/mine.js';
 import { fail, failure } from './harness/teach.js';
 import { showEvents, type Received, type TestClient } from './harness/test-client.js';
-import { PATIENCE_MS } from './harness/wait.js';
+import { DEADLINES, PATIENCE_MS } from './harness/wait.js';
 
 const lesson = (heading: string) => `15 (npm run lesson 15), section "${heading}"`;
 const SECTION = {
@@ -45,6 +45,8 @@ const { Accounts } = await importMine<{ Accounts: AccountsClass }>('server/accou
 const FAIL_DELAY_MS = 500;
 /** Timers are whole milliseconds: a wait of 500 may measure a hair less from outside. */
 const CLOCK_SLACK_MS = 3;
+/** A wait for an answer that needs a hash: the tests run at once, and their hashes queue for the thread pool. */
+const HASHING_MS = DEADLINES.step;
 
 // ── Watching node:crypto ──────────────────────────────────────────────────────
 /**
@@ -120,7 +122,7 @@ async function registered(chat: Chat, name: string, password: string): Promise<T
     });
   }
   client.send(`/register ${password}`);
-  const answer = await client.next((e) => e.type === 'info' || e.type === 'error', `the answer to /register`);
+  const answer = await client.next((e) => e.type === 'info' || e.type === 'error', `the answer to /register`, HASHING_MS);
   if (threw(chat, '')) {
     throw fail(chat, {
       problem: `${name} sent "/register ${password}" and got ${showEvents([answer])}${threw(chat, 'register()')}.`,
@@ -160,7 +162,7 @@ async function logIn(chat: Chat, label: string, name: string, password: string):
   }
   const sent = performance.now();
   client.send(password);
-  const answer = await client.next((e) => e.type === 'welcome' || e.type === 'error', `the answer to ${label}'s password line`, PATIENCE_MS + FAIL_DELAY_MS).catch((err: Error) => {
+  const answer = await client.next((e) => e.type === 'welcome' || e.type === 'error', `the answer to ${label}'s password line`, HASHING_MS + FAIL_DELAY_MS).catch((err: Error) => {
     if (!client.closed) throw err;
     throw fail(chat, {
       problem: `${label} sent a password for "${name}" and the server closed the connection without answering: your Accounts threw (see below).`,
@@ -309,7 +311,7 @@ describe.concurrent('lesson 15: passwords done right', () => {
     const chat = await authChat(onTestFinished, SECTION.step);
     const alice = await registered(chat, 'alice', 'correct horse');
     alice.send('/register another one');
-    const again = await alice.next((e) => e.type === 'info' || e.type === 'error', 'the answer to a second /register');
+    const again = await alice.next((e) => e.type === 'info' || e.type === 'error', 'the answer to a second /register', HASHING_MS);
     if (again.type !== 'error' || again.code !== 'USAGE') {
       throw fail(chat, { problem: `alice, registered already, sent "/register another one" and got ${showEvents([again])}.`, expected: 'error USAGE: register() returns false for a name that has a row', see: SECTION.store });
     }
