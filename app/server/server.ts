@@ -7,9 +7,9 @@ import { LineTooLongError, type Event } from '../protocol.js';
 import { Connection } from './connection.js';
 import { Cluster } from './cluster.js';
 import { Extensions } from './extensions.js';
-import { RedisAccounts } from './redis-accounts.js';
 import { describeThrown, type ActivityLog } from './log.js';
 import { reservedNames } from './name-store.js';
+import { RedisAccounts } from './redis-accounts.js';
 import { DEFAULT_OPTIONS, type FlusherLike, type NameStore, type ServerContext, type ServerOptions, type ServerPieces } from './types.js';
 
 export interface ChatServer {
