@@ -175,6 +175,11 @@ async function logIn(chat: Chat, label: string, name: string, password: string):
 
 const ms = (value: number) => `${Math.round(value)} ms`;
 
+/** The real scrypt (not the watched one) as a promise: the suite's own rows. */
+function realScrypt(password: string, salt: Buffer, bytes: number, cost: { N: number; r: number; p: number }): Promise<Buffer> {
+  return new Promise((resolve, reject) => real.scrypt(password, salt, bytes, cost, (err, key) => (err ? reject(err) : resolve(key))));
+}
+
 /** A store of the suite's own, in memory, for the piece alone: names without regard to case, inserts atomic. */
 function memoryStore(): AccountStoreLike {
   const rows = new Map<string, AccountRow>();
@@ -206,8 +211,35 @@ function capturePrinting(onTestFinished: OnFinished): { stop(): string[] } {
   return { stop };
 }
 
-// The tests run at once (each with its own server), the longest first: their 500 ms waits overlap.
+// The tests run at once (each with its own server), the longest first: their 500 ms waits
+// overlap. One runs alone, before them, to time a right password's answer.
 describe.concurrent('lesson 15: passwords done right', () => {
+  // Alone (no other test's hashes queue before its own), so that its time is its hash's.
+  test.sequential('a row hashed at another cost (an older, smaller N) still verifies, and a right password is answered at once', async () => {
+    const store = memoryStore();
+    const [password, cost] = ['an older password', { N: 2 ** 10, r: 8, p: 1 }];
+    const salt = crypto.randomBytes(16);
+    await store.insert({ name: 'erin', salt, hash: await realScrypt(password, salt, 32, cost), ...cost });
+    const accounts = new Accounts(store);
+    const called = performance.now();
+    const right = await accounts.checkPassword('erin', password);
+    const took = performance.now() - called;
+    if (!right) {
+      throw failure({
+        problem: `erin's row was hashed years ago with N = 2^10, r = 8, p = 1 (its row says so); checkPassword('erin', '${password}'), the right password, returned false.`,
+        expected: 'true: hash the login\'s password with the cost the row names, not with today\'s COST, so old rows still verify after N is raised',
+        see: SECTION.slow,
+      });
+    }
+    if (took >= FAIL_DELAY_MS - CLOCK_SLACK_MS) {
+      throw failure({
+        problem: `checkPassword('erin', ...) with the right password (a hash at N = 2^10 takes a few ms) returned true ${ms(took)} after it was called.`,
+        expected: `true at once: only a false waits until ${FAIL_DELAY_MS} ms after the call; a user who typed the right password is not kept waiting`,
+        see: SECTION.late,
+      });
+    }
+  });
+
   test('the 60 s window (a clock of the suite\'s own): unchecked tries do not count, a right password does not reset the count', async ({ onTestFinished }) => {
     let now = 1_000_000;
     const accounts = new Accounts(memoryStore(), () => now);
@@ -232,6 +264,7 @@ describe.concurrent('lesson 15: passwords done right', () => {
     const wrongs = await Promise.all([1, 2, 3, 4].map((i) => check(`wrong ${i}`)));
     story.push('  at +0 s: 4 wrong passwords → ' + wrongs.join(', '));
     await expect('the right password', 'right password', true, '4 wrong in the window is fewer than 5: checked, and right');
+    await expect('the right password again', 'right password', true, 'a right password is not a wrong one, so it is not counted: 4 wrong are still fewer than 5');
     now += 1000;
     await expect('a 5th wrong password', 'wrong 5', false, 'it is wrong');
     now = 1_000_000 + 30_000;
@@ -389,18 +422,35 @@ describe.concurrent('lesson 15: passwords done right', () => {
     }
   });
 
-  test('a row hashed at another cost (an older, smaller N) still verifies: a login hashes with the row\'s N, r and p', async () => {
+  test('a name with no row, or a row whose hash has another length: checkPassword() answers false, late, and never throws', async () => {
     const store = memoryStore();
-    const [password, salt, cost] = ['an older password', crypto.randomBytes(16), { N: 2 ** 10, r: 8, p: 1 }];
-    const hash = await new Promise<Buffer>((resolve, reject) => real.scrypt(password, salt, 32, cost, (err, key) => (err ? reject(err) : resolve(key))));
-    await store.insert({ name: 'erin', salt, hash, ...cost });
+    const [password, cost] = ['a longer hash', { N: 2 ** 10, r: 8, p: 1 }];
+    const salt = crypto.randomBytes(16);
+    // A row from a version of the server that kept 64-byte hashes: compared with a 32-byte one.
+    await store.insert({ name: 'frank', salt, hash: await realScrypt(password, salt, 64, cost), ...cost });
     const accounts = new Accounts(store);
-    if (!(await accounts.checkPassword('erin', password))) {
-      throw failure({
-        problem: `erin's row was hashed years ago with N = 2^10, r = 8, p = 1 (its row says so); checkPassword('erin', '${password}'), the right password, returned false.`,
-        expected: 'true: hash the login\'s password with the cost the row names, not with today\'s COST, so old rows still verify after N is raised',
-        see: SECTION.slow,
-      });
+    const tries = [
+      { name: 'nobody', password: 'any password', what: 'a name nobody registered (or whose row was removed since the name was looked up)' },
+      { name: 'frank', password, what: 'frank, whose row holds a 64-byte hash' },
+    ];
+    const answers = await Promise.all(tries.map(async (t) => {
+      const called = performance.now();
+      const answer = await accounts.checkPassword(t.name, t.password).then((value) => ({ value }), (err: Error) => ({ err }));
+      return { ...t, ...answer, took: performance.now() - called };
+    }));
+    for (const a of answers) {
+      if ('err' in a) {
+        throw failure({
+          problem: `checkPassword('${a.name}', ...) for ${a.what} threw: ${a.err.message}`,
+          expected: a.name === 'nobody'
+            ? `false, no sooner than ${FAIL_DELAY_MS} ms after the call: find() gives undefined, and there is nothing to hash`
+            : 'an answer, never a throw: timingSafeEqual throws when the two lengths differ, so compare the lengths first (the length of a hash is no secret)',
+          see: a.name === 'nobody' ? SECTION.late : SECTION.constant,
+        });
+      }
+      if (a.name === 'nobody' && (a.value !== false || a.took < FAIL_DELAY_MS - CLOCK_SLACK_MS)) {
+        throw failure({ problem: `checkPassword('nobody', ...) for ${a.what} returned ${a.value} ${ms(a.took)} after it was called.`, expected: `false, no sooner than ${FAIL_DELAY_MS} ms after the call, as for a wrong password`, see: SECTION.late });
+      }
     }
   });
 

@@ -130,6 +130,30 @@ export const mistakes: Mistake[] = [
     says: 'and your register() returned true',
   },
   {
+    name: 'every answer waits, the right one too: each login costs half a second',
+    file: FILE,
+    change: [{ from: '    if (!right) await sleep(arrived + FAIL_DELAY_MS - Date.now()); // late, however it failed\n', to: '    await sleep(arrived + FAIL_DELAY_MS - Date.now());\n' }],
+    says: 'true at once',
+  },
+  {
+    name: 'a right password counted as a wrong one: alice locks herself out by logging in',
+    file: FILE,
+    change: [{ from: '        if (!right) this.wrong.set(', to: '        this.wrong.set(' }],
+    says: 'so it is not counted',
+  },
+  {
+    name: 'no check for a missing row: a name without one throws',
+    file: FILE,
+    change: [{ from: '      if (account) {', to: '      {' }],
+    says: 'there is nothing to hash',
+  },
+  {
+    name: 'the lengths not compared first: timingSafeEqual throws on a hash of another length',
+    file: FILE,
+    change: [{ from: 'right = hash.length === account.hash.length && timingSafeEqual(hash, account.hash);', to: 'right = timingSafeEqual(hash, account.hash);' }],
+    says: 'compare the lengths first',
+  },
+  {
     name: 'the login is logged, password and all',
     file: FILE,
     change: [{ from: '    const arrived = Date.now();\n', to: '    const arrived = Date.now();\n    console.log(`login attempt: ${name} / ${password}`);\n' }],
