@@ -4,8 +4,8 @@
 // name across three servers (one winner), a lease renewed while its owner is online and
 // given back when they quit (and only by its owner), a name another server took over lost
 // at the next renewal (its user dropped, no other), rooms and away/busy across two servers,
-// a server killed with SIGKILL (its users leave, its names come free), and Redis killed and
-// started again (servers say so, and recover).
+// history and registered names kept in Redis, a server killed with SIGKILL (its users leave,
+// its names come free), and Redis killed and started again (servers say so, and recover).
 // Needs redis-server: where it is missing, `npm test` and the check say so and skip it.
 
 import { describe, test } from 'vitest';
@@ -312,6 +312,48 @@ describe('lesson 19: several servers, one chat', () => {
     await historyAfterWelcome(await cluster.login(1, 'bob'), 'server B');
     const later = await cluster.addServer();
     await historyAfterWelcome(await cluster.login(later, 'carol'), `${cluster.label(later)}, started after the messages were said`);
+  });
+
+  test('registered names live in Redis: registered on server A, the password is asked and checked on server B; Redis keeps no password', async () => {
+    const cluster = await startCluster({ servers: 2, see: SECTION.pubsub, leaseMs: LONG_LEASE_MS, features: ['auth'] });
+    const password = 'correct horse';
+    const [alice, bob] = [await cluster.login(0, 'alice'), await cluster.login(1, 'bob')];
+    alice.send(`/register ${password}`);
+    await alice.next({ type: 'info' }, 'the info that alice is registered, on server A');
+    alice.send('/quit');
+    await bob.next({ type: 'leave', user: 'alice' }, 'alice leaving, seen on server B');
+    // On server B, one try with a wrong password and one with the right one, at once.
+    const attempt = async (label: string, tried: string) => {
+      const client = await cluster.connect(1, label);
+      client.send('ALICE');
+      const asked = await client.next(() => true, `the answer to the name "ALICE" on server B`);
+      if (asked.type !== 'password') {
+        throw fail(cluster, {
+          problem: `alice registered on server A and quit; ${label} sent "ALICE" to server B and got ${showEvents([asked])}.`,
+          expected: 'a password event: with --redis, registered names live in Redis (chat:account:alice), so every server knows them',
+          see: SECTION.pubsub,
+        });
+      }
+      client.send(tried);
+      return client.next((e) => e.type === 'welcome' || e.type === 'error', `the answer to ${label}'s password on server B`, PATIENCE_MS + 500);
+    };
+    const [wrong, right] = await Promise.all([attempt('guesser', 'wrong guess'), attempt('alice again', password)]);
+    if (wrong.type !== 'error' || wrong.code !== 'AUTH_FAILED' || right.type !== 'welcome' || right.user !== 'alice') {
+      throw fail(cluster, {
+        problem: `alice registered on server A with "${password}"; on server B, a wrong password got ${showEvents([wrong])} and the right one got ${showEvents([right])}.`,
+        expected: 'error AUTH_FAILED for the wrong one, welcome as alice for the right one: server B checks the hash server A stored in Redis',
+        see: SECTION.pubsub,
+      });
+    }
+    const stored = (await cluster.peek.get('chat:account:alice')) ?? '';
+    const forms = [password, Buffer.from(password).toString('hex'), Buffer.from(password).toString('base64')];
+    if (stored === '' || forms.some((f) => stored.includes(f))) {
+      throw fail(cluster, {
+        problem: `alice registered with "${password}"; Redis holds under chat:account:alice: ${stored === '' ? 'nothing' : stored}.`,
+        expected: 'her row: the name, a salt, a scrypt hash and its cost, never the password (lesson 15)',
+        see: SECTION.pubsub,
+      });
+    }
   });
 
   test('a server killed with SIGKILL: its users leave the others, and its names come free', async () => {

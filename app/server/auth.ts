@@ -15,8 +15,17 @@
 // the password line too. A registered name that is online goes straight to the handshake,
 // which answers NAME_TAKEN at once, with no password asked. The password line is never kept,
 // logged or sent anywhere: it goes to the accounts piece and nowhere else.
+// The accounts keep their rows in a store (SQLite, or Redis with --redis: extensions.ts
+// picks), so looking a name up takes a round trip: the client may hang up meanwhile. A
+// store that cannot answer (Redis away) costs the login or /register, never the server:
+// the client is told in an `info`, and a login is closed, since nobody can say whether
+// its name needs a password.
 
+import { describeThrown } from './log.js';
 import type { AccountsLike, Client, ServerContext } from './types.js';
+
+/** How the log line begins when the accounts piece (or its store) throws. */
+export const ACCOUNTS_FAILED = 'The accounts piece (or its store) failed';
 
 /** PROTOCOL.md: a password is 8 to 128 characters. */
 export const PASSWORD_LENGTH = { min: 8, max: 128 };
@@ -25,7 +34,10 @@ export class Auth {
   /** Clients that were asked for a password: the name they log in as, as registered. */
   private readonly asked = new WeakMap<Client, string>();
 
-  constructor(private readonly accounts: AccountsLike) {}
+  constructor(
+    private readonly accounts: AccountsLike,
+    private readonly log: (message: string) => void,
+  ) {}
 
   /** True when the client's next line is its password (never log that line). */
   awaitsPassword(client: Client): boolean {
@@ -40,15 +52,16 @@ export class Auth {
     const registered = this.asked.get(client);
     if (registered === undefined) {
       const name = line.trim();
-      const owner = this.accounts.registeredName(name);
+      const owner = await this.ask(client, () => this.accounts.registeredName(name));
+      if (owner === UNAVAILABLE || client.closed) return undefined; // hung up or timed out meanwhile
       if (owner === undefined || ctx.registry.find(owner)) return line; // version 1's path, NAME_TAKEN included
       this.asked.set(client, owner);
       client.sendEvent({ type: 'password', text: `Password for ${owner}:` });
       return undefined;
     }
     this.asked.delete(client);
-    const right = await this.accounts.checkPassword(registered, line.trim());
-    if (client.closed) return undefined; // timed out or hung up meanwhile
+    const right = await this.ask(client, () => this.accounts.checkPassword(registered, line.trim()));
+    if (right === UNAVAILABLE || client.closed) return undefined; // timed out or hung up meanwhile
     if (right) return registered;
     client.sendEvent({ type: 'error', code: 'AUTH_FAILED', text: `Wrong password for ${registered}.` });
     client.close();
@@ -65,11 +78,37 @@ export class Auth {
     const { min, max } = PASSWORD_LENGTH;
     if ([...password].length < min || [...password].length > max) {
       client.sendEvent({ type: 'error', code: 'USAGE', text: `Usage: /register <password>, ${min} to ${max} characters.` });
-    } else if (!(await this.accounts.register(client.name, password))) {
+      return true;
+    }
+    const done = await this.ask(client, () => this.accounts.register(client.name, password));
+    if (done === UNAVAILABLE) {
+      client.sendEvent({ type: 'info', text: `${client.name} could not be registered: the accounts cannot be reached right now. Try again in a moment.` });
+    } else if (!done) {
       client.sendEvent({ type: 'error', code: 'USAGE', text: `${client.name} is registered already.` });
     } else {
       client.sendEvent({ type: 'info', text: `${client.name} is registered: from now on, logging in as ${client.name} asks for this password.` });
     }
     return true;
   }
+
+  /**
+   * Runs one call of the accounts piece. If it fails (its store could not answer, or the
+   * piece threw), the server logs why and, for a client still logging in, says so and
+   * closes the connection; the caller gets UNAVAILABLE.
+   */
+  private async ask<T>(client: Client, call: () => Promise<T>): Promise<T | typeof UNAVAILABLE> {
+    try {
+      return await call();
+    } catch (err) {
+      this.log(`${ACCOUNTS_FAILED} for connection ${client.id}: ${describeThrown(err)}`);
+      if (client.name === '' && !client.closed) {
+        client.sendEvent({ type: 'info', text: 'Registered names cannot be checked right now: try again in a moment.' });
+        client.close();
+      }
+      return UNAVAILABLE;
+    }
+  }
 }
+
+/** What Auth.ask() gives when the accounts could not answer. */
+const UNAVAILABLE = Symbol('unavailable');

@@ -32,8 +32,8 @@
 //     lines), and each server sets it on its copy of the user and tells its own users, so
 //     that `statuses` and whisper notices cover every server; `alive` carries each
 //     status, so a server that starts later, or missed messages, learns them too.
-// Registered names (lesson 15) belong in Redis too (PROTOCOL.md);
-// the hook for that store is `commands` below, the shared command connection.
+//   - registered names (lesson 15): in Redis too (PROTOCOL.md): server.ts hands `commands`
+//     below, the shared command connection, to their store (redis-accounts.ts).
 
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';

@@ -29,7 +29,8 @@
 // /history asks. Without rooms, the view exists only to see chat go by.
 // Auth (lesson 15) stands in front of lesson 5's handshake, its wiring in auth.ts: a
 // registered name's password line comes between the name and the welcome. History and
-// auth share one open database.
+// auth share one open database; with --redis, both live in Redis instead (the server
+// hands their stores over once the cluster's connection exists).
 // Files (lesson 17) hook in the same way, their wiring in files.ts: /offer /accept /reject
 // are commands, a user who leaves ends their transfers; a data connection's `/file` line is
 // caught by the server before the handshake (server.ts, files.ts).
@@ -45,16 +46,17 @@ import type { Connection } from './connection.js';
 import { Auth } from './auth.js';
 import { Files } from './files.js';
 import { History } from './history.js';
+import { SqliteAccounts } from './sqlite-accounts.js';
 import { openDatabase } from './sqlite.js';
-import type { Client, HistoryStoreLike, RegistryLike, RoomsLike, ServerContext, ServerPieces, SqlDatabase, StatusesLike } from './types.js';
+import type { AccountStoreLike, Client, HistoryStoreLike, RegistryLike, RoomsLike, ServerContext, ServerPieces, SqlDatabase, StatusesLike } from './types.js';
 
 export class Extensions {
   readonly features: Feature[];
   private readonly rooms: RoomsLike | undefined;
   private readonly statuses: StatusesLike | undefined;
   private history: History | undefined;
-  /** Registered names and the password step (lesson 15), when auth runs. */
-  readonly auth: Auth | undefined;
+  /** Registered names and the password step (lesson 15), when auth runs (with --redis, once keepAccountsIn() is called). */
+  auth: Auth | undefined;
   /** The database history and auth keep their rows in, open while the server runs. */
   private readonly db: SqlDatabase | undefined;
   /** Offers and transfers, when the files feature runs. */
@@ -64,19 +66,20 @@ export class Extensions {
 
   constructor(
     private readonly ctx: ServerContext,
-    pieces: ServerPieces,
+    private readonly pieces: ServerPieces,
     log: (message: string) => void,
   ) {
     this.features = ctx.options.features;
     this.rooms = this.features.includes('rooms') ? new pieces.Rooms(ctx.options.presenceLimit) : undefined;
     this.statuses = this.features.includes('status') ? new pieces.Statuses() : undefined;
-    // With --redis, history lives in Redis: the cluster hands its store over (keepHistoryIn).
+    // With --redis, history and accounts live in Redis: their stores come later
+    // (keepHistoryIn, keepAccountsIn).
     const withHistory = this.features.includes('history') && ctx.options.redis === '';
-    const withAuth = this.features.includes('auth');
+    const withAuth = this.features.includes('auth') && ctx.options.redis === '';
     this.db = withHistory || withAuth ? openDatabase(ctx.options.db) : undefined;
     try {
       this.history = withHistory ? History.open(this.db!, pieces, !!this.rooms, log) : undefined;
-      this.auth = withAuth ? new Auth(new pieces.Accounts(this.db!)) : undefined;
+      if (withAuth) this.keepAccountsIn(new SqliteAccounts(this.db!), log);
     } catch (err) {
       this.db?.close();
       throw err;
@@ -87,6 +90,11 @@ export class Extensions {
   /** History kept in `store` (Redis, lesson 19) instead of SQLite; set before any client connects. */
   keepHistoryIn(store: HistoryStoreLike, log: (message: string) => void): void {
     if (this.features.includes('history')) this.history = History.over(store, !!this.rooms, log);
+  }
+
+  /** Accounts kept in `store` (SQLite, or Redis with --redis); set before any client connects. */
+  keepAccountsIn(store: AccountStoreLike, log: (message: string) => void): void {
+    if (this.features.includes('auth')) this.auth = new Auth(new this.pieces.Accounts(store), log);
   }
 
   /** The context one client's pieces see: its registry is the client's room. */

@@ -44,14 +44,15 @@ runMain('SERVER', async () => {
   console.log(`  Maximum from one address: ${options.maxPerAddress === 0 ? 'no limit' : options.maxPerAddress}`);
   if (options.slowNameCheckMs > 0) console.log(`  Each name check takes ${options.slowNameCheckMs} ms (--slow-name-check-ms)`);
   console.log(`  Extensions: ${options.features.length > 0 ? options.features.join(', ') : 'none (version 1 only)'}`);
-  const historyInRedis = options.features.includes('history') && options.redis !== '';
-  if (historyInRedis) console.log('  History: in Redis, shared by every server (the last 100 of each room)');
-  if ((options.features.includes('history') && !historyInRedis) || options.features.includes('auth')) {
+  const inRedis = options.redis !== '';
+  const [history, auth] = [options.features.includes('history'), options.features.includes('auth')];
+  if (inRedis && history) console.log('  History: in Redis, shared by every server (the last 100 of each room)');
+  if (inRedis && auth) console.log('  Accounts: in Redis, shared by every server');
+  if (!inRedis && (history || auth)) {
     const shown = path.relative(process.cwd(), options.db);
     const where = options.db === ':memory:' ? 'in memory (kept until the server stops)' : shown.startsWith('..') ? options.db : shown;
-    const what = options.features.includes('history') && !historyInRedis ? 'History' : 'Accounts'; // auth shares history's file
-    console.log(`  ${what}: ${where}`);
-  } else if (!sqliteAvailable()) {
+    console.log(`  ${history ? 'History' : 'Accounts'}: ${where}`); // auth shares history's file
+  } else if (!inRedis && !sqliteAvailable()) {
     console.log(`  ${HISTORY_NEEDS}`); // say why it is not among the extensions
   }
   if (options.redis !== '') {

@@ -14,7 +14,7 @@ import { DEFAULT_OPTIONS, type ServerOptions, type TlsIdentity } from './types.j
 /** Where history lives unless --db says otherwise: a git-ignored folder of the project. */
 export const DEFAULT_DB = path.join(ROOT, '.data', 'chat-history.db');
 
-/** The features that keep their rows in the SQLite database (--db). */
+/** The features that keep their rows in the SQLite database (--db); with --redis, in Redis. */
 export const NEEDS_SQLITE: readonly Feature[] = ['history', 'auth'];
 
 export const SERVER_USAGE = `Usage: npm run server -- [flags]
@@ -31,14 +31,15 @@ export const SERVER_USAGE = `Usage: npm run server -- [flags]
   --presence-limit N            rooms: no join/leave in a room larger than this (default 500)
   --db FILE                     history and auth (registered names): the SQLite database
                                 (default .data/chat-history.db; :memory: keeps nothing on
-                                disk). Needs Node 22.13 or newer
+                                disk). Needs Node 22.13 or newer; not with --redis
   --tls-cert FILE --tls-key FILE
                                 speak TLS with this certificate and key (lesson 16;
                                 npm run certs makes them: certs/server.pem, server-key.pem)
   --max-file-bytes N            files: the largest file a user may send (default 67108864,
                                 64 MiB)
   --redis URL                   several servers, one chat: every server started with the same
-                                Redis (e.g. redis://127.0.0.1:6379) serves one chat
+                                Redis (e.g. redis://127.0.0.1:6379) serves one chat; history
+                                and registered names live in it (any Node)
   --lease-ms N                  with --redis: a name's lease, renewed every third of it; a
                                 stopped server's names free and its users leave within it
                                 (default 10000)
@@ -107,20 +108,21 @@ export function parseServerFlags(argv: string[]): ServerFlags {
   if (values['no-rate-limit']) rateLimit = null;
 
   // History and auth need node:sqlite (Node 22.13+): by default they run where they can;
-  // asked for on an older Node, it is one line that says why. With --redis, history lives in
-  // Redis (no SQLite needed, any Node); auth's accounts stay in SQLite.
+  // asked for on an older Node, it is one line that says why. With --redis, both live in
+  // Redis (no SQLite needed, any Node), and a --db would name a file nobody opens.
   const redis = values.redis;
   if (redis !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redis)) {
     throw new UsageError(`--redis wants a Redis URL, like redis://127.0.0.1:6379; got '${redis}'.`);
   }
   if (values['lease-ms'] !== undefined && redis === undefined) throw new UsageError('--lease-ms is the lease of a name in Redis: it goes with --redis URL.');
-  const needsSqlite = (f: Feature) => NEEDS_SQLITE.includes(f) && !(f === 'history' && redis !== undefined);
+  const needsSqlite = (f: Feature) => NEEDS_SQLITE.includes(f) && redis === undefined;
   const features = values.features === undefined ? FEATURES.filter((f) => !needsSqlite(f) || sqliteAvailable()) : parseFeatures(values.features);
   const usesDb = features.some(needsSqlite);
+  if (values.db !== undefined && redis !== undefined) {
+    throw new UsageError('--db names a SQLite file, but with --redis history and registered names live in Redis: leave --db out.');
+  }
   if (values.db !== undefined && !usesDb && values.features !== undefined) {
-    throw new UsageError(redis !== undefined && features.includes('history')
-      ? '--db names a SQLite file, but with --redis history lives in Redis, and auth is off: leave --db out.'
-      : `--db names the database of history and auth, but --features ${values.features} leaves both out.`);
+    throw new UsageError(`--db names the database of history and auth, but --features ${values.features} leaves both out.`);
   }
   if ((usesDb || values.db !== undefined) && !sqliteAvailable()) throw new FriendlyError(HISTORY_NEEDS);
   if (values.db === '') throw new UsageError('--db wants a file name, or :memory:.');

@@ -9,6 +9,7 @@ import { Cluster } from './cluster.js';
 import { Extensions } from './extensions.js';
 import { describeThrown, type ActivityLog } from './log.js';
 import { reservedNames } from './name-store.js';
+import { RedisAccounts } from './redis-accounts.js';
 import { DEFAULT_OPTIONS, type FlusherLike, type NameStore, type ServerContext, type ServerOptions, type ServerPieces } from './types.js';
 
 export interface ChatServer {
@@ -87,6 +88,7 @@ export async function startChatServer(start: StartOptions, pieces: ServerPieces)
   const cluster = options.redis === '' ? undefined : await Cluster.start(ctx, extensions, log);
   if (cluster) {
     extensions.cluster = cluster;
+    extensions.keepAccountsIn(new RedisAccounts(cluster.commands), log); // registered names, shared by every server
     served.claimName = cluster.claimName(pieces.claimName);
   }
   let shuttingDown = false;

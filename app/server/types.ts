@@ -213,10 +213,37 @@ export interface HistoryStoreLike {
 }
 
 // ── Lesson 15: passwords (an extension) ──────────────────────────────────────
-/** The registered names and their password hashes, in the same database as history. */
+/** One registered account as a store keeps it: what checks a password, never the password. */
+export interface AccountRow {
+  /** The name as it was registered (what `welcome` shows). */
+  name: string;
+  /** Fresh random bytes for this account, hashed with its password. */
+  salt: Buffer;
+  /** scrypt(password, salt) with the cost below. */
+  hash: Buffer;
+  /** scrypt's cost the hash was made with: N (a power of two), r and p. */
+  N: number;
+  r: number;
+  p: number;
+}
+/**
+ * Where the accounts' rows are kept: SQLite, in the same database as history
+ * (app/server/sqlite-accounts.ts), or Redis with --redis (app/server/redis-accounts.ts).
+ * Names are matched without regard to case in both.
+ */
+export interface AccountStoreLike {
+  /** The row of `name`, in any case of it; undefined when nobody registered it. */
+  find(name: string): Promise<AccountRow | undefined>;
+  /**
+   * Adds a row in one atomic step: false, and nothing written, when its name (in any
+   * case) has a row already, even one added a moment ago by another server.
+   */
+  insert(row: AccountRow): Promise<boolean>;
+}
+/** The registered names and their password hashes, kept in a store. */
 export interface AccountsLike {
   /** The name as it was registered, for any case of it; undefined when nobody registered it. */
-  registeredName(name: string): string | undefined;
+  registeredName(name: string): Promise<string | undefined>;
   /** Registers `name`, keeping only a salted scrypt hash of `password`; false when the name is registered already. */
   register(name: string, password: string): Promise<boolean>;
   /**
@@ -347,7 +374,7 @@ export interface ServerPieces {
   Rooms: new (presenceLimit: number) => RoomsLike;                                 // lesson 12
   Statuses: new () => StatusesLike;                                                // lesson 13
   HistoryStore: new (db: SqlDatabase) => HistoryStoreLike;                         // lesson 14
-  Accounts: new (db: SqlDatabase, now?: () => number) => AccountsLike;             // lesson 15
+  Accounts: new (store: AccountStoreLike, now?: () => number) => AccountsLike;     // lesson 15
   listenTls: ListenTls;                                                            // lesson 16
   FileRelay: new () => FileRelayLike;                                              // lesson 17
   Outbox: new (write: WriteOut, flusher: FlusherLike) => OutboxLike;               // lesson 18

@@ -2,7 +2,7 @@
 // Read the lesson first: npm run lesson 15      Check your work: npm test -- lesson15
 
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import type { AccountsLike, SqlDatabase, SqlStatement } from '../../app/server/types.js';
+import type { AccountRow, AccountsLike, AccountStoreLike } from '../../app/server/types.js';
 
 // scrypt's cost, written down: N (a power of two), r, p. 128 × N × r bytes of memory.
 const COST = { N: 2 ** 14, r: 8, p: 1 };
@@ -12,36 +12,27 @@ const FAIL_DELAY_MS = 500;
 const MAX_WRONG = 5;
 const WINDOW_MS = 60_000;
 
-// Two helpers make the methods short (the lesson's snippets use them): a function
-// hashPassword(password, salt, cost) that wraps the callback scrypt in a promise, and a
-// method find(name) that reads one row and turns its BLOBs back into Buffers.
+// A helper makes the methods short (the lesson's snippets use it): a function
+// hashPassword(password, salt, cost) that wraps the callback scrypt in a promise.
 
 export class Accounts implements AccountsLike {
-  // Your prepared statements: compiled once here, run many times.
-  private readonly insert: SqlStatement;
-  private readonly select: SqlStatement;
-
   constructor(
-    private readonly db: SqlDatabase,
+    /** Where the rows are kept: find(name) and an atomic insert(row) (the lesson's "A store for accounts"). */
+    private readonly store: AccountStoreLike,
     /** The clock of the 60 s window (a suite passes its own). */
     private readonly now: () => number = Date.now,
-  ) {
-    // TODO (lesson 15):
-    //  1. db.exec() CREATE TABLE IF NOT EXISTS accounts (name TEXT PRIMARY KEY COLLATE NOCASE,
-    //     salt BLOB, hash BLOB, and the cost it was hashed with: n, r, p INTEGER).
-    //  2. db.prepare() the INSERT and the SELECT of one name's row, with ? for values.
-    throw new Error('TODO (lesson 15): the Accounts constructor is not written yet. Read the lesson: npm run lesson 15');
-  }
+  ) {}
 
-  registeredName(name: string): string | undefined {
-    // TODO (lesson 15): the name as it was registered ('alice' for ALICE), or undefined.
+  async registeredName(name: string): Promise<string | undefined> {
+    // TODO (lesson 15): the name as it was registered ('alice' for ALICE): the row's
+    // name, from await this.store.find(name); undefined when there is no row.
     throw new Error('TODO (lesson 15): registeredName() is not written yet. Read the lesson: npm run lesson 15');
   }
 
   async register(name: string, password: string): Promise<boolean> {
-    // TODO (lesson 15): false when the name is registered already. Otherwise a fresh
-    // randomBytes(SALT_BYTES) salt, the async scrypt(password, salt, HASH_BYTES, { ...COST,
-    // maxmem }), and one row: name, salt, hash, N, r, p. Never the password.
+    // TODO (lesson 15): a fresh randomBytes(SALT_BYTES) salt, the async scrypt(password,
+    // salt, HASH_BYTES, { ...COST, maxmem }), and one row for the store: name, salt, hash,
+    // N, r, p. Never the password. The store's insert() says whether the name was free.
     throw new Error('TODO (lesson 15): register() is not written yet. Read the lesson: npm run lesson 15');
   }
 

@@ -17,6 +17,8 @@ export interface ChatSetup {
   see: string;
   /** Server options; port 0, no rate limit, no per-address limit (every client of a suite comes from 127.0.0.1) and no extensions (exact version 1) unless given. */
   options?: StartOptions;
+  /** A concurrent test's own onTestFinished (from its context): vitest's global one cannot tell concurrent tests apart. */
+  onTestFinished?: typeof onTestFinished;
 }
 
 export interface Chat extends ClientContext {
@@ -41,7 +43,7 @@ export async function startChat(setup: ChatSetup): Promise<Chat> {
     throw failure({ problem: `The server did not start: ${(err as Error).message}`, see: setup.see });
   }
   const clients: TestClient[] = [];
-  onTestFinished(async () => {
+  (setup.onTestFinished ?? onTestFinished)(async () => {
     for (const c of clients) c.close();
     await server.shutdown();
   });

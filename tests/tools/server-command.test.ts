@@ -10,7 +10,6 @@ import { FriendlyError, UsageError } from '../../app/cli.js';
 import { describeThrown } from '../../app/server/log.js';
 import { parseServerFlags } from '../../app/server/options.js';
 import { importFromTree, ROOT, SERVER_LESSONS } from '../../app/server/pieces.js';
-import { sqliteAvailable } from '../../app/server/sqlite.js';
 import { Program } from '../harness/program.js';
 import { TestClient, type ClientContext } from '../harness/test-client.js';
 import { Transcript } from '../harness/transcript.js';
@@ -90,7 +89,8 @@ describe('npm run server -- --mine, on a checkout with TODO pieces', () => {
     [['--slow-name-check-ms', 'soon'], "--slow-name-check-ms wants a whole number from 0 to 60000; got 'soon'."],
     [['--redis', '127.0.0.1:6379'], "--redis wants a Redis URL, like redis://127.0.0.1:6379; got '127.0.0.1:6379'."],
     [['--lease-ms', '5000'], '--lease-ms is the lease of a name in Redis: it goes with --redis URL.'],
-    [['--redis', 'redis://127.0.0.1:6379', '--features', 'rooms,history', '--db', 'x.db'], '--db names a SQLite file, but with --redis history lives in Redis, and auth is off: leave --db out.'],
+    [['--redis', 'redis://127.0.0.1:6379', '--features', 'rooms,history', '--db', 'x.db'], '--db names a SQLite file, but with --redis history and registered names live in Redis: leave --db out.'],
+    [['--redis', 'redis://127.0.0.1:6379', '--db', 'x.db'], '--db names a SQLite file, but with --redis history and registered names live in Redis: leave --db out.'],
   ] as const)('npm run server -- %j: a UsageError, one line', ([args, says]) => {
     expect(() => parseServerFlags([...args])).toThrow(new UsageError(says));
   });
@@ -100,8 +100,8 @@ describe('npm run server -- --mine, on a checkout with TODO pieces', () => {
     expect(parseServerFlags(['--quiet', '--mine'])).toMatchObject({ mineLessons: SERVER_LESSONS, quiet: true, slowNameCheckMs: 0 });
   });
 
-  test('--redis: every feature by default, history in Redis on any Node (auth only where SQLite is); the lease as given', () => {
-    const features = sqliteAvailable() ? ['rooms', 'status', 'history', 'auth', 'files'] : ['rooms', 'status', 'history', 'files'];
+  test('--redis: every feature by default, history and auth in Redis on any Node; the lease as given', () => {
+    const features = ['rooms', 'status', 'history', 'auth', 'files'];
     expect(parseServerFlags(['--redis', 'redis://127.0.0.1:6379', '--lease-ms', '2000'])).toMatchObject({ redis: 'redis://127.0.0.1:6379', leaseMs: 2000, features });
     expect(parseServerFlags([])).toMatchObject({ redis: '', leaseMs: 10_000 });
   });

@@ -45,6 +45,8 @@ const NOT_ONLINE = "notOnline only lets statusesOf() skip the look-ups when nobo
 const LISTED_ROOM = "listing() is only asked about the room of a user who is in it (the wiring lists the asker's own room, or the mover's new one), so the room exists: the fallback for a missing room is never used.";
 const DRAFT_SET_FIRST = "The draft is read only by a down that returns to the line being typed (back 1), and back only grows from 0 through an up, which sets the draft first: what it held before is never shown.";
 const CASE_ONLY = "Every name found starts with what was typed, so their common part is never shorter than it: when it is just as long, completing it changes only the case of the letters typed, and the server finds names without regard to case.";
+const WRONG_LIST_MEMORY = "recentWrong() filters the list by the window every time it is read, and the lock compares its length with MAX_WRONG: keeping an empty list in the Map, a stale one, or more than the last MAX_WRONG times changes only memory (bounded anyway: a wrong try is counted only for a name with a row), never an answer.";
+const WINDOW_EDGE = "A wrong try exactly 60 000 ms old is at the edge of \"the last 60 s\": in or out is a convention neither PROTOCOL.md nor the lesson fixes, so both are right, and a suite must not insist on either.";
 export const EQUIVALENT: Equivalent[] = [
   {
     lesson: 2, kind: 'untestable', file: 'server/listen.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', after: 'noDelay: ',
@@ -160,6 +162,13 @@ export const EQUIVALENT: Equivalent[] = [
     lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: "const [, command = '', typed = ",
     why: "Both groups of /^(\\/whisper\\s+)(\\S*)$/i always take part in a match (the second may be empty, which is not undefined): the defaults are never used.",
   },
+  { lesson: 15, kind: 'equivalent', file: 'server/accounts.ts', mutator: 'MethodExpression', original: '[...this.recentWrong(name), this.now()].slice(-MAX_WRONG)', replacement: '[...this.recentWrong(name), this.now()]', why: WRONG_LIST_MEMORY },
+  { lesson: 15, kind: 'equivalent', file: 'server/accounts.ts', mutator: 'ArrayDeclaration', original: '[]', replacement: '["Stryker was here"]', line: 'this.wrong.get(key) ?? []', why: WRONG_LIST_MEMORY },
+  { lesson: 15, kind: 'equivalent', file: 'server/accounts.ts', mutator: 'ConditionalExpression', original: 'times.length > 0', replacement: 'true', why: WRONG_LIST_MEMORY },
+  { lesson: 15, kind: 'equivalent', file: 'server/accounts.ts', mutator: 'EqualityOperator', original: 'times.length > 0', replacement: 'times.length >= 0', why: WRONG_LIST_MEMORY },
+  { lesson: 15, kind: 'equivalent', file: 'server/accounts.ts', mutator: 'CallExpression', original: 'this.wrong.set(key, times);', replacement: ';', why: WRONG_LIST_MEMORY },
+  { lesson: 15, kind: 'equivalent', file: 'server/accounts.ts', mutator: 'CallExpression', original: 'this.wrong.delete(key);', replacement: ';', why: WRONG_LIST_MEMORY },
+  { lesson: 15, kind: 'equivalent', file: 'server/accounts.ts', mutator: 'EqualityOperator', original: 't > since', replacement: 't >= since', why: WINDOW_EDGE },
   {
     lesson: 18, kind: 'equivalent', file: 'server/batching.ts', mutator: 'ConditionalExpression', original: 'this.pending.length === 0', replacement: 'true',
     why: "Asking the flusher on every add() rather than on a batch's first: the flusher keeps each target once in its Set and schedules one pass however often it is asked, so the same writes come at the same time; only a Set lookup per line is added.",
