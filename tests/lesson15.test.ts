@@ -262,7 +262,7 @@ describe.concurrent('lesson 15: passwords done right', () => {
       }
     };
     const wrongs = await Promise.all([1, 2, 3, 4].map((i) => check(`wrong ${i}`)));
-    story.push('  at +0 s: 4 wrong passwords → ' + wrongs.join(', '));
+    story.push('  at +0 s: 4 wrong passwords, all called at once → ' + wrongs.join(', '));
     await expect('the right password', 'right password', true, '4 wrong in the window is fewer than 5: checked, and right');
     await expect('the right password again', 'right password', true, 'a right password is not a wrong one, so it is not counted: 4 wrong are still fewer than 5');
     now += 1000;
@@ -271,7 +271,7 @@ describe.concurrent('lesson 15: passwords done right', () => {
     const unchecked = await Promise.all([1, 2, 3, 4, 5].map(() => check('right password')));
     story.push('  at +30 s: the right password 5 times → ' + unchecked.join(', '));
     if (unchecked.some((v) => v)) {
-      throw failure({ problem: `With the clock you were given (now()):\n${story.join('\n')}`, expected: 'false each time, unchecked: 5 wrong within the last 60 s (a right password in between does not reset the count)', see });
+      throw failure({ problem: `With the clock you were given (now()):\n${story.join('\n')}`, expected: 'false each time, unchecked: 5 wrong within the last 60 s (a right password in between does not reset the count, and each of the 4 called at once counts: add a wrong one to the list the Map holds after the hash, not to a copy taken before it)', see });
     }
     now = 1_000_000 + 60_500;
     await expect('the right password', 'right password', true, 'the first 4 wrong ones are over 60 s old, so 1 is left in the window (unchecked tries do not count as wrong): it is checked again, and right');
@@ -301,8 +301,8 @@ describe.concurrent('lesson 15: passwords done right', () => {
     const sixth = await logIn(chat, 'sixth', 'alice', password);
     if (sixth.answer.type !== 'error' || sixth.answer.code !== 'AUTH_FAILED') {
       throw fail(chat, {
-        problem: `alice's name had 5 wrong passwords in the last few seconds; then the RIGHT password got ${showEvents([sixth.answer])}.`,
-        expected: 'error AUTH_FAILED without the password being checked: after 5 wrong in 60 s, checkPassword() refuses before it hashes anything (a guesser cannot tell a right guess from a wrong one)',
+        problem: `alice's name had 5 wrong passwords in the last few seconds (guess1 to guess5, hashed at the same time); then the RIGHT password got ${showEvents([sixth.answer])}.`,
+        expected: 'error AUTH_FAILED without the password being checked: after 5 wrong in 60 s, checkPassword() refuses before it hashes anything (a guesser cannot tell a right guess from a wrong one). Each of the 5 counts: add a wrong one to the list the Map holds after the hash, not to a copy taken before it, or the tries that ran meanwhile are lost',
         see: SECTION.late,
       });
     }
