@@ -215,12 +215,21 @@ function capturePrinting(onTestFinished: OnFinished): { stop(): string[] } {
 // overlap. One runs alone, before them, to time a right password's answer.
 describe.concurrent('lesson 15: passwords done right', () => {
   // Alone (no other test's hashes queue before its own), so that its time is its hash's.
-  test.sequential('a row hashed at another cost (an older, smaller N) still verifies, and a right password is answered at once', async () => {
+  test.sequential('a row hashed at another cost (an older, smaller N): registeredName() finds it in any case, it still verifies, and a right password is answered at once', async () => {
     const store = memoryStore();
     const [password, cost] = ['an older password', { N: 2 ** 10, r: 8, p: 1 }];
     const salt = crypto.randomBytes(16);
     await store.insert({ name: 'erin', salt, hash: await realScrypt(password, salt, 32, cost), ...cost });
     const accounts = new Accounts(store);
+    // First what "Your turn" asks first: on the pristine starter, this is the first failure.
+    const asRegistered = await accounts.registeredName('ERIN');
+    if (asRegistered !== 'erin') {
+      throw failure({
+        problem: `The store holds erin's row; registeredName('ERIN') returned ${JSON.stringify(asRegistered)}.`,
+        expected: "'erin', the name as registered: the name of the row await this.store.find(name) gives (the store finds it in any case)",
+        see: SECTION.store,
+      });
+    }
     const called = performance.now();
     const right = await accounts.checkPassword('erin', password);
     const took = performance.now() - called;
