@@ -16,14 +16,26 @@ export class RedisAccounts implements AccountStoreLike {
   constructor(private readonly redis: Pick<Redis, 'get' | 'set'>) {}
 
   async find(name: string): Promise<AccountRow | undefined> {
-    const stored = await this.redis.get(ACCOUNT_KEY_PREFIX + name.toLowerCase());
+    const stored = await answer(this.redis.get(ACCOUNT_KEY_PREFIX + name.toLowerCase()));
     return stored === null ? undefined : parsed(stored);
   }
 
   async insert(row: AccountRow): Promise<boolean> {
     const { name, N, r, p } = row;
     const value = JSON.stringify({ name, salt: row.salt.toString('base64'), hash: row.hash.toString('base64'), N, r, p });
-    return (await this.redis.set(ACCOUNT_KEY_PREFIX + name.toLowerCase(), value, 'NX')) === 'OK';
+    return (await answer(this.redis.set(ACCOUNT_KEY_PREFIX + name.toLowerCase(), value, 'NX'))) === 'OK';
+  }
+}
+
+/**
+ * Redis's answer; while Redis is away, an error that says so (ioredis, with its offline
+ * queue off, says only "Stream isn't writeable"), for the one log line the wiring writes.
+ */
+async function answer<T>(command: Promise<T>): Promise<T> {
+  try {
+    return await command;
+  } catch (err) {
+    throw new Error(`Redis did not answer (${err instanceof Error ? err.message : String(err)})`, { cause: err });
   }
 }
 
