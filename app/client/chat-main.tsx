@@ -5,13 +5,13 @@
 import { render } from 'ink';
 import { FriendlyError, runMain, UsageError } from '../cli.js';
 import { importFromTree } from '../server/pieces.js';
-import { parseClientFlags, TLS_USAGE } from './flags.js';
+import { parseClientFlags, tlsUsage } from './flags.js';
 
-const USAGE = `Usage: npm run chat -- --name NAME [--host HOST] [--port PORT] [--mine]
+const USAGE = `Usage: npm run chat -- --name NAME [--host HOST] [--port PORT] [--tls] [--ca FILE] [--mine]
   --name NAME       your username: 1 to 20 ASCII letters, digits, _ or -
   --host HOST       the server's address (default 127.0.0.1)
   --port PORT       the server's port (default 5050)
-${TLS_USAGE}
+${tlsUsage(20)}
   --mine            run your own screen and hook from starter/ (lesson 11)
   --downloads DIR   where files sent to you are saved (default downloads)
 Files: /send USER PATH offers one; /accept or /reject answers the last offer.`;

@@ -6,12 +6,12 @@ import { parseArgs } from 'node:util';
 import { runMain, UsageError } from '../cli.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../protocol.js';
 import { importFromTree } from '../server/pieces.js';
-import { TLS_FLAGS, TLS_USAGE, trustFrom } from './flags.js';
+import { TLS_FLAGS, tlsUsage, trustFrom } from './flags.js';
 
 const USAGE = `Usage: npm run cli -- [HOST] [PORT] [--tls] [--ca FILE] [--mine] [--downloads DIR]
   HOST             the chat server's address (default ${DEFAULT_HOST})
   PORT             its port (default ${DEFAULT_PORT})
-${TLS_USAGE}
+${tlsUsage(19)}
   --mine           run your own client from starter/client/cli.ts (lesson 10)
   --downloads DIR  where files sent to you are saved (default downloads)
   --help           show this help

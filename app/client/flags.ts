@@ -17,8 +17,14 @@ export interface ClientFlags {
 }
 
 /** The lines of --help for --tls and --ca, the same in every client. */
-export const TLS_USAGE = `  --tls         speak TLS, trusting the system's certificate authorities (lesson 16)
-  --ca FILE     trust this authority too (implies --tls): --ca certs/ca.pem`;
+/** The --tls and --ca lines of a --help, their text starting at `column` like the program's other lines. */
+export function tlsUsage(column: number): string {
+  const line = (flag: string, text: string) => `  ${flag}`.padEnd(column) + text;
+  return [
+    line('--tls', "speak TLS, trusting the system's certificate authorities (lesson 16)"),
+    line('--ca FILE', 'trust this authority too (implies --tls): --ca certs/ca.pem'),
+  ].join('\n');
+}
 
 /** The flags parseFlags() needs for --tls and --ca. */
 export const TLS_FLAGS = {

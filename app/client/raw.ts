@@ -8,7 +8,7 @@ import readline from 'node:readline';
 import { FriendlyError, parseFlags, runMain, UsageError } from '../cli.js';
 import { DEFAULT_HOST, parseEvent } from '../protocol.js';
 import { escapeText as visible } from '../wire-text.js';
-import { portFrom, TLS_FLAGS, TLS_USAGE, trustFrom } from './flags.js';
+import { portFrom, TLS_FLAGS, tlsUsage, trustFrom } from './flags.js';
 import { explainConnectError } from './connect-errors.js';
 import { openConnection, readyEvent, type Target } from '../../solutions/client/open-connection.js';
 
@@ -24,7 +24,7 @@ const END_KEY = process.platform === 'win32' ? 'Ctrl+Z then Enter' : 'Ctrl+D';
 const END_LINES = new Set(['\x1a', '\x04']);
 
 const USAGE = `Usage: npm run raw -- [--host HOST] [--port PORT] [--tls] [--ca FILE] [--chunk BYTES] [--delay-ms MS]
-${TLS_USAGE}
+${tlsUsage(18)}
   --chunk BYTES   send what you type BYTES at a time (1: byte by byte)
   --delay-ms MS   wait MS between those pieces (default 1000 with --chunk)
 Type lines to send them; ${END_KEY} to hang up (the server still answers), Ctrl+C to leave.`;

@@ -5,13 +5,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FriendlyError, runMain, UsageError } from '../cli.js';
 import { importFromTree, ROOT } from '../server/pieces.js';
-import { parseClientFlags, TLS_USAGE } from './flags.js';
+import { parseClientFlags, tlsUsage } from './flags.js';
 
 runMain('JOIN', async () => {
   const flags = parseClientFlags(process.argv.slice(2));
   if (flags.help || flags.name === undefined) {
     if (!flags.help) throw new UsageError('Give a name: npm run join -- --name alice [--host 127.0.0.1] [--port 5050] [--tls] [--ca FILE]');
-    console.log(`Usage: npm run join -- --name NAME [--host HOST] [--port PORT] [--tls] [--ca FILE]\n${TLS_USAGE}`);
+    console.log(`Usage: npm run join -- --name NAME [--host HOST] [--port PORT] [--tls] [--ca FILE]\n${tlsUsage(14)}`);
     return;
   }
   const { joinChat } = await importFromTree<typeof import('../../starter/client/connect.js')>('starter', 'client/connect.ts');
