@@ -160,4 +160,12 @@ export const EQUIVALENT: Equivalent[] = [
     lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: "const [, command = '', typed = ",
     why: "Both groups of /^(\\/whisper\\s+)(\\S*)$/i always take part in a match (the second may be empty, which is not undefined): the defaults are never used.",
   },
+  {
+    lesson: 16, kind: 'equivalent', file: 'server/listen-tls.ts', mutator: 'StringLiteral', original: "'TLSv1.2'", replacement: '""',
+    why: "tls.createServer() takes an empty minVersion as none given, and Node's own minimum is TLS 1.2 (tls.DEFAULT_MIN_VERSION): the same versions are accepted. The lesson asks for it written down, to say that you mean it.",
+  },
+  {
+    lesson: 16, kind: 'untestable', file: 'server/listen-tls.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', after: 'noDelay: ',
+    why: "As lesson 2's noDelay: Nagle's algorithm only holds back a small write while earlier bytes wait for their ACK; on loopback the delay cannot be told from scheduling noise without a flaky timing test.",
+  },
 ];
