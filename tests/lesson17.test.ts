@@ -18,7 +18,7 @@ import { startChat, type Chat } from './harness/chat.js';
 import { DataClient } from './harness/data-client.js';
 import { fail, failure } from './harness/teach.js';
 import type { Received, TestClient } from './harness/test-client.js';
-import { DEADLINES, PATIENCE_MS, within } from './harness/wait.js';
+import { DEADLINES, PATIENCE_MS, waitUntil, within } from './harness/wait.js';
 
 const lesson = (heading: string) => `17 (npm run lesson 17), section "${heading}"`;
 export const SECTION = {
@@ -504,6 +504,109 @@ describe("lesson 17: the client's side (your describeFile, sendFile and receiveF
       throw failure({
         problem: `sendFile() of ${content.length} bytes to a socket that drains soon after each write (as a TLS socket does) handed it ${taken} bytes, and ${outcome}.`,
         expected: "every byte, then resolved on the close: before each write, wait for 'drain' only if socket.writableNeedDrain (a drain that came during the file's read will not come again)",
+        see: SECTION.client,
+      });
+    }
+  });
+
+  /** A data connection the suite drives: it takes each write only when the suite says so; until then write() says false (its highWaterMark is 1 KiB). */
+  function heldSocket() {
+    const held: (() => void)[] = [];
+    const state = { taken: 0 };
+    const socket = new Duplex({
+      highWaterMark: 1024,
+      read() {},
+      write(chunk: Buffer, _encoding, done) {
+        held.push(() => {
+          state.taken += chunk.length;
+          done();
+        });
+      },
+    });
+    return { socket, held, state };
+  }
+
+  /** Settles to 'resolved' or 'rejected: why'. */
+  const settle = (p: Promise<unknown>) => p.then(() => 'resolved', (err: Error) => `rejected: ${err?.message ?? err}`);
+  const poll = (wake: () => void) => {
+    const timer = setInterval(wake, 2);
+    return () => clearInterval(timer);
+  };
+
+  test("sendFile writes nothing while the socket still holds a chunk: it waits for 'drain' (one 'close' listener at a time)", async () => {
+    const folder = tempFolder();
+    const { file, content } = realFile(folder, 'held.bin', MB);
+    const { socket, held, state } = heldSocket();
+    let sent = 0;
+    let overfull = '';
+    let peakClose = 0;
+    const outcome = settle(sendFile(socket, file, (n) => {
+      // What the socket holds beyond the chunk just written was written while it was full.
+      if (overfull === '' && socket.writableLength > n - sent) overfull = `after ${n} bytes, ${socket.writableLength} were waiting in the socket (write() had said false ${Math.round((socket.writableLength - (n - sent)) / 1024)} KiB earlier)`;
+      sent = n;
+    }));
+    let settled = '';
+    void outcome.then((o) => (settled = o));
+    // The suite lets the socket take a chunk only once sendFile waits for 'drain', or has read the whole file.
+    while (state.taken < content.length && overfull === '' && settled === '') {
+      await waitUntil(
+        () => {
+          peakClose = Math.max(peakClose, socket.listenerCount('close'));
+          return overfull !== '' || settled !== '' || (held.length > 0 && (socket.listenerCount('drain') > 0 || sent === content.length)) ? true : undefined;
+        },
+        poll,
+        () => failure({ problem: `sendFile() had written ${sent} of ${content.length} bytes to a socket that had not taken the last chunk (write() said false); it neither waited for 'drain' nor wrote more for ${PATIENCE_MS} ms.`, expected: "socket.once('drain', ...) while socket.writableNeedDrain", see: SECTION.backpressure }),
+      );
+      if (overfull === '' && settled === '') held.shift()!();
+    }
+    if (overfull === '' && settled === '') socket.destroy(); // the server has every byte: it closes
+    const ended = await within(outcome, PATIENCE_MS, () => new Error('timeout')).catch(() => `was still waiting ${PATIENCE_MS} ms after the socket closed`);
+    if (/\bTODO\b/.test(ended)) throw new Error(ended.replace(/^rejected: /, ''));
+    if (overfull !== '' || ended !== 'resolved' || state.taken !== content.length) {
+      throw failure({
+        problem: `sendFile() of ${content.length} bytes to a socket that takes each write only a while later: ${overfull || `it handed it ${state.taken} bytes, and ${ended}`}.`,
+        expected: "one chunk at a time: when write() returns false, wait for 'drain' before the next write (the relay's loop again), then resolve on the close",
+        see: SECTION.backpressure,
+      });
+    }
+    if (peakClose > 3) {
+      throw failure({
+        problem: `While sendFile() waited for 'drain' ${Math.round(content.length / (64 * 1024))} times or so, the socket had up to ${peakClose} 'close' listeners: each wait left its own behind (Node warns past 10: MaxListenersExceededWarning).`,
+        expected: "when 'drain' comes, take the wait's 'close' listener off again: socket.off('close', onClose)",
+        see: SECTION.client,
+      });
+    }
+  });
+
+  test('a data connection the server closes: sendFile rejects, whether it was waiting for drain or reading the file, and writes no more', async () => {
+    const folder = tempFolder();
+    const { file } = realFile(folder, 'cut.bin', MB);
+    // 1. It closes while sendFile waits for 'drain'.
+    const waiting = heldSocket();
+    let sent = 0;
+    const first = settle(sendFile(waiting.socket, file, (n) => (sent = n)));
+    let early = '';
+    void first.then((o) => (early = o));
+    await waitUntil(() => (waiting.socket.listenerCount('drain') > 0 || early !== '' ? true : undefined), poll, () => failure({ problem: `sendFile() wrote ${sent} bytes to a socket that took none of them, then neither waited for 'drain' nor settled within ${PATIENCE_MS} ms.`, expected: "await 'drain' while socket.writableNeedDrain", see: SECTION.backpressure }));
+    if (/\bTODO\b/.test(early)) throw new Error(early.replace(/^rejected: /, ''));
+    waiting.socket.destroy();
+    const whileWaiting = await within(first, PATIENCE_MS, () => new Error('timeout')).catch(() => `was still waiting ${PATIENCE_MS} ms later`);
+    // 2. It closes just after the first write, while sendFile reads the file's next chunk.
+    const reading = heldSocket();
+    let writes = 0;
+    const whileReading = await within(
+      settle(sendFile(reading.socket, file, () => {
+        writes += 1;
+        if (writes === 1) reading.socket.destroy();
+      })),
+      PATIENCE_MS,
+      () => new Error('timeout'),
+    ).catch(() => `was still waiting ${PATIENCE_MS} ms later`);
+    const fine = (o: string) => /^rejected: \S/.test(o);
+    if (!fine(whileWaiting) || !fine(whileReading) || writes !== 1) {
+      throw failure({
+        problem: `The server closed a data connection while sendFile() waited for 'drain': it ${whileWaiting}. Another one just after sendFile()'s first write: it wrote ${writes - 1} more chunk(s) to the closed socket and ${whileReading}.`,
+        expected: "a rejection with a message (the client shows it: \"Sending cut.bin stopped: ...\") each time, and no write after the close: before waiting, reject if socket.destroyed; while waiting, reject on 'close' (a closed socket never drains)",
         see: SECTION.client,
       });
     }
