@@ -8,6 +8,7 @@
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Duplex } from 'node:stream';
@@ -35,6 +36,8 @@ export const SECTION = {
 
 type ClientPiece = typeof import('../solutions/client/file-transfer.js');
 const { describeFile, sendFile, receiveFile } = await importMine<ClientPiece>('client/file-transfer.ts');
+type RelayPiece = typeof import('../solutions/server/file-relay.js');
+const { FileRelay } = await importMine<RelayPiece>('server/file-relay.ts');
 
 const folders: string[] = [];
 afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })));
@@ -413,6 +416,194 @@ describe('lesson 17: sending a file', () => {
         see: SECTION.ending,
       });
     });
+  });
+});
+
+/** A stand-in for a data connection: it keeps what is written to it, at once or, with `hold`, when the suite releases each write. */
+function standIn(hold = false, highWaterMark = 16 * 1024) {
+  const got: Buffer[] = [];
+  const held: (() => void)[] = [];
+  const socket = new Duplex({
+    highWaterMark,
+    read() {},
+    write(chunk: Buffer, _encoding, done) {
+      const take = () => {
+        got.push(chunk);
+        done();
+      };
+      if (hold) held.push(take);
+      else take();
+    },
+  });
+  return { socket, asSocket: socket as unknown as Socket, got, held, bytes: () => Buffer.concat(got).length };
+}
+
+/** A few turns of the event loop: long enough for a 'close' to be heard and a promise chain to run its course. */
+async function turns(n = 5): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+const ticking = (wake: () => void) => {
+  const timer = setInterval(wake, 2);
+  return () => clearInterval(timer);
+};
+
+describe('lesson 17: your FileRelay on its own, with stand-ins for the data connections', () => {
+  /** A new relay, and a way to give it transfers of `content` whose ended() calls are noted in `told`. */
+  function relayAlone() {
+    const relay = new FileRelay();
+    const told: string[] = [];
+    let n = 0;
+    const transfer = (content: Buffer) => {
+      const id = `t${++n}`;
+      const sha256 = createHash('sha256').update(content).digest('hex');
+      const accepted = { id, sendToken: `${id}-send`, receiveToken: `${id}-receive`, size: content.length, sha256, ended: (outcome: string) => void told.push(`${id} ${outcome}`) };
+      relay.expect(accepted);
+      return accepted;
+    };
+    /** Calls a relay method; a throw becomes a failure that says which call threw. */
+    const call = <T>(what: string, fn: () => T, see: string): T => {
+      try {
+        return fn();
+      } catch (err) {
+        throw failure({ problem: `${what} threw: ${(err as Error)?.message ?? err}`, expected: 'no throw: the wiring calls it at any time, for any id or token', see });
+      }
+    };
+    return { relay, told, transfer, call };
+  }
+
+  test("cancel(id) closes that transfer's data connections, never calls ended(), kills its unused tokens and no other's", async () => {
+    const { relay, told, transfer, call } = relayAlone();
+    const content = Buffer.alloc(1000, 7);
+    const moving = transfer(content); // both data connections came, 100 bytes passed
+    const other = transfer(content); // nobody came yet: its tokens must live on
+    const half = transfer(content); // only the sender came
+    const sender = standIn();
+    const receiver = standIn();
+    call(`attach('${moving.receiveToken}', socket)`, () => relay.attach(moving.receiveToken, receiver.asSocket), SECTION.pairing);
+    call(`attach('${moving.sendToken}', socket)`, () => relay.attach(moving.sendToken, sender.asSocket), SECTION.pairing);
+    const lone = standIn();
+    call(`attach('${half.sendToken}', socket)`, () => relay.attach(half.sendToken, lone.asSocket), SECTION.pairing);
+    sender.socket.push(content.subarray(0, 100));
+    await turns();
+    call(`cancel('${moving.id}') mid-copy`, () => relay.cancel(moving.id), SECTION.ending);
+    call(`cancel('${half.id}'), whose receiver never came`, () => relay.cancel(half.id), SECTION.ending);
+    call(`cancel('${moving.id}') a second time`, () => relay.cancel(moving.id), SECTION.ending);
+    call("cancel('never-given')", () => relay.cancel('never-given'), SECTION.ending);
+    const open = [['the sender', sender], ['the receiver', receiver], ['the lone sender', lone]].filter(([, s]) => !(s as ReturnType<typeof standIn>).socket.destroyed).map(([label]) => label);
+    if (open.length > 0) {
+      throw failure({ problem: `cancel() of two transfers left ${open.join(' and ')} open.`, expected: "cancel(id) destroys the transfer's data connections: both, or the one that came (ends.receiver?.destroy())", see: SECTION.ending });
+    }
+    await turns(); // copy() sees its sockets gone and run() ends: it must tell nobody
+    if (told.length > 0) {
+      throw failure({ problem: `After cancel(), your relay called ended(): ${told.join(', ')}. The wiring has told the users already (gone, or incomplete).`, expected: 'cancel() deletes the transfer; run() calls ended() only if this.transfers.delete(id) returns true', see: SECTION.ending });
+    }
+    const dead = call(`attach('${half.receiveToken}', socket), a token of a cancelled transfer`, () => relay.attach(half.receiveToken, standIn().asSocket), SECTION.tokens);
+    const unknown = call("attach('never-given', socket)", () => relay.attach('never-given', standIn().asSocket), SECTION.tokens);
+    const live = call(`attach('${other.sendToken}', socket), a token of a transfer nobody cancelled`, () => relay.attach(other.sendToken, standIn().asSocket), SECTION.tokens);
+    if (dead || unknown || !live) {
+      throw failure({
+        problem: `After cancel('${moving.id}') and cancel('${half.id}'): attach() of ${half.id}'s unused token gave ${dead}, of a token never given ${unknown}, of ${other.id}'s (not cancelled) ${live}.`,
+        expected: "false, false, true: cancel(id) deletes the tokens left whose side.transfer.id === id, and only those",
+        see: SECTION.tokens,
+      });
+    }
+  });
+
+  test('a receiver that hangs up while the sender is quiet ends the copy: the sender is closed, incomplete', async () => {
+    const { relay, told, transfer } = relayAlone();
+    const content = Buffer.alloc(5000, 1);
+    const t = transfer(content);
+    const sender = standIn();
+    const receiver = standIn();
+    relay.attach(t.sendToken, sender.asSocket);
+    relay.attach(t.receiveToken, receiver.asSocket);
+    sender.socket.push(content.subarray(0, 1000)); // then nothing: the sender waits, or is slow
+    await waitUntil(() => (receiver.bytes() > 0 ? true : undefined), ticking, () => failure({ problem: 'Both data connections came and the sender sent 1000 bytes; the receiver got none.', expected: 'every chunk written to the receiver', see: SECTION.pairing }));
+    receiver.socket.destroy(); // the receiver hangs up
+    await waitUntil(
+      () => (sender.socket.destroyed && told.length > 0 ? true : undefined),
+      ticking,
+      () => failure({
+        problem: `The receiver hung up after 1000 of ${content.length} bytes while the sender sent nothing more; ${PATIENCE_MS} ms later the sender's connection was ${sender.socket.destroyed ? 'closed' : 'still open'} and ended() ${told.length > 0 ? `was called: ${told.join(', ')}` : 'had not been called'}.`,
+        expected: "receiver.once('close', () => sender.destroy()): the loop waits on the sender, and only that wakes it. Then ended('incomplete')",
+        see: SECTION.ending,
+      }),
+    );
+    if (told.join() !== `${t.id} incomplete`) {
+      throw failure({ problem: `The receiver hung up mid-file; ended() was called with: ${told.join(', ')}.`, expected: `once, with 'incomplete'`, see: SECTION.ending });
+    }
+  });
+
+  test("ended('done') only once the receiver has taken every byte; a receiver that hangs up before is incomplete", async () => {
+    const { relay, told, transfer } = relayAlone();
+    const content = Buffer.from('the whole file, in one small chunk');
+    for (const hangUp of [false, true]) {
+      const t = transfer(content);
+      const sender = standIn();
+      const receiver = standIn(true); // takes its writes only when the suite says
+      relay.attach(t.sendToken, sender.asSocket);
+      relay.attach(t.receiveToken, receiver.asSocket);
+      sender.socket.push(content);
+      await waitUntil(() => (receiver.held.length > 0 || told.length > 0 ? true : undefined), ticking, () => failure({ problem: `The sender sent all ${content.length} bytes; none was written to the receiver.`, expected: 'every chunk written to the receiver', see: SECTION.pairing }));
+      await turns();
+      if (told.length > 0) {
+        throw failure({
+          problem: `The receiver had not yet taken the last write (it was still in its socket's buffer), and your relay called ended(): ${told.join(', ')}.`,
+          expected: "await receiver.end(callback) first: it calls back once every byte is handed to the system. Destroying the socket before would lose what it still holds",
+          see: SECTION.exact,
+        });
+      }
+      if (hangUp) receiver.socket.destroy();
+      else receiver.held.shift()!();
+      const want = `${t.id} ${hangUp ? 'incomplete' : 'done'}`;
+      await waitUntil(() => (told.length > 0 ? true : undefined), ticking, () => failure({ problem: `The receiver ${hangUp ? 'hung up before taking the last write' : 'took the last write'}; ended() was not called within ${PATIENCE_MS} ms.`, expected: `ended('${hangUp ? 'incomplete' : 'done'}')`, see: SECTION.ending }));
+      if (told.join() !== want) {
+        throw failure({
+          problem: `The receiver ${hangUp ? 'hung up before taking the last write' : 'took every byte'}; your relay called ended(): ${told.join(', ')}.`,
+          expected: hangUp ? "ended('incomplete'): the wait for the end rejects when the receiver closes first" : `ended('done'), once`,
+          see: SECTION.ending,
+        });
+      }
+      told.length = 0;
+    }
+  });
+
+  test("the relay's waits for 'drain' leave no listener behind", async () => {
+    const { relay, told, transfer } = relayAlone();
+    const content = Buffer.alloc(40 * 1024, 3);
+    const t = transfer(content);
+    const sender = standIn();
+    const receiver = standIn(false, 1024); // every 1 KiB write fills it: write() says false each time
+    let peak = 0;
+    // The sender sends its next 1 KiB only once the receiver has taken the last: one wait for 'drain' each.
+    let at = 0;
+    const sendNext = () => {
+      if (at < content.length) sender.socket.push(content.subarray(at, (at += 1024)));
+    };
+    const take = receiver.socket._write.bind(receiver.socket);
+    receiver.socket._write = (chunk, encoding, done) => setImmediate(() => take(chunk, encoding, (err?: Error | null) => {
+      done(err);
+      sendNext();
+    }));
+    relay.attach(t.sendToken, sender.asSocket);
+    relay.attach(t.receiveToken, receiver.asSocket);
+    sendNext();
+    await waitUntil(
+      () => {
+        peak = Math.max(peak, receiver.socket.listenerCount('close'));
+        return told.length > 0 ? true : undefined;
+      },
+      ticking,
+      () => failure({ problem: `The sender sent ${content.length} bytes in 1 KiB chunks to a receiver that takes each a moment later; ended() was not called within ${PATIENCE_MS} ms (the receiver took ${receiver.bytes()}).`, expected: "ended('done')", see: SECTION.backpressure }),
+    );
+    if (peak > 4) {
+      throw failure({
+        problem: `Your relay waited for 'drain' about 40 times; the receiver's socket had up to ${peak} 'close' listeners: each wait left its own behind (Node warns past 10: MaxListenersExceededWarning).`,
+        expected: "when 'drain' comes, take the wait's 'close' listener off again: socket.off('close', onClose)",
+        see: SECTION.backpressure,
+      });
+    }
   });
 });
 
