@@ -825,6 +825,75 @@ describe("lesson 17: the client's side (your describeFile, sendFile and receiveF
     }
   });
 
+  /** A data connection that carries `bytes`, then ends, as the relay's does. */
+  function carrying(bytes: Buffer): Duplex {
+    const socket = new Duplex({ read() {}, write(_chunk, _encoding, done) { done(); } });
+    socket.push(bytes);
+    socket.push(null);
+    return socket;
+  }
+
+  test('a name from the network stays in the downloads folder: its last part, no control characters, "file" when nothing is left', async () => {
+    const downloads = path.join(tempFolder(), 'downloads');
+    const content = Buffer.from('twelve bytes');
+    const offer = (name: string) => ({ name, size: content.length, sha256: createHash('sha256').update(content).digest('hex') });
+    const cases = [
+      ['../../escape.txt', 'escape.txt'],
+      ['C:\\Users\\mallory\\notes.txt', 'notes.txt'],
+      ['bell\u0007\u001b[2J.txt', 'bell[2J.txt'],
+      ['..', 'file'],
+      ['.', 'file (1)'],
+      ['', 'file (2)'],
+    ];
+    const got: string[] = [];
+    for (const [name] of cases) {
+      const saved = await within(receiveFile(carrying(content), downloads, offer(name!)), PATIENCE_MS, () => new Error(`still waiting after ${PATIENCE_MS} ms`)).then((file) => path.relative(downloads, file), (err: Error) => `rejected: ${err.message}`);
+      if (/\bTODO\b/.test(saved)) throw new Error(saved.replace(/^rejected: /, ''));
+      got.push(saved);
+    }
+    const wrong = cases.map(([name, want], i) => ({ name, want, got: got[i] })).filter((c) => c.got !== c.want);
+    if (wrong.length > 0) {
+      throw failure({
+        problem: `receiveFile() into ${downloads} saved ${wrong.map((c) => `${JSON.stringify(c.name)} as ${JSON.stringify(c.got)}`).join(', ')}.`,
+        expected: `${wrong.map((c) => JSON.stringify(c.want)).join(', ')}: a name from the network keeps only its last part (both / and \\ separate folders, on any system: path.basename after turning \\ into /), loses its control characters, and is "file" when nothing (or . or ..) is left`,
+        see: SECTION.saving,
+      });
+    }
+  });
+
+  test('receiveFile stops at the offered size: more bytes than offered are never counted or kept', async () => {
+    const downloads = path.join(tempFolder(), 'downloads');
+    const offered = new Content(100_000);
+    const more = Buffer.concat([...new Content(offered.size + 200_000).chunks()]);
+    let peak = 0;
+    const saved = await within(receiveFile(carrying(more), downloads, { name: 'flood.bin', size: offered.size, sha256: offered.sha256 }, (n) => (peak = Math.max(peak, n))), PATIENCE_MS, () => new Error(`still waiting after ${PATIENCE_MS} ms`)).then((file) => `resolved with ${file}`, (err: Error) => `rejected: ${err.message}`);
+    if (/\bTODO\b/.test(saved)) throw new Error(saved.replace(/^rejected: /, ''));
+    const left = existsSync(downloads) ? readdirSync(downloads) : [];
+    if (!saved.startsWith('rejected') || peak > offered.size || left.length > 0) {
+      throw failure({
+        problem: `A data connection carried ${more.length} bytes for an offer of ${offered.size}; receiveFile() ${saved}, its onProgress counted up to ${peak}, and the downloads folder holds ${left.join(', ') || 'nothing'}.`,
+        expected: `a failure at the first byte past ${offered.size} (the Transform calls back with an error: pipeline stops), never counting past it, and the file deleted: a server that never stops must not fill the disk`,
+        see: SECTION.exact,
+      });
+    }
+  });
+
+  test('a file that cannot be created is an error, not a reason to try the next name', async () => {
+    const downloads = path.join(tempFolder(), 'downloads');
+    const content = Buffer.from('x');
+    // Longer than any system allows for one name (255): open() fails with ENAMETOOLONG (or ENOENT), never EEXIST.
+    const name = `${'n'.repeat(300)}.txt`;
+    const saved = await within(receiveFile(carrying(content), downloads, { name, size: 1, sha256: createHash('sha256').update(content).digest('hex') }), PATIENCE_MS, () => new Error('timeout')).then((file) => `resolved with ${file}`, (err: Error) => (err.message === 'timeout' ? `was still trying after ${PATIENCE_MS} ms` : `rejected: ${err.message}`));
+    if (/\bTODO\b/.test(saved)) throw new Error(saved.replace(/^rejected: /, ''));
+    if (!saved.startsWith('rejected')) {
+      throw failure({
+        problem: `receiveFile() of a file whose name (304 characters) the system refuses ${saved}.`,
+        expected: "a rejection: only EEXIST means \"try the next name\"; any other error from open() is thrown again (another name cannot help)",
+        see: SECTION.saving,
+      });
+    }
+  });
+
   test('a file whose bytes are not the ones offered is deleted, and receiveFile rejects', async () => {
     const chat = await startChat({ mine: [], see: SECTION.hash, options: { features: ['files'] } });
     const [alice, bob] = await chat.loginAll(['alice', 'bob']);
@@ -835,10 +904,11 @@ describe("lesson 17: the client's side (your describeFile, sendFile and receiveF
     const lie = { ...facts, sha256: createHash('sha256').update('something else').digest('hex') };
     const result = await transfer(chat, alice!, bob!, file, lie, downloads);
     const left = readdirSync(downloads);
-    if (result.saved.status !== 'rejected' || left.length > 0) {
+    const said = result.saved.status === 'rejected' ? String((result.saved.reason as Error)?.message) : '';
+    if (result.saved.status !== 'rejected' || left.length > 0 || !/sha-?256|hash|checksum/i.test(said)) {
       throw fail(chat, {
         problem: `alice offered data.csv with a SHA-256 that is not its content's, and sent its bytes. bob's receiveFile() ${reason(result.saved)}; his downloads folder holds ${left.length === 0 ? 'nothing' : left.join(', ')}.`,
-        expected: "receiveFile() compares the hash of what arrived with the offer's, and when they differ deletes the file (unlink) and rejects: a wrong file must not sit there looking right",
+        expected: "receiveFile() compares the hash of what arrived with the offer's, and when they differ deletes the file (unlink) and rejects, saying so (the client shows it: \"Receiving data.csv stopped: ...\" names the SHA-256): a wrong file must not sit there looking right",
         see: SECTION.hash,
       });
     }
@@ -859,10 +929,10 @@ describe("lesson 17: the client's side (your describeFile, sendFile and receiveF
     // A receiveFile() still TODO rejects too: its own message says what to do.
     if (saved.status === 'rejected' && /\bTODO\b/.test(String((saved.reason as Error)?.message))) throw saved.reason;
     const left = existsSync(downloads) ? readdirSync(downloads) : [];
-    if (saved.status !== 'rejected' || left.length > 0) {
+    if (saved.status !== 'rejected' || left.length > 0 || !String((saved.reason as Error)?.message).includes(String(file.size))) {
       throw fail(chat, {
         problem: `bob accepted cut.bin (${file.size} bytes); alice sent 30000 and closed, and the server closed bob's data connection. His receiveFile() ${reason(saved)}; his downloads folder holds ${left.length === 0 ? 'nothing' : left.join(', ')}.`,
-        expected: 'count the bytes: fewer than size when the stream ends is a failure: delete the file and reject',
+        expected: `count the bytes: fewer than size when the stream ends is a failure: delete the file and reject with a message that says how many of the ${file.size} offered arrived (the client shows it)`,
         see: SECTION.exact,
       });
     }
