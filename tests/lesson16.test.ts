@@ -1,17 +1,18 @@
 // Lesson 16: the student's two TLS pieces, each graded with the reference for the rest.
 // The server's listenTls (starter/server/listen-tls.ts): clients that trust the course's
 // authority log in and chat over it, a tap on the path sees only ciphertext, every other
-// piece runs unchanged (a half-close still gets its replies), and a plain client on the
-// TLS port is closed within the handshake timeout, logged, while others are served.
+// piece runs unchanged (a half-close still gets its replies), a plain client on the
+// TLS port is closed within the handshake timeout, logged, while others are served, and
+// the rest is lesson 2's (a port in use, close()).
 // The client's connectTls (starter/client/open-connection.ts): it logs in to a server
-// whose certificate the course's authority signed, by IP and by name, and refuses one
-// signed by another authority, one for another name and an expired one; on a plain port
-// it fails at once. The certificates are made here, once, with one key (tools/certificates.ts).
+// whose certificate the course's authority signed, by IP and by name (sent as SNI, an IP
+// never), and refuses one signed by another authority, one for another name and an
+// expired one, and the course's own without --ca; on a plain port it fails at once. The certificates are made here, once, with one key (tools/certificates.ts).
 
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
-import { beforeAll, describe, test } from 'vitest';
+import { beforeAll, describe, onTestFinished, test } from 'vitest';
 import { explainConnectError } from '../app/client/connect-errors.js';
 import type { Target } from '../solutions/client/open-connection.js';
 import type { TlsIdentity } from '../app/server/types.js';
@@ -22,7 +23,7 @@ import { startProxy } from './harness/proxy.js';
 import { fail, failure } from './harness/teach.js';
 import { TestClient, type ClientContext } from './harness/test-client.js';
 import { Transcript } from './harness/transcript.js';
-import { PATIENCE_MS, waitUntil } from './harness/wait.js';
+import { PATIENCE_MS, waitUntil, within } from './harness/wait.js';
 
 const lesson = (heading: string) => `16 (npm run lesson 16), section "${heading}"`;
 const SECTION = {
@@ -36,8 +37,10 @@ const SECTION = {
   tap: lesson('Try it: what the tap sees'),
 };
 
-type OpenConnection = (target: Target) => net.Socket;
-const { openConnection } = await importMine<{ openConnection: OpenConnection }>('client/open-connection.ts');
+type ClientPiece = typeof import('../solutions/client/open-connection.js');
+const { openConnection, readyEvent } = await importMine<ClientPiece>('client/open-connection.ts');
+type ServerPiece = typeof import('../solutions/server/listen-tls.js');
+const { listenTls } = await importMine<ServerPiece>('server/listen-tls.ts');
 
 /** The certificates of the suite: the course's authority, a stranger, and a few made wrong on purpose. */
 interface Certificates {
@@ -199,6 +202,56 @@ describe('the server: listenTls()', () => {
     alice.send('after them');
     await bob.next({ type: 'chat', from: 'alice', text: 'after them' }, 'alice\'s chat after the plain clients were closed');
   });
+
+  test('the rest is lesson 2\'s: a port in use rejects with a message that says what to do, and close() stops the server', async () => {
+    /** The student's listenTls on host:port, settled within the patience: the listening, or the error. */
+    const tryListen = (host: string, port: number, why: string) =>
+      within(
+        listenTls({ host, port, ...certs.good, handshakeTimeoutMs: 1000 }, (socket) => socket.destroy(), () => {}).then(
+          (listening) => ({ listening }),
+          (err: Error & { cause?: NodeJS.ErrnoException }) => ({ err }),
+        ),
+        PATIENCE_MS,
+        () => failure({ problem: `${why}: your listenTls() neither resolved nor rejected within ${PATIENCE_MS} ms.`, expected: "as in lesson 2: server.once('error', ...) rejects the promise, 'listening' resolves it", see: SECTION.listen }),
+      );
+    const other = net.createServer();
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => void other.close());
+    const { port } = other.address() as net.AddressInfo;
+    const taken = await tryListen('127.0.0.1', port, `Port ${port} was taken by another server`);
+    if ('listening' in taken) void taken.listening.close();
+    const message = 'err' in taken ? taken.err.message : 'it resolved';
+    if (!('err' in taken) || !/in use/i.test(message) || !message.includes(String(port)) || !/--port/.test(message) || taken.err.cause?.code !== 'EADDRINUSE') {
+      throw failure({
+        problem: `Port ${port} was taken by another server; your listenTls() ${'err' in taken ? `rejected with ${JSON.stringify(message)}, cause ${taken.err.cause?.code ?? 'missing'}` : 'resolved'}.`,
+        expected: `lesson 2's rejection: new Error("Could not listen on 127.0.0.1:${port}: port ${port} is already in use... pick another port with --port", { cause: err }) for err.code EADDRINUSE`,
+        see: SECTION.listen,
+      });
+    }
+    // 192.0.2.1 is reserved for documentation (RFC 5737): no machine has it (EADDRNOTAVAIL).
+    const elsewhere = await tryListen('192.0.2.1', 0, 'Asked to listen on 192.0.2.1, an address this machine does not have');
+    if ('listening' in elsewhere || /in use/i.test(elsewhere.err.message)) {
+      if ('listening' in elsewhere) void elsewhere.listening.close();
+      throw failure({
+        problem: `Asked to listen on 192.0.2.1 (not an address of this machine: EADDRNOTAVAIL), your listenTls() ${'err' in elsewhere ? `rejected with ${JSON.stringify(elsewhere.err.message)}` : 'resolved'}.`,
+        expected: "a rejection that says \"in use\" only when err.code is 'EADDRINUSE' (any other error: Node's own message)",
+        see: SECTION.listen,
+      });
+    }
+    const mine = await tryListen('127.0.0.1', 0, 'Asked to listen on a free port');
+    if ('err' in mine) throw failure({ problem: `Asked to listen on 127.0.0.1, port 0, your listenTls() rejected: ${mine.err.message}`, expected: 'it resolves with the port the system picked', see: SECTION.listen });
+    await within(Promise.resolve(mine.listening.close()), PATIENCE_MS, () => failure({ problem: `close() did not resolve within ${PATIENCE_MS} ms (no client was connected).`, expected: 'close() resolves once server.close() calls back, as in lesson 2', see: SECTION.listen }));
+    const stillOpen = await new Promise<boolean>((resolve) => {
+      const probe = net.connect({ host: '127.0.0.1', port: mine.listening.port }, () => {
+        probe.destroy();
+        resolve(true);
+      });
+      probe.once('error', () => resolve(false));
+    });
+    if (stillOpen) {
+      throw failure({ problem: `close() resolved, but 127.0.0.1:${mine.listening.port} still accepts connections.`, expected: "close: () => new Promise((done) => server.close(() => done())), as in lesson 2: server.close() stops the server from accepting", see: SECTION.listen });
+    }
+  });
 });
 
 /** What happened when the student's openConnection() tried `target`: connected (a socket), or the error. */
@@ -251,11 +304,70 @@ describe('the client: connectTls()', () => {
       if (!(socket instanceof tls.TLSSocket) || !socket.authorized) {
         throw fail(chat, { problem: `openConnection(${describeTarget(target)}) connected, but ${socket instanceof tls.TLSSocket ? 'the TLS socket says it did not check the server (authorized false)' : 'not with TLS'}.`, expected: 'a TLSSocket that checked the server: authorized true', see: SECTION.connect });
       }
+      if (readyEvent(socket) !== 'secureConnect') {
+        throw fail(chat, { problem: `readyEvent() of your TLS socket says '${readyEvent(socket)}'.`, expected: "'secureConnect' for a TLSSocket: readyEvent() is given as it is in starter/, leave it so", see: SECTION.connect });
+      }
       const client = TestClient.over(socket, `you (${host})`, chat);
       await client.next({ type: 'hello' }, 'the server\'s hello, over your TLS connection');
       client.send(host === 'localhost' ? 'bylocalname' : 'byaddress');
       await client.next({ type: 'welcome' }, 'the welcome, over your TLS connection');
       client.close();
+    }
+  });
+
+  test('a name is sent to the server (SNI); an IP address is checked but never sent', async () => {
+    // A bare TLS server that notes the name each client sent (false: none).
+    const heard: (string | false | null)[] = [];
+    const server = tls.createServer({ ...certs.good }, (socket) => {
+      heard.push(socket.servername);
+      socket.destroy();
+    });
+    server.on('tlsClientError', () => {});
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => void server.close());
+    const { port } = server.address() as net.AddressInfo;
+    for (const [host, want] of [['localhost', 'localhost'], ['127.0.0.1', false]] as const) {
+      const target = { host, port, tls: { ca: certs.course.certPem } };
+      const outcome = await tryConnect(target, SECTION.connect);
+      if ('error' in outcome) {
+        throw failure({ problem: `openConnection(${describeTarget(target)}) failed against a server whose certificate the course's authority signed for localhost and 127.0.0.1: ${explainConnectError(outcome.error, target)}`, expected: 'a connection', see: SECTION.connect });
+      }
+      outcome.socket.resume(); // the server's side ends its handshake after ours: wait for it, then hang up
+      onTestFinished(() => void outcome.socket.destroy());
+      await waitUntil(
+        () => (heard.length > 0 ? true : undefined),
+        (wake) => {
+          const timer = setInterval(wake, 10);
+          return () => clearInterval(timer);
+        },
+        () => failure({ problem: `Your client connected to ${host}; the server never saw the handshake end.`, expected: 'a finished handshake', see: SECTION.connect }),
+      );
+      const got = heard.shift();
+      if (got !== want) {
+        throw failure({
+          problem: `Your client connected to ${host}; the server was told the name ${!got ? 'nothing (no SNI)' : JSON.stringify(got)}.`,
+          expected: `${want === false ? 'no name: an IP address is never sent as SNI (RFC 6066), Node warns if you try' : `"${want}": the server may serve several names on one address`}. servername: net.isIP(host) === 0 ? host : undefined`,
+          see: SECTION.connect,
+        });
+      }
+    }
+  });
+
+  test('without --ca, the system\'s authorities alone: the course\'s certificate is refused, with the hint to add --ca', async () => {
+    const chat = await referenceTlsServer(SECTION.chain, certs.good);
+    const target = { host: '127.0.0.1', port: chat.port, tls: {} };
+    const outcome = await tryConnect(target, SECTION.chain);
+    if ('socket' in outcome) {
+      outcome.socket.destroy();
+      throw fail(chat, { problem: 'Given no ca (tls: {}), your client connected to a server whose certificate only the course\'s authority signed.', expected: "'error' UNABLE_TO_VERIFY_LEAF_SIGNATURE: the system's authorities never signed it. Never rejectUnauthorized: false", see: SECTION.chain });
+    }
+    const line = explainConnectError(outcome.error, target);
+    if (!line.includes('--ca certs/ca.pem')) {
+      throw fail(chat, {
+        problem: `Given no ca (tls: {}), against the course's certificate your client failed with ${outcome.error.code ?? outcome.error.message}, which the clients put as: ${line}`,
+        expected: "Node's own refusal (an unknown authority): ca: undefined when trust.ca is undefined, so Node keeps the system's authorities",
+        see: SECTION.chain,
+      });
     }
   });
 
@@ -302,6 +414,23 @@ describe('the client: connectTls()', () => {
       throw fail(chat, {
         problem: `A TLS client on a plain port (handshake timeout 1000 ms) failed after ${Date.now() - started} ms with: ${line}`,
         expected: 'at once, with "does not speak TLS": the plain server\'s hello is not a TLS record',
+        see: SECTION.mismatch,
+      });
+    }
+    // Without tls, openConnection() is lesson 1's net.connect(), given in starter/ as it is.
+    const plain = await new Promise<{ socket?: net.Socket; ready?: string; error?: Error }>((resolve) => {
+      const socket = openConnection({ host: '127.0.0.1', port: chat.port });
+      const timer = setTimeout(() => resolve({ socket, error: new Error(`no '${readyEvent(socket)}' (what readyEvent() names) within ${PATIENCE_MS} ms`) }), PATIENCE_MS);
+      socket.once(readyEvent(socket), () => resolve({ socket, ready: readyEvent(socket) }));
+      socket.once('error', (error) => resolve({ socket, error }));
+      socket.once('close', () => clearTimeout(timer));
+      socket.once(readyEvent(socket), () => clearTimeout(timer));
+    }).catch((error: Error) => ({ socket: undefined, error, ready: undefined }));
+    plain.socket?.destroy();
+    if (plain.ready !== 'connect' || plain.socket instanceof tls.TLSSocket) {
+      throw fail(chat, {
+        problem: `openConnection({ host: '127.0.0.1', port }) with no tls, to the plain server: ${plain.error ? `failed: ${plain.error.message}` : `a ${plain.socket instanceof tls.TLSSocket ? 'TLS' : 'plain'} socket, ready at '${plain.ready}'`}.`,
+        expected: "a plain socket from net.connect(), ready at 'connect': openConnection() and readyEvent() are given in starter/, leave them so",
         see: SECTION.mismatch,
       });
     }

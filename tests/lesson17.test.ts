@@ -5,9 +5,13 @@
 // bytes the relay holds under 1 MiB (measured from the relay's sockets: read from the
 // sender minus handed to the system for the receiver); one-use tokens; too few, too many
 // and wrong bytes; a user who leaves; and a received file that never overwrites another.
+// The relay is also tried on its own with stand-in sockets (cancel(), a receiver that hangs
+// up on a quiet sender, the end), and sendFile with a socket that takes each write only
+// when the suite says: what a real socket rarely shows in time (a write while it is full).
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Duplex } from 'node:stream';
@@ -18,7 +22,7 @@ import { startChat, type Chat } from './harness/chat.js';
 import { DataClient } from './harness/data-client.js';
 import { fail, failure } from './harness/teach.js';
 import type { Received, TestClient } from './harness/test-client.js';
-import { DEADLINES, PATIENCE_MS, within } from './harness/wait.js';
+import { DEADLINES, PATIENCE_MS, waitUntil, within } from './harness/wait.js';
 
 const lesson = (heading: string) => `17 (npm run lesson 17), section "${heading}"`;
 export const SECTION = {
@@ -35,6 +39,8 @@ export const SECTION = {
 
 type ClientPiece = typeof import('../solutions/client/file-transfer.js');
 const { describeFile, sendFile, receiveFile } = await importMine<ClientPiece>('client/file-transfer.ts');
+type RelayPiece = typeof import('../solutions/server/file-relay.js');
+const { FileRelay } = await importMine<RelayPiece>('server/file-relay.ts');
 
 const folders: string[] = [];
 afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })));
@@ -416,6 +422,194 @@ describe('lesson 17: sending a file', () => {
   });
 });
 
+/** A stand-in for a data connection: it keeps what is written to it, at once or, with `hold`, when the suite releases each write. */
+function standIn(hold = false, highWaterMark = 16 * 1024) {
+  const got: Buffer[] = [];
+  const held: (() => void)[] = [];
+  const socket = new Duplex({
+    highWaterMark,
+    read() {},
+    write(chunk: Buffer, _encoding, done) {
+      const take = () => {
+        got.push(chunk);
+        done();
+      };
+      if (hold) held.push(take);
+      else take();
+    },
+  });
+  return { socket, asSocket: socket as unknown as Socket, got, held, bytes: () => Buffer.concat(got).length };
+}
+
+/** A few turns of the event loop: long enough for a 'close' to be heard and a promise chain to run its course. */
+async function turns(n = 5): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+const ticking = (wake: () => void) => {
+  const timer = setInterval(wake, 2);
+  return () => clearInterval(timer);
+};
+
+describe('lesson 17: your FileRelay on its own, with stand-ins for the data connections', () => {
+  /** A new relay, and a way to give it transfers of `content` whose ended() calls are noted in `told`. */
+  function relayAlone() {
+    const relay = new FileRelay();
+    const told: string[] = [];
+    let n = 0;
+    const transfer = (content: Buffer) => {
+      const id = `t${++n}`;
+      const sha256 = createHash('sha256').update(content).digest('hex');
+      const accepted = { id, sendToken: `${id}-send`, receiveToken: `${id}-receive`, size: content.length, sha256, ended: (outcome: string) => void told.push(`${id} ${outcome}`) };
+      relay.expect(accepted);
+      return accepted;
+    };
+    /** Calls a relay method; a throw becomes a failure that says which call threw. */
+    const call = <T>(what: string, fn: () => T, see: string): T => {
+      try {
+        return fn();
+      } catch (err) {
+        throw failure({ problem: `${what} threw: ${(err as Error)?.message ?? err}`, expected: 'no throw: the wiring calls it at any time, for any id or token', see });
+      }
+    };
+    return { relay, told, transfer, call };
+  }
+
+  test("cancel(id) closes that transfer's data connections, never calls ended(), kills its unused tokens and no other's", async () => {
+    const { relay, told, transfer, call } = relayAlone();
+    const content = Buffer.alloc(1000, 7);
+    const moving = transfer(content); // both data connections came, 100 bytes passed
+    const other = transfer(content); // nobody came yet: its tokens must live on
+    const half = transfer(content); // only the sender came
+    const sender = standIn();
+    const receiver = standIn();
+    call(`attach('${moving.receiveToken}', socket)`, () => relay.attach(moving.receiveToken, receiver.asSocket), SECTION.pairing);
+    call(`attach('${moving.sendToken}', socket)`, () => relay.attach(moving.sendToken, sender.asSocket), SECTION.pairing);
+    const lone = standIn();
+    call(`attach('${half.sendToken}', socket)`, () => relay.attach(half.sendToken, lone.asSocket), SECTION.pairing);
+    sender.socket.push(content.subarray(0, 100));
+    await turns();
+    call(`cancel('${moving.id}') mid-copy`, () => relay.cancel(moving.id), SECTION.ending);
+    call(`cancel('${half.id}'), whose receiver never came`, () => relay.cancel(half.id), SECTION.ending);
+    call(`cancel('${moving.id}') a second time`, () => relay.cancel(moving.id), SECTION.ending);
+    call("cancel('never-given')", () => relay.cancel('never-given'), SECTION.ending);
+    const open = [['the sender', sender], ['the receiver', receiver], ['the lone sender', lone]].filter(([, s]) => !(s as ReturnType<typeof standIn>).socket.destroyed).map(([label]) => label);
+    if (open.length > 0) {
+      throw failure({ problem: `cancel() of two transfers left ${open.join(' and ')} open.`, expected: "cancel(id) destroys the transfer's data connections: both, or the one that came (ends.receiver?.destroy())", see: SECTION.ending });
+    }
+    await turns(); // copy() sees its sockets gone and run() ends: it must tell nobody
+    if (told.length > 0) {
+      throw failure({ problem: `After cancel(), your relay called ended(): ${told.join(', ')}. The wiring has told the users already (gone, or incomplete).`, expected: 'cancel() deletes the transfer; run() calls ended() only if this.transfers.delete(id) returns true', see: SECTION.ending });
+    }
+    const dead = call(`attach('${half.receiveToken}', socket), a token of a cancelled transfer`, () => relay.attach(half.receiveToken, standIn().asSocket), SECTION.tokens);
+    const unknown = call("attach('never-given', socket)", () => relay.attach('never-given', standIn().asSocket), SECTION.tokens);
+    const live = call(`attach('${other.sendToken}', socket), a token of a transfer nobody cancelled`, () => relay.attach(other.sendToken, standIn().asSocket), SECTION.tokens);
+    if (dead || unknown || !live) {
+      throw failure({
+        problem: `After cancel('${moving.id}') and cancel('${half.id}'): attach() of ${half.id}'s unused token gave ${dead}, of a token never given ${unknown}, of ${other.id}'s (not cancelled) ${live}.`,
+        expected: "false, false, true: cancel(id) deletes the tokens left whose side.transfer.id === id, and only those",
+        see: SECTION.tokens,
+      });
+    }
+  });
+
+  test('a receiver that hangs up while the sender is quiet ends the copy: the sender is closed, incomplete', async () => {
+    const { relay, told, transfer } = relayAlone();
+    const content = Buffer.alloc(5000, 1);
+    const t = transfer(content);
+    const sender = standIn();
+    const receiver = standIn();
+    relay.attach(t.sendToken, sender.asSocket);
+    relay.attach(t.receiveToken, receiver.asSocket);
+    sender.socket.push(content.subarray(0, 1000)); // then nothing: the sender waits, or is slow
+    await waitUntil(() => (receiver.bytes() > 0 ? true : undefined), ticking, () => failure({ problem: 'Both data connections came and the sender sent 1000 bytes; the receiver got none.', expected: 'every chunk written to the receiver', see: SECTION.pairing }));
+    receiver.socket.destroy(); // the receiver hangs up
+    await waitUntil(
+      () => (sender.socket.destroyed && told.length > 0 ? true : undefined),
+      ticking,
+      () => failure({
+        problem: `The receiver hung up after 1000 of ${content.length} bytes while the sender sent nothing more; ${PATIENCE_MS} ms later the sender's connection was ${sender.socket.destroyed ? 'closed' : 'still open'} and ended() ${told.length > 0 ? `was called: ${told.join(', ')}` : 'had not been called'}.`,
+        expected: "receiver.once('close', () => sender.destroy()): the loop waits on the sender, and only that wakes it. Then ended('incomplete')",
+        see: SECTION.ending,
+      }),
+    );
+    if (told.join() !== `${t.id} incomplete`) {
+      throw failure({ problem: `The receiver hung up mid-file; ended() was called with: ${told.join(', ')}.`, expected: `once, with 'incomplete'`, see: SECTION.ending });
+    }
+  });
+
+  test("ended('done') only once the receiver has taken every byte; a receiver that hangs up before is incomplete", async () => {
+    const { relay, told, transfer } = relayAlone();
+    const content = Buffer.from('the whole file, in one small chunk');
+    for (const hangUp of [false, true]) {
+      const t = transfer(content);
+      const sender = standIn();
+      const receiver = standIn(true); // takes its writes only when the suite says
+      relay.attach(t.sendToken, sender.asSocket);
+      relay.attach(t.receiveToken, receiver.asSocket);
+      sender.socket.push(content);
+      await waitUntil(() => (receiver.held.length > 0 || told.length > 0 ? true : undefined), ticking, () => failure({ problem: `The sender sent all ${content.length} bytes; none was written to the receiver.`, expected: 'every chunk written to the receiver', see: SECTION.pairing }));
+      await turns();
+      if (told.length > 0) {
+        throw failure({
+          problem: `The receiver had not yet taken the last write (it was still in its socket's buffer), and your relay called ended(): ${told.join(', ')}.`,
+          expected: "await receiver.end(callback) first: it calls back once every byte is handed to the system. Destroying the socket before would lose what it still holds",
+          see: SECTION.exact,
+        });
+      }
+      if (hangUp) receiver.socket.destroy();
+      else receiver.held.shift()!();
+      const want = `${t.id} ${hangUp ? 'incomplete' : 'done'}`;
+      await waitUntil(() => (told.length > 0 ? true : undefined), ticking, () => failure({ problem: `The receiver ${hangUp ? 'hung up before taking the last write' : 'took the last write'}; ended() was not called within ${PATIENCE_MS} ms.`, expected: `ended('${hangUp ? 'incomplete' : 'done'}')`, see: SECTION.ending }));
+      if (told.join() !== want) {
+        throw failure({
+          problem: `The receiver ${hangUp ? 'hung up before taking the last write' : 'took every byte'}; your relay called ended(): ${told.join(', ')}.`,
+          expected: hangUp ? "ended('incomplete'): the wait for the end rejects when the receiver closes first" : `ended('done'), once`,
+          see: SECTION.ending,
+        });
+      }
+      told.length = 0;
+    }
+  });
+
+  test("the relay's waits for 'drain' leave no listener behind", async () => {
+    const { relay, told, transfer } = relayAlone();
+    const content = Buffer.alloc(40 * 1024, 3);
+    const t = transfer(content);
+    const sender = standIn();
+    const receiver = standIn(false, 1024); // every 1 KiB write fills it: write() says false each time
+    let peak = 0;
+    // The sender sends its next 1 KiB only once the receiver has taken the last: one wait for 'drain' each.
+    let at = 0;
+    const sendNext = () => {
+      if (at < content.length) sender.socket.push(content.subarray(at, (at += 1024)));
+    };
+    const take = receiver.socket._write.bind(receiver.socket);
+    receiver.socket._write = (chunk, encoding, done) => setImmediate(() => take(chunk, encoding, (err?: Error | null) => {
+      done(err);
+      sendNext();
+    }));
+    relay.attach(t.sendToken, sender.asSocket);
+    relay.attach(t.receiveToken, receiver.asSocket);
+    sendNext();
+    await waitUntil(
+      () => {
+        peak = Math.max(peak, receiver.socket.listenerCount('close'));
+        return told.length > 0 ? true : undefined;
+      },
+      ticking,
+      () => failure({ problem: `The sender sent ${content.length} bytes in 1 KiB chunks to a receiver that takes each a moment later; ended() was not called within ${PATIENCE_MS} ms (the receiver took ${receiver.bytes()}).`, expected: "ended('done')", see: SECTION.backpressure }),
+    );
+    if (peak > 4) {
+      throw failure({
+        problem: `Your relay waited for 'drain' about 40 times; the receiver's socket had up to ${peak} 'close' listeners: each wait left its own behind (Node warns past 10: MaxListenersExceededWarning).`,
+        expected: "when 'drain' comes, take the wait's 'close' listener off again: socket.off('close', onClose)",
+        see: SECTION.backpressure,
+      });
+    }
+  });
+});
+
 describe("lesson 17: the client's side (your describeFile, sendFile and receiveFile, with the reference server)", () => {
   /** A real file on disk: `size` bytes of the suite's noise. */
   function realFile(folder: string, name: string, size: number): { file: string; content: Buffer; sha256: string } {
@@ -509,6 +703,109 @@ describe("lesson 17: the client's side (your describeFile, sendFile and receiveF
     }
   });
 
+  /** A data connection the suite drives: it takes each write only when the suite says so; until then write() says false (its highWaterMark is 1 KiB). */
+  function heldSocket() {
+    const held: (() => void)[] = [];
+    const state = { taken: 0 };
+    const socket = new Duplex({
+      highWaterMark: 1024,
+      read() {},
+      write(chunk: Buffer, _encoding, done) {
+        held.push(() => {
+          state.taken += chunk.length;
+          done();
+        });
+      },
+    });
+    return { socket, held, state };
+  }
+
+  /** Settles to 'resolved' or 'rejected: why'. */
+  const settle = (p: Promise<unknown>) => p.then(() => 'resolved', (err: Error) => `rejected: ${err?.message ?? err}`);
+  const poll = (wake: () => void) => {
+    const timer = setInterval(wake, 2);
+    return () => clearInterval(timer);
+  };
+
+  test("sendFile writes nothing while the socket still holds a chunk: it waits for 'drain' (one 'close' listener at a time)", async () => {
+    const folder = tempFolder();
+    const { file, content } = realFile(folder, 'held.bin', MB);
+    const { socket, held, state } = heldSocket();
+    let sent = 0;
+    let overfull = '';
+    let peakClose = 0;
+    const outcome = settle(sendFile(socket, file, (n) => {
+      // What the socket holds beyond the chunk just written was written while it was full.
+      if (overfull === '' && socket.writableLength > n - sent) overfull = `after ${n} bytes, ${socket.writableLength} were waiting in the socket (write() had said false ${Math.round((socket.writableLength - (n - sent)) / 1024)} KiB earlier)`;
+      sent = n;
+    }));
+    let settled = '';
+    void outcome.then((o) => (settled = o));
+    // The suite lets the socket take a chunk only once sendFile waits for 'drain', or has read the whole file.
+    while (state.taken < content.length && overfull === '' && settled === '') {
+      await waitUntil(
+        () => {
+          peakClose = Math.max(peakClose, socket.listenerCount('close'));
+          return overfull !== '' || settled !== '' || (held.length > 0 && (socket.listenerCount('drain') > 0 || sent === content.length)) ? true : undefined;
+        },
+        poll,
+        () => failure({ problem: `sendFile() had written ${sent} of ${content.length} bytes to a socket that had not taken the last chunk (write() said false); it neither waited for 'drain' nor wrote more for ${PATIENCE_MS} ms.`, expected: "socket.once('drain', ...) while socket.writableNeedDrain", see: SECTION.backpressure }),
+      );
+      if (overfull === '' && settled === '') held.shift()!();
+    }
+    if (overfull === '' && settled === '') socket.destroy(); // the server has every byte: it closes
+    const ended = await within(outcome, PATIENCE_MS, () => new Error('timeout')).catch(() => `was still waiting ${PATIENCE_MS} ms after the socket closed`);
+    if (/\bTODO\b/.test(ended)) throw new Error(ended.replace(/^rejected: /, ''));
+    if (overfull !== '' || ended !== 'resolved' || state.taken !== content.length) {
+      throw failure({
+        problem: `sendFile() of ${content.length} bytes to a socket that takes each write only a while later: ${overfull || `it handed it ${state.taken} bytes, and ${ended}`}.`,
+        expected: "one chunk at a time: when write() returns false, wait for 'drain' before the next write (the relay's loop again), then resolve on the close",
+        see: SECTION.backpressure,
+      });
+    }
+    if (peakClose > 3) {
+      throw failure({
+        problem: `While sendFile() waited for 'drain' ${Math.round(content.length / (64 * 1024))} times or so, the socket had up to ${peakClose} 'close' listeners: each wait left its own behind (Node warns past 10: MaxListenersExceededWarning).`,
+        expected: "when 'drain' comes, take the wait's 'close' listener off again: socket.off('close', onClose)",
+        see: SECTION.client,
+      });
+    }
+  });
+
+  test('a data connection the server closes: sendFile rejects, whether it was waiting for drain or reading the file, and writes no more', async () => {
+    const folder = tempFolder();
+    const { file } = realFile(folder, 'cut.bin', MB);
+    // 1. It closes while sendFile waits for 'drain'.
+    const waiting = heldSocket();
+    let sent = 0;
+    const first = settle(sendFile(waiting.socket, file, (n) => (sent = n)));
+    let early = '';
+    void first.then((o) => (early = o));
+    await waitUntil(() => (waiting.socket.listenerCount('drain') > 0 || early !== '' ? true : undefined), poll, () => failure({ problem: `sendFile() wrote ${sent} bytes to a socket that took none of them, then neither waited for 'drain' nor settled within ${PATIENCE_MS} ms.`, expected: "await 'drain' while socket.writableNeedDrain", see: SECTION.backpressure }));
+    if (/\bTODO\b/.test(early)) throw new Error(early.replace(/^rejected: /, ''));
+    waiting.socket.destroy();
+    const whileWaiting = await within(first, PATIENCE_MS, () => new Error('timeout')).catch(() => `was still waiting ${PATIENCE_MS} ms later`);
+    // 2. It closes just after the first write, while sendFile reads the file's next chunk.
+    const reading = heldSocket();
+    let writes = 0;
+    const whileReading = await within(
+      settle(sendFile(reading.socket, file, () => {
+        writes += 1;
+        if (writes === 1) reading.socket.destroy();
+      })),
+      PATIENCE_MS,
+      () => new Error('timeout'),
+    ).catch(() => `was still waiting ${PATIENCE_MS} ms later`);
+    const fine = (o: string) => /^rejected: \S/.test(o);
+    if (!fine(whileWaiting) || !fine(whileReading) || writes !== 1) {
+      throw failure({
+        problem: `The server closed a data connection while sendFile() waited for 'drain': it ${whileWaiting}. Another one just after sendFile()'s first write: it wrote ${writes - 1} more chunk(s) to the closed socket and ${whileReading}.`,
+        expected: "a rejection with a message (the client shows it: \"Sending cut.bin stopped: ...\") each time, and no write after the close: before waiting, reject if socket.destroyed; while waiting, reject on 'close' (a closed socket never drains)",
+        see: SECTION.client,
+      });
+    }
+  });
+
   test('a received file never overwrites one that exists: "name (1).ext", then "name (2).ext"', async () => {
     const chat = await startChat({ mine: [], see: SECTION.saving, options: { features: ['files'] } });
     const [alice, bob] = await chat.loginAll(['alice', 'bob']);
@@ -531,6 +828,75 @@ describe("lesson 17: the client's side (your describeFile, sendFile and receiveF
     }
   });
 
+  /** A data connection that carries `bytes`, then ends, as the relay's does. */
+  function carrying(bytes: Buffer): Duplex {
+    const socket = new Duplex({ read() {}, write(_chunk, _encoding, done) { done(); } });
+    socket.push(bytes);
+    socket.push(null);
+    return socket;
+  }
+
+  test('a name from the network stays in the downloads folder: its last part, no control characters, "file" when nothing is left', async () => {
+    const downloads = path.join(tempFolder(), 'downloads');
+    const content = Buffer.from('twelve bytes');
+    const offer = (name: string) => ({ name, size: content.length, sha256: createHash('sha256').update(content).digest('hex') });
+    const cases = [
+      ['../../escape.txt', 'escape.txt'],
+      ['C:\\Users\\mallory\\notes.txt', 'notes.txt'],
+      ['bell\u0007\u001b[2J.txt', 'bell[2J.txt'],
+      ['..', 'file'],
+      ['.', 'file (1)'],
+      ['', 'file (2)'],
+    ];
+    const got: string[] = [];
+    for (const [name] of cases) {
+      const saved = await within(receiveFile(carrying(content), downloads, offer(name!)), PATIENCE_MS, () => new Error(`still waiting after ${PATIENCE_MS} ms`)).then((file) => path.relative(downloads, file), (err: Error) => `rejected: ${err.message}`);
+      if (/\bTODO\b/.test(saved)) throw new Error(saved.replace(/^rejected: /, ''));
+      got.push(saved);
+    }
+    const wrong = cases.map(([name, want], i) => ({ name, want, got: got[i] })).filter((c) => c.got !== c.want);
+    if (wrong.length > 0) {
+      throw failure({
+        problem: `receiveFile() into ${downloads} saved ${wrong.map((c) => `${JSON.stringify(c.name)} as ${JSON.stringify(c.got)}`).join(', ')}.`,
+        expected: `${wrong.map((c) => JSON.stringify(c.want)).join(', ')}: a name from the network keeps only its last part (both / and \\ separate folders, on any system: path.basename after turning \\ into /), loses its control characters, and is "file" when nothing (or . or ..) is left`,
+        see: SECTION.saving,
+      });
+    }
+  });
+
+  test('receiveFile stops at the offered size: more bytes than offered are never counted or kept', async () => {
+    const downloads = path.join(tempFolder(), 'downloads');
+    const offered = new Content(100_000);
+    const more = Buffer.concat([...new Content(offered.size + 200_000).chunks()]);
+    let peak = 0;
+    const saved = await within(receiveFile(carrying(more), downloads, { name: 'flood.bin', size: offered.size, sha256: offered.sha256 }, (n) => (peak = Math.max(peak, n))), PATIENCE_MS, () => new Error(`still waiting after ${PATIENCE_MS} ms`)).then((file) => `resolved with ${file}`, (err: Error) => `rejected: ${err.message}`);
+    if (/\bTODO\b/.test(saved)) throw new Error(saved.replace(/^rejected: /, ''));
+    const left = existsSync(downloads) ? readdirSync(downloads) : [];
+    if (!/^rejected: \S/.test(saved) || peak > offered.size || left.length > 0) {
+      throw failure({
+        problem: `A data connection carried ${more.length} bytes for an offer of ${offered.size}; receiveFile() ${saved}, its onProgress counted up to ${peak}, and the downloads folder holds ${left.join(', ') || 'nothing'}.`,
+        expected: `a failure at the first byte past ${offered.size} (the Transform calls back with an error that says so: the client shows it), never counting past it, and the file deleted: a server that never stops must not fill the disk`,
+        see: SECTION.exact,
+      });
+    }
+  });
+
+  test('a file that cannot be created is an error, not a reason to try the next name', async () => {
+    const downloads = path.join(tempFolder(), 'downloads');
+    const content = Buffer.from('x');
+    // Longer than any system allows for one name (255): open() fails with ENAMETOOLONG (or ENOENT), never EEXIST.
+    const name = `${'n'.repeat(300)}.txt`;
+    const saved = await within(receiveFile(carrying(content), downloads, { name, size: 1, sha256: createHash('sha256').update(content).digest('hex') }), PATIENCE_MS, () => new Error('timeout')).then((file) => `resolved with ${file}`, (err: Error) => (err.message === 'timeout' ? `was still trying after ${PATIENCE_MS} ms` : `rejected: ${err.message}`));
+    if (/\bTODO\b/.test(saved)) throw new Error(saved.replace(/^rejected: /, ''));
+    if (!saved.startsWith('rejected')) {
+      throw failure({
+        problem: `receiveFile() of a file whose name (304 characters) the system refuses ${saved}.`,
+        expected: "a rejection: only EEXIST means \"try the next name\"; any other error from open() is thrown again (another name cannot help)",
+        see: SECTION.saving,
+      });
+    }
+  });
+
   test('a file whose bytes are not the ones offered is deleted, and receiveFile rejects', async () => {
     const chat = await startChat({ mine: [], see: SECTION.hash, options: { features: ['files'] } });
     const [alice, bob] = await chat.loginAll(['alice', 'bob']);
@@ -541,10 +907,11 @@ describe("lesson 17: the client's side (your describeFile, sendFile and receiveF
     const lie = { ...facts, sha256: createHash('sha256').update('something else').digest('hex') };
     const result = await transfer(chat, alice!, bob!, file, lie, downloads);
     const left = readdirSync(downloads);
-    if (result.saved.status !== 'rejected' || left.length > 0) {
+    const said = result.saved.status === 'rejected' ? String((result.saved.reason as Error)?.message) : '';
+    if (result.saved.status !== 'rejected' || left.length > 0 || !/sha-?256|hash|checksum/i.test(said)) {
       throw fail(chat, {
         problem: `alice offered data.csv with a SHA-256 that is not its content's, and sent its bytes. bob's receiveFile() ${reason(result.saved)}; his downloads folder holds ${left.length === 0 ? 'nothing' : left.join(', ')}.`,
-        expected: "receiveFile() compares the hash of what arrived with the offer's, and when they differ deletes the file (unlink) and rejects: a wrong file must not sit there looking right",
+        expected: "receiveFile() compares the hash of what arrived with the offer's, and when they differ deletes the file (unlink) and rejects, saying so (the client shows it: \"Receiving data.csv stopped: ...\" names the SHA-256): a wrong file must not sit there looking right",
         see: SECTION.hash,
       });
     }
@@ -565,10 +932,10 @@ describe("lesson 17: the client's side (your describeFile, sendFile and receiveF
     // A receiveFile() still TODO rejects too: its own message says what to do.
     if (saved.status === 'rejected' && /\bTODO\b/.test(String((saved.reason as Error)?.message))) throw saved.reason;
     const left = existsSync(downloads) ? readdirSync(downloads) : [];
-    if (saved.status !== 'rejected' || left.length > 0) {
+    if (saved.status !== 'rejected' || left.length > 0 || !String((saved.reason as Error)?.message).includes(String(file.size))) {
       throw fail(chat, {
         problem: `bob accepted cut.bin (${file.size} bytes); alice sent 30000 and closed, and the server closed bob's data connection. His receiveFile() ${reason(saved)}; his downloads folder holds ${left.length === 0 ? 'nothing' : left.join(', ')}.`,
-        expected: 'count the bytes: fewer than size when the stream ends is a failure: delete the file and reject',
+        expected: `count the bytes: fewer than size when the stream ends is a failure: delete the file and reject with a message that says how many of the ${file.size} offered arrived (the client shows it)`,
         see: SECTION.exact,
       });
     }

@@ -64,8 +64,9 @@ export async function receiveFile(
 /** Creates a file in `folder` that did not exist a moment before: name, "name (1).ext", ... */
 export async function createUnique(folder: string, name: string): Promise<{ file: string; handle: FileHandle }> {
   // TODO (lesson 17): mkdir(folder, { recursive: true }); keep only the name's last part
-  // (path.basename); then try open(candidate, 'wx') for each name in turn: EEXIST means
-  // "taken, try the next one"; any other error is thrown.
+  // (path.basename, after turning \ into /) without its control characters ('file' if
+  // nothing, '.' or '..' is left); then try open(candidate, 'wx') for each name in turn:
+  // EEXIST means "taken, try the next one"; any other error is thrown.
   void [mkdir, open, path];
   throw new Error('TODO (lesson 17): createUnique() is not written yet. Read the lesson: npm run lesson 17');
 }

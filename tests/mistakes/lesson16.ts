@@ -34,6 +34,18 @@ export const mistakes: Mistake[] = [
     says: "listen for 'tlsClientError'",
   },
   {
+    name: "the server's 'error' handler copied without lesson 2's message: a port in use rejects with Node's own words",
+    file: SERVER,
+    change: [{ from: "const why = err.code === 'EADDRINUSE' ?", to: 'const why = false ?' }],
+    says: "lesson 2's rejection",
+  },
+  {
+    name: 'close() resolves without closing the server',
+    file: SERVER,
+    change: [{ from: 'close: () => new Promise<void>((done) => server.close(() => done()))', to: 'close: async () => {}' }],
+    says: 'still accepts connections',
+  },
+  {
     name: 'the client turns verification off: rejectUnauthorized: false',
     file: CLIENT,
     change: [{ from: "    minVersion: 'TLSv1.2',\n    // Never", to: "    minVersion: 'TLSv1.2',\n    rejectUnauthorized: false,\n    // Never" }],
@@ -50,6 +62,18 @@ export const mistakes: Mistake[] = [
     file: CLIENT,
     change: [{ from: '    ca: trust.ca === undefined ? undefined : [...tls.rootCertificates, trust.ca],\n', to: '' }],
     says: 'unknown authority',
+  },
+  {
+    name: 'the client sends an IP address as the name: servername: host',
+    file: CLIENT,
+    change: [{ from: 'servername: net.isIP(host) === 0 ? host : undefined,', to: 'servername: host,' }],
+    says: 'an IP address is never sent as SNI',
+  },
+  {
+    name: 'the client lists trust.ca even when there is none: ca: [...tls.rootCertificates, undefined] throws',
+    file: CLIENT,
+    change: [{ from: 'ca: trust.ca === undefined ? undefined : [...tls.rootCertificates, trust.ca],', to: 'ca: [...tls.rootCertificates, trust.ca!],' }],
+    says: 'tls: { ca: undefined } }) threw',
   },
   {
     name: 'the client speaks plain TCP even when asked for TLS',

@@ -45,6 +45,24 @@ export const mistakes: Mistake[] = [
     change: [{ from: '    ends.sender?.destroy();\n    ends.receiver?.destroy();\n', to: '' }],
     says: 'cancel(id) destroys',
   },
+  {
+    name: "a receiver that hangs up is noticed only by a write: with a quiet sender the copy waits for ever",
+    file: FILE,
+    change: [{ from: "    receiver.once('close', () => sender.destroy());\n", to: '' }],
+    says: "receiver.once('close', () => sender.destroy())",
+  },
+  {
+    name: "ended('done') as soon as the last chunk is written, before the receiver has taken it",
+    file: FILE,
+    change: [{ from: '  await finished(receiver);\n', to: '  receiver.end();\n' }],
+    says: 'await receiver.end(callback) first',
+  },
+  {
+    name: "cancel() forgets the transfer but not its unused tokens: one of them makes attach() throw",
+    file: FILE,
+    change: [{ from: '    for (const [token, side] of this.tokens) if (side.transfer.id === id) this.tokens.delete(token);\n', to: '' }],
+    says: 'a token of a cancelled transfer threw',
+  },
 ];
 
 const CLIENT = 'client/file-transfer.ts';
@@ -79,5 +97,29 @@ mistakes.push(
     file: CLIENT,
     change: [{ from: '    if (!socket.writableNeedDrain) return resolve();\n', to: '' }],
     says: 'only if socket.writableNeedDrain',
+  },
+  {
+    name: "sendFile writes every chunk without waiting for 'drain': the whole file piles up in the socket's buffer",
+    file: CLIENT,
+    change: [{ from: '    if (full) await drained(socket);\n', to: '' }],
+    says: 'write() had said false',
+  },
+  {
+    name: "sendFile waits for 'drain' with no ear for 'close': a server that gives up leaves it waiting for ever",
+    file: CLIENT,
+    change: [{ from: "    socket.once('close', onClose);\n  });\n}\n\n/**\n * Receives", to: "  });\n}\n\n/**\n * Receives" }],
+    says: 'while waiting, reject on',
+  },
+  {
+    name: 'receiveFile passes on bytes past the offered size: a server that never stops fills the disk',
+    file: CLIENT,
+    change: [{ from: '      if (received > offer.size) return done(new Error(`more than the ${offer.size} bytes offered arrived`));\n', to: '' }],
+    says: 'a failure at the first byte past',
+  },
+  {
+    name: "createUnique tries the next name on any error: a name the system refuses loops for ever",
+    file: CLIENT,
+    change: [{ from: "      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;\n", to: '' }],
+    says: 'only EEXIST means',
   },
 );

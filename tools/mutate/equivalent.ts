@@ -47,6 +47,10 @@ const DRAFT_SET_FIRST = "The draft is read only by a down that returns to the li
 const CASE_ONLY = "Every name found starts with what was typed, so their common part is never shorter than it: when it is just as long, completing it changes only the case of the letters typed, and the server finds names without regard to case.";
 const WRONG_LIST_MEMORY = "recentWrong() filters the list by the window every time it is read, and the lock compares its length with MAX_WRONG: keeping an empty list in the Map, a stale one, or more than the last MAX_WRONG times changes only memory (bounded anyway: a wrong try is counted only for a name with a row), never an answer.";
 const WINDOW_EDGE = "A wrong try exactly 60 000 ms old is at the edge of \"the last 60 s\": in or out is a convention neither PROTOCOL.md nor the lesson fixes, so both are right, and a suite must not insist on either.";
+const DRAINED_CHECKS = "sendFile's drained() resolves at once unless socket.writableNeedDrain: calling it before a write that needs no wait (full set to true, or tested as true) waits for nothing, so every write happens as before.";
+const CLOSED_NEVER_DRAINS = "Once the socket has closed it never emits 'drain': the 'drain' listener left on it can never run, and the socket is dropped with it.";
+const RELAY_ERROR_UNSEEN = "copy()'s rejections never leave the relay: run() catches any of them as 'incomplete', so the error's text is read by nobody.";
+const CLOSE_LATER_TICK = "destroy() emits 'close' on a later tick, and nothing awaits between the write that saw the receiver close and this wait: without the destroyed check, the 'close' listener set next still hears it and rejects the same. (Only a receiver that drains and closes in one tick, between two of the relay's steps, tells them apart.)";
 export const EQUIVALENT: Equivalent[] = [
   {
     lesson: 2, kind: 'untestable', file: 'server/listen.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', after: 'noDelay: ',
@@ -185,4 +189,30 @@ export const EQUIVALENT: Equivalent[] = [
     lesson: 19, kind: 'equivalent', file: 'server/cluster-link.ts', mutator: 'ConditionalExpression', original: 'channel === CLUSTER_CHANNEL', replacement: 'true',
     why: "The subscriber is the link's own connection, and only subscribe() subscribes it, to CLUSTER_CHANNEL alone: no message of another channel ever arrives on it. The check guards against a subscriber shared with other channels, which the course never does.",
   },
+  {
+    lesson: 16, kind: 'equivalent', file: 'server/listen-tls.ts', mutator: 'StringLiteral', original: "'TLSv1.2'", replacement: '""',
+    why: "tls.createServer() takes an empty minVersion as none given, and Node's own minimum is TLS 1.2 (tls.DEFAULT_MIN_VERSION): the same versions are accepted. The lesson asks for it written down, to say that you mean it.",
+  },
+  {
+    lesson: 16, kind: 'untestable', file: 'server/listen-tls.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', after: 'noDelay: ',
+    why: "As lesson 2's noDelay: Nagle's algorithm only holds back a small write while earlier bytes wait for their ACK; on loopback the delay cannot be told from scheduling noise without a flaky timing test.",
+  },
+  {
+    lesson: 17, kind: 'equivalent', file: 'client/file-transfer.ts', mutator: 'CallExpression', original: 'socket.resume();', replacement: ';',
+    why: "openDataConnection() pauses the socket with nothing in its buffer, and nothing comes on a data connection after the hello: Node's socket still reads the server's end (it calls read(0) on EOF), so 'close' comes without resume(). It would matter only for bytes nobody reads, which the protocol never sends there.",
+  },
+  { lesson: 17, kind: 'equivalent', file: 'client/file-transfer.ts', mutator: 'BooleanLiteral', original: 'false', replacement: 'true', after: 'let full = ', why: DRAINED_CHECKS },
+  { lesson: 17, kind: 'equivalent', file: 'client/file-transfer.ts', mutator: 'ConditionalExpression', original: 'full', replacement: 'true', line: 'if (full) await drained(socket);', why: DRAINED_CHECKS },
+  { lesson: 17, kind: 'equivalent', file: 'client/file-transfer.ts', mutator: 'StringLiteral', original: "'drain'", replacement: '""', line: "socket.off('drain', onDrain);", why: CLOSED_NEVER_DRAINS },
+  {
+    lesson: 17, kind: 'equivalent', file: 'server/file-relay.ts', mutator: 'StringLiteral', original: "'receive'", replacement: '""',
+    why: "attach() asks only whether a side's role is 'send': any other role, '' too, makes its socket the receiver, as 'receive' does.",
+  },
+  {
+    lesson: 17, kind: 'equivalent', file: 'server/file-relay.ts', mutator: 'CallExpression', original: 'sender.destroy();', replacement: ';', line: 'done reading',
+    why: "run() destroys the receiver on the next line, and the receiver's 'close' listener (set at the start of run()) destroys the sender: it is closed either way, a tick later.",
+  },
+  { lesson: 17, kind: 'equivalent', file: 'server/file-relay.ts', mutator: 'StringLiteral', original: "'drain'", replacement: '""', line: "socket.off('drain', onDrain);", why: CLOSED_NEVER_DRAINS },
+  { lesson: 17, kind: 'equivalent', file: 'server/file-relay.ts', mutator: 'StringLiteral', original: "'the receiver closed'", replacement: '""', why: RELAY_ERROR_UNSEEN },
+  { lesson: 17, kind: 'untestable', file: 'server/file-relay.ts', mutator: 'ConditionalExpression', original: 'socket.destroyed', replacement: 'false', line: "if (socket.destroyed) return reject(new Error('the receiver closed'));", why: CLOSE_LATER_TICK },
 ];
