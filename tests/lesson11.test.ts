@@ -718,6 +718,73 @@ describe('lesson 11: chatReducer, on its own', () => {
   });
 });
 
+describe('lesson 11: chatReducer, what each line says and what a stranger cannot break', () => {
+  const at = 1_700_000_000_000;
+  const fail = (problem: string, expected: string) => failure({ problem, expected, see: SECTION.reducer });
+  const receive = (state: ReturnType<typeof initialState>, ...events: Record<string, unknown>[]) =>
+    chatReducer(state, { type: 'received', events: events as unknown as WireEvent[], at });
+  const online = () => receive(initialState(50), { type: 'welcome', user: 'alice', users: ['alice', 'carol'], text: 'Welcome, alice!', ts: at });
+
+  test('a leave says why (each reason its own words), /users shows who is online, a note is a line of its own', () => {
+    const reasons = ['quit', 'disconnect', 'timeout', 'slow', 'kicked', 'moved', 'some-future-reason'];
+    const said = reasons.map((reason) => {
+      const state = receive(online(), { type: 'leave', user: 'carol', reason, ts: at });
+      const last = state.messages?.at(-1);
+      if (last?.kind !== 'system' || typeof last.text !== 'string' || !last.text.startsWith('carol ') || state.users?.includes('carol')) {
+        throw fail(`The event leave { user: 'carol', reason: '${reason}' } gave users ${JSON.stringify(state.users)} and, last, the message ${showMessages(last ? [last] : [])}.`, "a message of kind 'system' that starts with carol's name and says why she left, and carol gone from users");
+      }
+      return last.text.slice('carol '.length).trim();
+    });
+    const known = said.slice(0, 6);
+    const blank = reasons.filter((_, i) => said[i] === '' || /undefined|null/.test(said[i]!));
+    if (blank.length > 0 || new Set(known).size !== known.length) {
+      throw fail(`For the leave reasons ${reasons.join(', ')} your reducer said, after "carol": ${said.map((s) => JSON.stringify(s)).join(', ')}.`, 'words for every reason, each its own (quit: has left the chat, timeout: timed out, slow: was dropped, ...), and for a reason it does not know the words of quit: the others want to know whether she left or was dropped');
+    }
+
+    const users = receive(online(), { type: 'users', users: ['carol', 'alice', 'bob'], ts: at + 1 });
+    const reply = users.messages?.at(-1);
+    const listed = typeof reply?.text === 'string' && ['alice', 'bob', 'carol'].every((n) => new RegExp(`\\b${n}\\b`).test(reply.text));
+    if (reply?.kind !== 'info' || !listed || JSON.stringify(users.users) !== '["alice","bob","carol"]') {
+      throw fail(`The event users { users: ['carol', 'alice', 'bob'] } (the reply to /users) gave users ${JSON.stringify(users.users)} and, last, the message ${showMessages(reply ? [reply] : [])}.`, "users ['alice', 'bob', 'carol'] (sorted) and a message of kind 'info' that names them, e.g. \"Online (3): alice, bob, carol\": on a narrow screen there is no user list to look at");
+    }
+
+    const noted = chatReducer(online(), { type: 'note', kind: 'error', text: 'Connection lost', at: at + 7 });
+    const note = noted.messages?.at(-1);
+    if (note?.kind !== 'error' || note.text !== 'Connection lost' || note.ts !== at + 7) {
+      throw fail(`The action note { kind: 'error', text: 'Connection lost', at: ${at + 7} } added ${showMessages(note ? [note] : [])} (ts ${note?.ts}).`, "a message { kind: 'error', text: 'Connection lost', ts: at }: the hook's own lines (connection lost, not connected yet) come as notes");
+    }
+  });
+
+  test('each message has the server\'s ts; a field of the wrong type from a stranger becomes empty, never a crash', () => {
+    const state = receive(
+      online(),
+      { type: 'chat', from: 'carol', text: 'on time', ts: at - 60_000 },
+      { type: 'chat', from: 'carol', text: 'no clock', ts: 'yesterday' },
+      { type: 'chat', from: 42, text: { evil: true }, ts: at },
+      { type: 'whisper', from: ['x'], to: null, text: 7, ts: at },
+      { type: 'users', users: ['bob', 7, '', null, 'alice', 'bob', { name: 'eve' }], ts: at },
+    );
+    const messages = Array.isArray(state.messages) ? state.messages : [];
+    const onTime = messages.find((m) => m.text === 'on time');
+    const noClock = messages.find((m) => m.text === 'no clock');
+    if (onTime?.ts !== at - 60_000 || noClock?.ts !== at) {
+      throw fail(`A chat with ts ${at - 60_000} got ts ${onTime?.ts}; a chat with ts "yesterday" (received at ${at}) got ts ${JSON.stringify(noClock?.ts)}.`, "each message's ts is the event's ts when it is a number (the screen shows that time), and the action's `at` when it is not");
+    }
+    const strange = messages.slice(-3, -1);
+    const fields = strange.flatMap((m) => [m.text, m.from, ...(m.kind === 'whisper' ? [m.to] : [])]);
+    if (strange.length !== 2 || fields.some((f) => f !== '')) {
+      throw fail(`A chat { from: 42, text: { evil: true } } and a whisper { from: ['x'], to: null, text: 7 } became ${showMessages(strange)} (fields ${JSON.stringify(fields)}).`, "one message each, with '' for every field that is not a string: the screen draws strings, and a server can send anything");
+    }
+    if (JSON.stringify(state.users) !== '["alice","bob"]') {
+      throw fail(`The event users { users: ['bob', 7, '', null, 'alice', 'bob', { name: 'eve' }] } gave users ${JSON.stringify(state.users)}.`, "users ['alice', 'bob']: names only (strings, not empty), each once, sorted");
+    }
+    const notAList = receive(online(), { type: 'welcome', user: 'alice', users: 'alice,bob', text: 'Welcome, alice!', ts: at });
+    if (!Array.isArray(notAList.users) || notAList.users.length !== 0) {
+      throw fail(`A welcome whose users is the string "alice,bob" gave users ${JSON.stringify(notAList.users)}.`, 'users [] when the field is not a list');
+    }
+  });
+});
+
 // ── The input line's keys, on their own ─────────────────────────────────────
 
 /** The input state after `keys`, from `state`: a string is typed, anything else is a key. */
