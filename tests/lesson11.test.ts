@@ -25,7 +25,7 @@ import { closedPort, startProxy } from './harness/proxy.js';
 import { failure } from './harness/teach.js';
 import type { TestClient } from './harness/test-client.js';
 import { escapeText } from '../app/wire-text.js';
-import type { Transcript } from './harness/transcript.js';
+import { Transcript } from './harness/transcript.js';
 import { PATIENCE_MS, waitUntil } from './harness/wait.js';
 
 type HookModule = typeof import('../starter/client/tui/use-chat.js');
@@ -307,11 +307,13 @@ interface Probe {
   until<T>(what: string, check: (chat: ChatState) => T | undefined, expected: string, see: string, ms?: number): Promise<T>;
   fail(problem: string, expected: string, see: string): Error;
   unmount(): void;
+  /** Renders the component again with these options changed, as a parent with new props would. */
+  change(options: Partial<ChatOptions>): void;
 }
 
 async function probeHook(chat: Chat | undefined, options: Partial<ChatOptions> & { name: string; port?: number }): Promise<Probe> {
   const port = options.port ?? (await startProxy({ targetPort: chat!.port, transcript: chat!.transcript, clientLabel: `your hook (${options.name})`, serverLabel: 'server' })).port;
-  const settings: ChatOptions = { host: '127.0.0.1', retryMs: 20, maxRetryMs: 80, ...options, port };
+  let settings: ChatOptions = { host: '127.0.0.1', retryMs: 20, maxRetryMs: 80, ...options, port };
   let latest: ChatState | undefined;
   let renders = 0;
   const statuses: Status[] = [];
@@ -356,6 +358,10 @@ async function probeHook(chat: Chat | undefined, options: Partial<ChatOptions> &
       );
     },
     unmount,
+    change(changed) {
+      settings = { ...settings, ...changed };
+      ink.rerender(h(Probe));
+    },
   };
   return probe;
 }
@@ -782,6 +788,296 @@ describe('lesson 11: chatReducer, what each line says and what a stranger cannot
     if (!Array.isArray(notAList.users) || notAList.users.length !== 0) {
       throw fail(`A welcome whose users is the string "alice,bob" gave users ${JSON.stringify(notAList.users)}.`, 'users [] when the field is not a list');
     }
+  });
+});
+
+// ── A server the test steers, one connection at a time ──────────────────────
+
+interface FakeConnection {
+  /** Every line the client sent, the name first. */
+  lines: string[];
+  send(event: Record<string, unknown>): void;
+  /** Bytes as they are, no line ending added: what no chat server sends. */
+  sendRaw(text: string): void;
+  /** Welcomes the name it sent. */
+  welcome(): void;
+  /** Ends the connection without a word: a server restarting, a network gone. */
+  drop(): void;
+  closed: boolean;
+}
+
+interface FakeServer {
+  port: number;
+  transcript: Transcript;
+  connections: FakeConnection[];
+  /** Waits for the n-th connection (from 1) to send its name; a hook that gave up (status closed) fails at once. */
+  named(n: number, probe: Probe, afterWhat: string): Promise<FakeConnection>;
+}
+
+/** A fake server that says hello to each connection and does only what the test tells it. */
+async function fakeServer(): Promise<FakeServer> {
+  const transcript = new Transcript();
+  const connections: FakeConnection[] = [];
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    const label = `server (connection ${connections.length + 1})`;
+    const write = (text: string) => {
+      transcript.record(label, 'your hook', text);
+      if (!socket.destroyed) socket.write(text);
+    };
+    let pending = '';
+    const connection: FakeConnection = {
+      lines: [],
+      send: (event) => write(JSON.stringify({ ts: Date.now(), ...event }) + '\n'),
+      sendRaw: write,
+      welcome: () => connection.send({ type: 'welcome', user: connection.lines[0], users: [connection.lines[0]], text: `Welcome, ${connection.lines[0]}!` }),
+      drop: () => {
+        transcript.record(label, 'your hook', '(the server closes the connection)');
+        socket.destroy();
+      },
+      closed: false,
+    };
+    connections.push(connection);
+    socket.on('data', (chunk) => {
+      transcript.record('your hook', label, chunk);
+      pending += chunk.toString('utf8');
+      const parts = pending.split('\n');
+      pending = parts.pop()!;
+      connection.lines.push(...parts);
+    });
+    socket.on('close', () => (connection.closed = true));
+    connection.send({ type: 'hello', proto: 1, text: 'Enter your username:' });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => {
+    for (const c of connections) if (!c.closed) c.drop();
+    server.close();
+  });
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    transcript,
+    connections,
+    named: (n, probe, afterWhat) =>
+      probe.until(
+        `connection ${n} ${afterWhat}, and its name on it`,
+        (chat) => {
+          if (chat.status?.state === 'closed') throw probe.fail(`Your hook gave up while the suite waited for connection ${n} ${afterWhat}: its status is closed (${JSON.stringify(chat.status.reason)}).`, 'a connection, and the name sent on hello', n === 1 ? SECTION.effects : SECTION.reconnect);
+          return connections[n - 1]?.lines.length ? connections[n - 1] : undefined;
+        },
+        n === 1 ? 'the name, as the first line, once hello arrives' : 'a new connection after retryMs, and the name on it',
+        n === 1 ? SECTION.effects : SECTION.reconnect,
+      ),
+  };
+}
+
+/** Two turns of the event loop, each with its I/O phase: a line already written has been read by then (loopback). */
+async function twoTurns(): Promise<void> {
+  for (let turn = 0; turn < 2; turn++) await new Promise((done) => setImmediate(done));
+}
+
+/**
+ * Watches for `ms` that `happened` stays false: a timer that should have been cancelled
+ * would fire within a few of its periods. (Nothing to wait for here but time itself.)
+ */
+function stillNothing(happened: () => boolean, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (happened() || Date.now() - started >= ms) {
+        clearInterval(timer);
+        resolve(!happened());
+      }
+    }, 5);
+  });
+}
+
+describe('lesson 11: useChat(), how each connection ends and what waits meanwhile', () => {
+  /** A hook on a fake server, logged in on its first connection. */
+  async function loggedIn(options: Partial<ChatOptions> = {}) {
+    const server = await fakeServer();
+    const chat = { transcript: server.transcript } as Chat;
+    const probe = await probeHook(chat, { name: 'alice', port: server.port, retryMs: 5, maxRetryMs: 20, ...options });
+    const first = await server.named(1, probe, '(the first)');
+    first.welcome();
+    await untilConnected(probe, 'the status connected after the welcome', SECTION.reconnect);
+    return { server, probe, first };
+  }
+  const reconnecting = (probe: Probe, what: string, after: number) =>
+    probe.until(what, () => probe.statuses.slice(after).find((s): s is Extract<Status, { state: 'reconnecting' }> => s.state === 'reconnecting'), "status { state: 'reconnecting', reason, attempt, retryInMs }", SECTION.reconnect);
+
+  test('the reason of each loss: a dropped line, a shutdown, a full server; said once in the messages; a name refused on the way back ends it', async () => {
+    const { server, probe, first } = await loggedIn();
+    const serverErrors = ['Unknown command: /x. Type /help for the list.', 'The server is full.', "Username 'alice' is already taken."];
+    first.send({ type: 'error', code: 'UNKNOWN_COMMAND', text: serverErrors[0] });
+    first.send({ type: 'chat', from: 'bob', text: 'see you' });
+    await probe.until('bob\'s chat line', (c) => findMessage(c, (m) => m.text === 'see you'), 'the chat line as a message', SECTION.reducer);
+    first.drop();
+    const dropped = await reconnecting(probe, 'the status reconnecting after the server closed the connection', 0);
+    if (typeof dropped.reason !== 'string' || dropped.reason.trim() === '' || [serverErrors[0], 'see you'].includes(dropped.reason) || /shut/i.test(dropped.reason)) {
+      throw probe.fail(`The server closed the connection without a word (an UNKNOWN_COMMAND error and a chat line came earlier); your hook's status is ${showStatus(dropped)}.`, 'a reason that says the server closed the connection: not the text of an earlier event (only an error whose code is one of CLOSING_ERRORS is a refusal), not a shutdown that never came', SECTION.reconnect);
+    }
+
+    const second = await server.named(2, probe, 'after the loss');
+    second.welcome();
+    await untilConnected(probe, 'connected again', SECTION.reconnect);
+    let before = probe.statuses.length;
+    second.send({ type: 'shutdown', text: 'Server is shutting down. Goodbye!' });
+    second.drop();
+    const shutDown = await reconnecting(probe, 'the status reconnecting after the shutdown', before);
+    if (!/shut/i.test(String(shutDown.reason))) {
+      throw probe.fail(`The server said shutdown and closed; your hook's status is ${showStatus(shutDown)}.`, 'a reason that says the server shut down (e.g. "The server shut down."): the event shutdown came before the close', SECTION.reconnect);
+    }
+
+    const third = await server.named(3, probe, 'after the shutdown');
+    before = probe.statuses.length;
+    third.send({ type: 'error', code: 'SERVER_FULL', text: serverErrors[1] });
+    third.drop();
+    const full = await reconnecting(probe, 'the status reconnecting after the server said it was full', before);
+    if (full.reason !== serverErrors[1]) {
+      throw probe.fail(`The server answered the name with error SERVER_FULL "${serverErrors[1]}" and closed; your hook's status is ${showStatus(full)}.`, `reconnecting (a full server may have room later), with the error's text as the reason: "${serverErrors[1]}"`, SECTION.reconnect);
+    }
+    const notes = (probe.latest()!.messages ?? []).filter((m) => m.kind === 'error' && !serverErrors.includes(m.text));
+    if (notes.length !== 2 || notes.some((m) => typeof m.text !== 'string' || m.text.trim() === '')) {
+      throw probe.fail(`Two connections were lost after a welcome (the third try was refused); your hook's own error lines are ${showMessages(notes)}.`, "one message of kind 'error' per lost connection, that says so (e.g. \"Connection lost: <reason> Reconnecting...\"), not one per try: the status bar shows the tries", SECTION.reconnect);
+    }
+
+    const fourth = await server.named(4, probe, 'after the full server');
+    fourth.send({ type: 'error', code: 'NAME_TAKEN', text: serverErrors[2] });
+    fourth.drop();
+    const refused = await probe.until('the status closed after the name was refused on the way back', (c) => (c.status?.state === 'closed' ? c.status : undefined), "status { state: 'closed', reason: <the error's text>, failed: true }", SECTION.reconnect);
+    if (refused.reason !== serverErrors[2] || refused.failed !== true) {
+      throw probe.fail(`While your hook was away, someone took the name: the server answered NAME_TAKEN and closed. Your hook's status is ${showStatus(refused)}.`, `closed for good, with reason "${serverErrors[2]}" and failed: true: trying the same name again cannot help, also after having been in`, SECTION.reconnect);
+    }
+    probe.latest()!.quit();
+    await twoTurns();
+    if (JSON.stringify(probe.latest()!.status) !== JSON.stringify(refused) || server.connections.length !== 4) {
+      throw probe.fail(`After the status closed (name refused), quit() changed it to ${showStatus(probe.latest()!.status)} (${server.connections.length} connections).`, 'nothing more after closed: quit() on a closed chat does nothing', SECTION.leaving);
+    }
+  });
+
+  test('INVALID_NAME on the way back ends it too; a line too long ends the connection, not the program', async () => {
+    const { server, probe, first } = await loggedIn();
+    first.sendRaw('{"type":"chat","from":"bob","text":"' + 'x'.repeat(5000));
+    await reconnecting(probe, 'the status reconnecting after a line of 5000 bytes without an end', 0).catch(() => {
+      throw probe.fail('The server sent a line of over 5000 bytes (more than MAX_LINE_BYTES, 4096) without its end; your hook did not drop the connection.', "your LineDecoder throws on it: catch that in the 'data' handler and destroy the socket (this is no chat server). Uncaught, it ends the whole program with a stack trace", SECTION.reconnect);
+    });
+    const second = await server.named(2, probe, 'after the loss');
+    second.send({ type: 'error', code: 'INVALID_NAME', text: 'Invalid username.' });
+    second.drop();
+    const refused = await probe.until('the status closed after INVALID_NAME', (c) => (c.status?.state === 'closed' ? c.status : undefined), "status { state: 'closed', reason: 'Invalid username.', failed: true }", SECTION.reconnect);
+    if (refused.reason !== 'Invalid username.' || refused.failed !== true) {
+      throw probe.fail(`On the way back the server answered INVALID_NAME; your hook's status is ${showStatus(refused)}.`, "closed, with reason 'Invalid username.' and failed: true", SECTION.reconnect);
+    }
+  });
+
+  test('lines typed while reconnecting wait for the new welcome, in order, at most 20; one note says they wait', async () => {
+    const { server, probe, first } = await loggedIn({ retryMs: 30, maxRetryMs: 30 });
+    first.drop();
+    await reconnecting(probe, 'the status reconnecting', 0);
+    const shown = probe.latest()!.messages?.length ?? 0;
+    const typed = Array.from({ length: 25 }, (_, i) => `typed while away ${i + 1}`);
+    for (const line of typed.slice(0, 3)) probe.latest()!.send(line);
+    const said = await probe.until('its note that the lines wait', (c) => ((c.messages?.length ?? 0) > shown ? c.messages.slice(shown) : undefined), "a message of kind 'info' that says the lines are sent once connected", SECTION.early);
+    await twoTurns();
+    const waitNotes = (probe.latest()!.messages ?? []).slice(shown);
+    if (waitNotes.length !== 1 || waitNotes[0]!.kind !== 'info' || String(waitNotes[0]!.text).trim() === '') {
+      throw probe.fail(`While reconnecting, three lines were typed; your hook added ${showMessages(waitNotes.length ? waitNotes : said)}.`, "one message of kind 'info' for the first line that waits (e.g. \"Not connected yet: what you type is sent once you are in.\"), not one per line", SECTION.early);
+    }
+    for (const line of typed.slice(3)) probe.latest()!.send(line);
+    const dropped = await probe.until('a note that a line was not kept', (c) => findMessage(c, (m) => m.kind === 'error' && m.id > (waitNotes[0]!.id ?? 0)), "a message of kind 'error' once the queue is full (the reference keeps 20 lines): that line is lost, say so", SECTION.early);
+    if (typeof dropped.text !== 'string' || dropped.text.trim() === '') {
+      throw probe.fail(`The queue was full; your hook's note says ${JSON.stringify(dropped.text)}.`, 'a note that says the line was not kept', SECTION.early);
+    }
+
+    const second = await server.named(2, probe, 'after the loss');
+    second.send({ type: 'info', text: 'Checking your name...' });
+    await twoTurns();
+    await twoTurns();
+    if (second.lines.length > 1) {
+      throw probe.fail(`On the new connection, before its welcome, your hook sent ${JSON.stringify(second.lines.slice(1))} after the name.`, 'nothing but the name until the new welcome: the server reads lines before it as the login (a name, a password); an info before the welcome is not one', SECTION.early);
+    }
+    second.welcome();
+    await poll(
+      () => (second.lines.length >= 2 ? true : undefined),
+      () => probe.fail(`25 lines were typed while reconnecting; after the new welcome the server got ${JSON.stringify(second.lines.slice(1))}.`, 'the waiting lines, in order, once the welcome arrives', SECTION.early),
+    );
+    await twoTurns();
+    await twoTurns();
+    const sent = second.lines.slice(1);
+    if (JSON.stringify(sent) !== JSON.stringify(typed.slice(0, sent.length)) || sent.length > 20) {
+      throw probe.fail(`25 lines were typed while reconnecting; after the new welcome your hook sent ${sent.length}: ${JSON.stringify(sent.slice(0, 3))} ... ${JSON.stringify(sent.slice(-2))}.`, 'at most 20 (the reference keeps 20: a stuck connection must not collect a whole afternoon), in the order they were typed, from "typed while away 1" on', SECTION.early);
+    }
+  });
+
+  test('quit() before the welcome, or while reconnecting, leaves at once; unmounted, the hook never connects again', async () => {
+    const gate = await fakeServer();
+    const early = await probeHook({ transcript: gate.transcript } as Chat, { name: 'alice', port: gate.port, retryMs: 5 });
+    const waiting = await gate.named(1, early, '(the first)');
+    early.latest()!.quit();
+    const left = await early.until('the status closed after quit() before any welcome', (c) => (c.status?.state === 'closed' ? c.status : undefined), "status { state: 'closed', failed: false } at once: not logged in, there is nobody to say /quit to", SECTION.leaving);
+    await poll(() => (waiting.closed ? true : undefined), () => early.fail('After quit() before the welcome, the connection stayed open.', 'the socket destroyed: quit() when not logged in closes it and finishes', SECTION.leaving));
+    if (left.failed !== false || typeof left.reason !== 'string' || left.reason.trim() === '' || waiting.lines.length > 1) {
+      throw early.fail(`After quit() before the welcome, your hook's status is ${showStatus(left)}, and it sent ${JSON.stringify(waiting.lines)}.`, "status closed with failed: false and a reason (e.g. \"You left the chat.\"), and nothing but the name sent: before the welcome, '/quit' would be read as a name", SECTION.leaving);
+    }
+
+    const { server, probe, first } = await loggedIn({ retryMs: 10, maxRetryMs: 10 });
+    first.drop();
+    await reconnecting(probe, 'the status reconnecting', 0);
+    probe.latest()!.quit();
+    const gone = await probe.until('the status closed after quit() while reconnecting', (c) => (c.status?.state === 'closed' ? c.status : undefined), "status { state: 'closed', failed: false } at once: cancel the retry", SECTION.leaving);
+    if (gone.failed !== false || !(await stillNothing(() => server.connections.length > 1 && server.connections[1]!.lines.length > 0, 150))) {
+      throw probe.fail(`After quit() while reconnecting, your hook's status is ${showStatus(gone)} and it made ${server.connections.length} connections.`, 'closed with failed: false, and no new connection: the retry timer cancelled', SECTION.leaving);
+    }
+
+    const again = await loggedIn({ retryMs: 100, maxRetryMs: 100 });
+    again.first.drop();
+    await reconnecting(again.probe, 'the status reconnecting', 0);
+    again.probe.unmount();
+    const connectedHook = await loggedIn({ retryMs: 10, maxRetryMs: 10 });
+    connectedHook.probe.unmount();
+    const quiet = await stillNothing(() => again.server.connections.length > 1 || connectedHook.server.connections.length > 1, 250);
+    if (!quiet) {
+      throw again.probe.fail(`The component was unmounted (once while reconnecting, once while connected), and your hook connected again: ${again.server.connections.length} and ${connectedHook.server.connections.length} connections.`, 'after the cleanup nothing more happens: clear the retry timer, and a close that comes after the cleanup must not start a retry', SECTION.effects);
+    }
+  });
+
+  test('send() trims the line, sends nothing for a blank one, and leaves only for /quit at the start', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.reducer });
+    const [bob] = await everyone(chat, 'bob');
+    const probe = await probeHook(chat, { name: 'alice' });
+    await untilConnected(probe, 'the status connected', SECTION.reducer);
+    await bob!.next({ type: 'join', user: 'alice' }, 'the join of alice');
+    probe.latest()!.send('   ');
+    probe.latest()!.send('  spaced out  ');
+    await bob!.next({ type: 'chat', from: 'alice', text: 'spaced out' }, 'the chat line "spaced out" (sent as "  spaced out  ")');
+    await probe.until('its own line "spaced out"', (c) => findMessage(c, (m) => m.kind === 'own' && m.text.trim() === 'spaced out'), "send('  spaced out  ') adds { kind: 'own', text: 'spaced out' }", SECTION.reducer);
+    const own = (probe.latest()!.messages ?? []).filter((m) => m.kind === 'own').map((m) => m.text);
+    if (JSON.stringify(own) !== '["spaced out"]') {
+      throw probe.fail(`After send('   ') and send('  spaced out  ') your own lines are ${JSON.stringify(own)}.`, "only 'spaced out', as the others see it: the server trims a line and ignores a blank one, so trim it before you show it, and send nothing for a blank line", SECTION.reducer);
+    }
+    probe.latest()!.send('I typed /quit by mistake');
+    await bob!.next({ type: 'chat', from: 'alice', text: 'I typed /quit by mistake' }, 'the chat line "I typed /quit by mistake": /quit in the middle of a line is chat').catch(() => {
+      throw probe.fail(`send('I typed /quit by mistake') did not reach bob as chat; your hook's status is ${showStatus(probe.latest()!.status)}.`, 'only a line that starts with /quit leaves (/^\\/quit(\\s|$)/i)', SECTION.leaving);
+    });
+    probe.latest()!.send('/QUIT see you');
+    await bob!.next({ type: 'leave', user: 'alice', reason: 'quit' }, "alice leaving with reason quit after send('/QUIT see you')");
+    const status = await probe.until('the status closed after /QUIT see you', (c) => (c.status?.state === 'closed' || c.status?.state === 'reconnecting' ? c.status : undefined), "status { state: 'closed', failed: false }", SECTION.leaving);
+    if (status.state !== 'closed' || status.failed !== false || status.reason.trim() === '') {
+      throw probe.fail(`After send('/QUIT see you') and the server's bye, your hook's status is ${showStatus(status)}.`, "closed, failed: false, with a reason (e.g. \"You left the chat.\"): /quit in any case, with words after it, is leaving, and after leaving there is no reconnecting", SECTION.leaving);
+    }
+  });
+
+  test('new settings, a new connection: the effect depends on host, port and name', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.effects });
+    const [bob] = await everyone(chat, 'bob');
+    const probe = await probeHook(chat, { name: 'alice' });
+    await untilConnected(probe, 'the status connected', SECTION.effects);
+    await bob!.next({ type: 'join', user: 'alice' }, 'the join of alice');
+    probe.change({ name: 'alicia' });
+    await bob!.next({ type: 'leave', user: 'alice' }, 'alice leaving once the component asks for the name alicia').catch(() => {
+      throw probe.fail('The component rendered again with name: "alicia"; your hook stayed online as alice.', 'the effect runs again when one of its dependencies changes: [host, port, name, retryMs, maxRetryMs] (the old socket closed by the cleanup, a new one opened)', SECTION.effects);
+    });
+    await bob!.next({ type: 'join', user: 'alicia' }, 'alicia joining, from the same component with its new name');
   });
 });
 
