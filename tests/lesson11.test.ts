@@ -944,7 +944,7 @@ describe('lesson 11: useChat(), how each connection ends and what waits meanwhil
     const fourth = await server.named(4, probe, 'after the full server');
     fourth.send({ type: 'error', code: 'NAME_TAKEN', text: serverErrors[2] });
     fourth.drop();
-    const refused = await probe.until('the status closed after the name was refused on the way back', (c) => (c.status?.state === 'closed' ? c.status : undefined), "status { state: 'closed', reason: <the error's text>, failed: true }", SECTION.reconnect);
+    const refused = await probe.until('the status closed after the name was refused on the way back', (c) => (c.status?.state === 'closed' ? c.status : undefined), "status { state: 'closed', reason: <the error's text>, failed: true } after NAME_TAKEN: trying the same name again cannot help, also after having been in", SECTION.reconnect);
     if (refused.reason !== serverErrors[2] || refused.failed !== true) {
       throw probe.fail(`While your hook was away, someone took the name: the server answered NAME_TAKEN and closed. Your hook's status is ${showStatus(refused)}.`, `closed for good, with reason "${serverErrors[2]}" and failed: true: trying the same name again cannot help, also after having been in`, SECTION.reconnect);
     }
