@@ -810,6 +810,8 @@ interface FakeServer {
   port: number;
   transcript: Transcript;
   connections: FakeConnection[];
+  /** Stops listening and drops every connection: the next tries are refused. */
+  stop(): void;
   /** Waits for the n-th connection (from 1) to send its name; a hook that gave up (status closed) fails at once. */
   named(n: number, probe: Probe, afterWhat: string): Promise<FakeConnection>;
 }
@@ -857,6 +859,10 @@ async function fakeServer(): Promise<FakeServer> {
     port: (server.address() as net.AddressInfo).port,
     transcript,
     connections,
+    stop() {
+      server.close();
+      for (const c of connections) if (!c.closed) c.drop();
+    },
     named: (n, probe, afterWhat) =>
       probe.until(
         `connection ${n} ${afterWhat}, and its name on it`,
@@ -889,6 +895,12 @@ function stillNothing(happened: () => boolean, ms: number): Promise<boolean> {
       }
     }, 5);
   });
+}
+
+/** The reason of the latest try, once it says the connection was refused. */
+function refusedTry(probe: Probe): string | undefined {
+  const last = probe.statuses.filter((st) => st.state === 'reconnecting').at(-1);
+  return last?.state === 'reconnecting' && last.attempt >= 2 && /refused/i.test(String(last.reason)) ? last.reason : undefined;
 }
 
 describe('lesson 11: useChat(), how each connection ends and what waits meanwhile', () => {
@@ -955,7 +967,16 @@ describe('lesson 11: useChat(), how each connection ends and what waits meanwhil
     }
   });
 
-  test('INVALID_NAME on the way back ends it too; a line too long ends the connection, not the program', async () => {
+  test('INVALID_NAME on the way back ends it too; a line too long ends the connection, not the program; a first connection closed before its welcome ends it', async () => {
+    const gone = await loggedIn({ retryMs: 5, maxRetryMs: 5 });
+    gone.server.stop();
+    await gone.probe.until(
+      'a try refused after the server stopped listening',
+      () => refusedTry(gone.probe),
+      'status reconnecting with the reason of the try that failed: "Connection refused. Is the server running?" (its ECONNREFUSED)',
+      SECTION.reconnect,
+    );
+
     const { server, probe, first } = await loggedIn();
     first.sendRaw('{"type":"chat","from":"bob","text":"' + 'x'.repeat(5000));
     await reconnecting(probe, 'the status reconnecting after a line of 5000 bytes without an end', 0).catch(() => {
@@ -967,6 +988,14 @@ describe('lesson 11: useChat(), how each connection ends and what waits meanwhil
     const refused = await probe.until('the status closed after INVALID_NAME', (c) => (c.status?.state === 'closed' ? c.status : undefined), "status { state: 'closed', reason: 'Invalid username.', failed: true }", SECTION.reconnect);
     if (refused.reason !== 'Invalid username.' || refused.failed !== true) {
       throw probe.fail(`On the way back the server answered INVALID_NAME; your hook's status is ${showStatus(refused)}.`, "closed, with reason 'Invalid username.' and failed: true", SECTION.reconnect);
+    }
+
+    const never = await fakeServer();
+    const lone = await probeHook({ transcript: never.transcript } as Chat, { name: 'alice', port: never.port, retryMs: 5 });
+    (await never.named(1, lone, '(the first)')).drop();
+    const ended = await lone.until('the status closed after the first connection ended before its welcome', (c) => (c.status?.state === 'closed' ? c.status : undefined), "status { state: 'closed', failed: true }: never in, so probably no chat server there", SECTION.reconnect);
+    if (ended.failed !== true || typeof ended.reason !== 'string' || ended.reason.trim() === '' || /hello/i.test(ended.reason)) {
+      throw lone.fail(`The server said hello, read the name and closed; your hook's status is ${showStatus(ended)}.`, 'closed, failed: true, with a reason that says the server closed the connection (it did say hello)', SECTION.reconnect);
     }
   });
 
@@ -1073,11 +1102,16 @@ describe('lesson 11: useChat(), how each connection ends and what waits meanwhil
     const probe = await probeHook(chat, { name: 'alice' });
     await untilConnected(probe, 'the status connected', SECTION.effects);
     await bob!.next({ type: 'join', user: 'alice' }, 'the join of alice');
+    const before = probe.statuses.length;
     probe.change({ name: 'alicia' });
     await bob!.next({ type: 'leave', user: 'alice' }, 'alice leaving once the component asks for the name alicia').catch(() => {
       throw probe.fail('The component rendered again with name: "alicia"; your hook stayed online as alice.', 'the effect runs again when one of its dependencies changes: [host, port, name, retryMs, maxRetryMs] (the old socket closed by the cleanup, a new one opened)', SECTION.effects);
     });
     await bob!.next({ type: 'join', user: 'alicia' }, 'alicia joining, from the same component with its new name');
+    await untilConnected(probe, 'connected as alicia', SECTION.effects);
+    if (!probe.statuses.slice(before).some((st) => st.state === 'connecting')) {
+      throw probe.fail(`With the new name your hook went from connected to ${probe.statuses.slice(before).map(showStatus).join(' → ') || 'nothing new'}.`, "status connecting while the new connection logs in (dispatch it when the connection opens): until its welcome, the screen must not say connected", SECTION.effects);
+    }
   });
 });
 

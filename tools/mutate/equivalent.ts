@@ -45,6 +45,13 @@ const NOT_ONLINE = "notOnline only lets statusesOf() skip the look-ups when nobo
 const LISTED_ROOM = "listing() is only asked about the room of a user who is in it (the wiring lists the asker's own room, or the mover's new one), so the room exists: the fallback for a missing room is never used.";
 const DRAFT_SET_FIRST = "The draft is read only by a down that returns to the line being typed (back 1), and back only grows from 0 through an up, which sets the draft first: what it held before is never shown.";
 const CASE_ONLY = "Every name found starts with what was typed, so their common part is never shorter than it: when it is just as long, completing it changes only the case of the letters typed, and the server finds names without regard to case.";
+// Lesson 11, client/tui/use-chat.ts: the hook's connection.
+const SAME_STATUS = "A status equal to the current one changes nothing a reader of the state can see: without the early return the reducer builds an equal state (users are already [] offline, and kept when connected), and the screen draws the same frame once more.";
+const CONNECTED_BY_WELCOME = "The hook never dispatches a status 'connected': only the welcome makes it, and sets users itself. A status action reaches this line only for connecting, reconnecting or closed (a status equal to the current one returned just above), where users become [] either way.";
+const EMPTY_CHUNK = "A chunk without a complete line gives no events, and a 'received' action with none returns the very same state (a reduce over nothing): React does not even draw again.";
+const STABLE_CALLBACK = "connection.current is set by the effect, which runs right after the first render, before any key or test can call send() or quit(); and useCallback's list only decides when React makes a new function: a list that never changes keeps the one function, as [] does.";
+const CLOSE_ONCE = "A socket emits 'close' once, and connect() opens the next one only from the retry timer that the previous socket's onClosed set: when 'close' comes, that socket is always the current one. The check guards against a future change, not a present path.";
+
 export const EQUIVALENT: Equivalent[] = [
   {
     lesson: 2, kind: 'untestable', file: 'server/listen.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', after: 'noDelay: ',
@@ -159,5 +166,31 @@ export const EQUIVALENT: Equivalent[] = [
   {
     lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: "const [, command = '', typed = ",
     why: "Both groups of /^(\\/whisper\\s+)(\\S*)$/i always take part in a match (the second may be empty, which is not undefined): the defaults are never used.",
+  },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'JSON.stringify(action.status) === JSON.stringify(state.status)', replacement: 'false', why: SAME_STATUS },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'action.status.state === \'connected\'', replacement: 'false', why: CONNECTED_BY_WELCOME },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: '\'connected\'', replacement: '""', line: 'users: action.status.state === \'connected\'', why: CONNECTED_BY_WELCOME },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'events.length > 0', replacement: 'true', why: EMPTY_CHUNK },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'EqualityOperator', original: 'events.length > 0', replacement: 'events.length >= 0', why: EMPTY_CHUNK },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'current === socket', replacement: 'true', why: CLOSE_ONCE },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'OptionalChaining', original: 'connection.current?.send', replacement: 'connection.current.send', why: STABLE_CALLBACK },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'OptionalChaining', original: 'connection.current?.quit', replacement: 'connection.current.quit', why: STABLE_CALLBACK },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'ArrayDeclaration', original: '[]', replacement: '["Stryker was here"]', line: 'connection.current?.send(line), []', why: STABLE_CALLBACK },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'ArrayDeclaration', original: '[]', replacement: '["Stryker was here"]', line: 'connection.current?.quit(), []', why: STABLE_CALLBACK },
+  {
+    lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'ObjectLiteral', original: '{ shutdown: false, greeted: false }', replacement: '{}',
+    why: 'Both fields are only ever read as true or false, and undefined reads as false: an ending that starts empty ends the same.',
+  },
+  {
+    lesson: 11, kind: 'untestable', file: 'client/tui/use-chat.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', line: 'setNoDelay(true)',
+    why: "With Nagle's algorithm on, a small write waits only while an earlier one is unacknowledged; on loopback the acknowledgement comes at once, so a test sees a delay only by luck (and Linux, macOS and Windows differ in when they acknowledge).",
+  },
+  {
+    lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'OptionalChaining', original: 'socket?.destroy()', replacement: 'socket.destroy()', line: 'socket?.destroy();',
+    why: "In close() (the effect's cleanup), stopped is set and the retry timer cleared before this line: when there is no socket (reconnecting), the TypeError it throws is caught by React, which reports it on the console and unmounts anyway; nothing more happens either way.",
+  },
+  {
+    lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'CallExpression', original: 'clearTimeout(retryTimer)', replacement: '', line: 'clearTimeout(retryTimer)',
+    why: "In quit() and finish() each: a retry is pending only while there is no socket, and then quit() calls finish(), so either one clearing the timer is enough; when connected there is no timer to clear.",
   },
 ];
