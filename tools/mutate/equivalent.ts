@@ -3,13 +3,15 @@
 //   equivalent  the mutant changes nothing any caller or client can observe;
 //   untestable  it does change behaviour, but only in a way no suite can provoke on every
 //               machine (Linux, macOS, Windows; CI runs as root) without timing or luck.
+//   elsewhere   a later lesson's part of the file, which a suite this command does not run
+//               tries (the reason names it), or which no lesson asks of the student.
 // A mutant is matched by its lesson, file, mutator, the original text of the span it changes
 // and its replacement (white space squeezed). `line` (a piece of the source line it is on)
 // or `after` (the text just before the span) tells apart two mutants that look the same.
 
 export interface Equivalent {
   lesson: number;
-  kind: 'equivalent' | 'untestable';
+  kind: 'equivalent' | 'untestable' | 'elsewhere';
   /** As under solutions/. */
   file: string;
   /** Stryker's mutator name, e.g. 'ConditionalExpression'. */
@@ -50,6 +52,10 @@ const SAME_STATUS = "A status equal to the current one changes nothing a reader 
 const CONNECTED_BY_WELCOME = "The hook never dispatches a status 'connected': only the welcome makes it, and sets users itself. A status action reaches this line only for connecting, reconnecting or closed (a status equal to the current one returned just above), where users become [] either way.";
 const EMPTY_CHUNK = "A chunk without a complete line gives no events, and a 'received' action with none returns the very same state (a reduce over nothing): React does not even draw again.";
 const STABLE_CALLBACK = "connection.current is set by the effect, which runs right after the first render, before any key or test can call send() or quit(); and useCallback's list only decides when React makes a new function: a list that never changes keeps the one function, as [] does.";
+const PASSWORD_TUI = "Lesson 15's password step in the full-screen chat (the reference's own: lesson 11's starter has none of it): tests/tui-extensions.test.tsx types a password as bullets and checks where it goes; a line after the password, or after a reconnection, that also goes out unshown is not tried.";
+const FILES_TUI = "Lesson 17's /send, /accept and /reject in the full-screen chat (the reference's own: lesson 11's starter has none of it), tried by tests/tui-extensions.test.tsx (the offer, the outcome in words, the progress bar), which npm run mutate does not run: killed there, by hand.";
+const FILES_OFFLINE = "Lesson 17's /send while not connected (the reference's own: lesson 11's starter has none of it): FileTransfers refuses an offer before it is sent, and no suite offers a file while the chat is away.";
+const TLS_TUI = "Lesson 16's TLS in the full-screen chat (lesson 11's starter has no `encrypted` and no CLOSED_BEFORE_HELLO): tests/reference/tls-clients.test.tsx checks the status bar's '(TLS, encrypted)' and a plain client on a TLS port, which npm run mutate does not run.";
 const CLOSE_ONCE = "A socket emits 'close' once, and connect() opens the next one only from the retry timer that the previous socket's onClosed set: when 'close' comes, that socket is always the current one. The check guards against a future change, not a present path.";
 
 export const EQUIVALENT: Equivalent[] = [
@@ -192,5 +198,40 @@ export const EQUIVALENT: Equivalent[] = [
   {
     lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'CallExpression', original: 'clearTimeout(retryTimer)', replacement: '', line: 'clearTimeout(retryTimer)',
     why: "In quit() and finish() each: a retry is pending only while there is no socket, and then quit() calls finish(), so either one clearing the timer is enough; when connected there is no timer to clear.",
+  },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'BooleanLiteral', original: 'false', replacement: 'true', line: 'passwordAsked = false;', why: PASSWORD_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: "event.type === 'password'", replacement: 'false', why: PASSWORD_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'socket && passwordAsked', replacement: 'false', why: PASSWORD_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "'\\n'", replacement: '""', line: 'return void socket.write(trimmed', why: PASSWORD_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'files.command(trimmed)', replacement: 'false', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'socket && loggedIn', replacement: 'false', line: 'send: (line) =>', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'socket && loggedIn', replacement: 'true', line: 'send: (line) =>', why: FILES_OFFLINE },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'LogicalOperator', original: 'socket && loggedIn', replacement: 'socket || loggedIn', line: 'send: (line) =>', why: FILES_OFFLINE },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "'\\n'", replacement: '""', line: 'send: (line) =>', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "'error'", replacement: '""', line: 'the file was not offered', why: FILES_OFFLINE },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "'Not connected: the file was not offered.'", replacement: '""', why: FILES_OFFLINE },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ArrowFunction', original: '(kind, text) => note(kind, text)', replacement: '() => undefined', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ArrowFunction', original: "(progress, ended) => dispatch({ type: 'transfer', progress, ended: ended ?? false })", replacement: '() => undefined', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ObjectLiteral', original: "{ type: 'transfer', progress, ended: ended ?? false }", replacement: '{}', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "'transfer'", replacement: '""', line: 'progress: (progress, ended)', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'LogicalOperator', original: 'ended ?? false', replacement: 'ended && false', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'BooleanLiteral', original: 'false', replacement: 'true', line: 'ended: ended ?? false', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "'downloads'", replacement: '""', why: "Lesson 17's folder for received files, a default the full-screen chat passes on to FileTransfers; chat-main gives --downloads, and no suite saves a file through the hook without it." },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'tls !== undefined', replacement: 'true', why: TLS_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'tls !== undefined', replacement: 'false', why: TLS_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'EqualityOperator', original: 'tls !== undefined', replacement: 'tls === undefined', why: TLS_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'BooleanLiteral', original: 'false', replacement: 'true', after: 'shutdown: false, greeted: ', why: TLS_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'ending.greeted', replacement: 'true', why: TLS_TUI },
+  {
+    lesson: 11, kind: 'untestable', file: 'client/tui/use-chat.ts', mutator: 'ObjectLiteral', original: '{ host, port, tls }', replacement: '{}', line: 'explainConnectError(ending.error',
+    why: "The target only goes into the words for errors other than a refused connection (a host that does not answer, a TLS certificate): OTHER_CONNECT_ERROR, and lesson 16's own suite for TLS.",
+  },
+  {
+    lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', line: ".includes(ending.refusal?.code ?? '')",
+    why: 'Without a refusal the code looked up must be none of the three names: an empty string and any other text that is not one of them answer the same.',
+  },
+  {
+    lesson: 11, kind: 'untestable', file: 'client/tui/use-chat.ts', mutator: 'ArrowFunction', original: '() => leavingSocket.destroy()', replacement: '() => undefined',
+    why: "Only a server that breaks the protocol (no bye, no close after /quit) needs the grace timer, and it fires after QUIT_GRACE_MS, a second: a test of it would add that second to every run of a suite that must answer in about one.",
   },
 ];
