@@ -482,8 +482,8 @@ describe('lesson 11: useChat(), the state of the chat', () => {
     if (!users.includes('alice') || !users.includes('bob')) {
       throw probe.fail(`Connected, but the hook's users are ${JSON.stringify(state.users)}.`, 'users: ["alice", "bob"], from the welcome\'s users', SECTION.reducer);
     }
-    if (state.name !== 'alice' || state.address !== `127.0.0.1:${probe.port}`) {
-      throw probe.fail(`The hook's name is ${JSON.stringify(state.name)} and its address ${JSON.stringify(state.address)}.`, `name: 'alice' and address: '127.0.0.1:${probe.port}' (host:port), for the status bar`, SECTION.split);
+    if (state.name !== 'alice' || state.address !== `127.0.0.1:${probe.port}` || (state as { encrypted?: boolean }).encrypted === true) {
+      throw probe.fail(`The hook's name is ${JSON.stringify(state.name)}, its address ${JSON.stringify(state.address)} and encrypted ${JSON.stringify((state as { encrypted?: boolean }).encrypted)}.`, `name: 'alice' and address: '127.0.0.1:${probe.port}' (host:port), for the status bar, and not encrypted: true on a plain connection (that is lesson 16's TLS)`, SECTION.split);
     }
     // A message makes the component draw again: the connection must not care.
     bob!.send('one more render');

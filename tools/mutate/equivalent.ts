@@ -55,7 +55,9 @@ const STABLE_CALLBACK = "connection.current is set by the effect, which runs rig
 const PASSWORD_TUI = "Lesson 15's password step in the full-screen chat (the reference's own: lesson 11's starter has none of it): tests/tui-extensions.test.tsx types a password as bullets and checks where it goes; a line after the password, or after a reconnection, that also goes out unshown is not tried.";
 const FILES_TUI = "Lesson 17's /send, /accept and /reject in the full-screen chat (the reference's own: lesson 11's starter has none of it), tried by tests/tui-extensions.test.tsx (the offer, the outcome in words, the progress bar), which npm run mutate does not run: killed there, by hand.";
 const FILES_OFFLINE = "Lesson 17's /send while not connected (the reference's own: lesson 11's starter has none of it): FileTransfers refuses an offer before it is sent, and no suite offers a file while the chat is away.";
-const TLS_TUI = "Lesson 16's TLS in the full-screen chat (lesson 11's starter has no `encrypted` and no CLOSED_BEFORE_HELLO): tests/reference/tls-clients.test.tsx checks the status bar's '(TLS, encrypted)' and a plain client on a TLS port, which npm run mutate does not run.";
+const TLS_TUI = "Lesson 16's TLS in the full-screen chat (lesson 11's starter has no `encrypted` and no CLOSED_BEFORE_HELLO): tests/reference/tls-clients.test.tsx, which npm run mutate does not run, checks the status bar's '(TLS, encrypted)' (killed there, by hand); the words for a server that never says hello (a plain client on a TLS port) it tries for the command-line client only.";
+const LATER_EVENTS = "No event reaches it through the hook: withExtensions (app/client/chat-extensions.ts) answers room, rooms, status, history, password and the file events itself, and parseEvent makes any other type 'unknown'. What a lesson 11 reducer does with a later lesson's event on its own, the lesson leaves to the student.";
+const ONLY_ERRORS_CODE = "In the protocol only an error carries a code: an event of another type with a closing error's code is a server that lies, and believing it is as good as not.";
 const CLOSE_ONCE = "A socket emits 'close' once, and connect() opens the next one only from the retry timer that the previous socket's onClosed set: when 'close' comes, that socket is always the current one. The check guards against a future change, not a present path.";
 
 export const EQUIVALENT: Equivalent[] = [
@@ -192,11 +194,11 @@ export const EQUIVALENT: Equivalent[] = [
     why: "With Nagle's algorithm on, a small write waits only while an earlier one is unacknowledged; on loopback the acknowledgement comes at once, so a test sees a delay only by luck (and Linux, macOS and Windows differ in when they acknowledge).",
   },
   {
-    lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'OptionalChaining', original: 'socket?.destroy()', replacement: 'socket.destroy()', line: 'socket?.destroy();',
+    lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'OptionalChaining', original: 'socket?.destroy', replacement: 'socket.destroy', line: 'socket?.destroy();',
     why: "In close() (the effect's cleanup), stopped is set and the retry timer cleared before this line: when there is no socket (reconnecting), the TypeError it throws is caught by React, which reports it on the console and unmounts anyway; nothing more happens either way.",
   },
   {
-    lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'CallExpression', original: 'clearTimeout(retryTimer)', replacement: '', line: 'clearTimeout(retryTimer)',
+    lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'CallExpression', original: 'clearTimeout(retryTimer);', replacement: ';',
     why: "In quit() and finish() each: a retry is pending only while there is no socket, and then quit() calls finish(), so either one clearing the timer is enough; when connected there is no timer to clear.",
   },
   { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'BooleanLiteral', original: 'false', replacement: 'true', line: 'passwordAsked = false;', why: PASSWORD_TUI },
@@ -222,6 +224,21 @@ export const EQUIVALENT: Equivalent[] = [
   { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'EqualityOperator', original: 'tls !== undefined', replacement: 'tls === undefined', why: TLS_TUI },
   { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'BooleanLiteral', original: 'false', replacement: 'true', after: 'shutdown: false, greeted: ', why: TLS_TUI },
   { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'ending.greeted', replacement: 'true', why: TLS_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: "default:\n      // Rooms and status events (lessons 12, 13): shown as they came, until this screen knows them.\n      return addMessages(state, [{ kind: 'info', text: JSON.stringify(event), ts: at }]);", replacement: "default:", why: LATER_EVENTS },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ArrayDeclaration', original: "[{ kind: 'info', text: JSON.stringify(event), ts: at }]", replacement: "[]", why: LATER_EVENTS },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ObjectLiteral', original: "{ kind: 'info', text: JSON.stringify(event), ts: at }", replacement: "{}", why: LATER_EVENTS },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "'info'", replacement: "\"\"", line: 'text: JSON.stringify(event), ts: at', why: LATER_EVENTS },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ObjectLiteral', original: "{\n    address: { host, port, tls },\n    downloads,\n    piece: filePiece,\n    send: (line) => (socket && loggedIn ? socket.write(line + '\\n') : note('error', 'Not connected: the file was not offered.')),\n    say: (kind, text) => note(kind, text),\n    progress: (progress, ended) => dispatch({ type: 'transfer', progress, ended: ended ?? false }),\n  }", replacement: "{}", why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ObjectLiteral', original: "{ host, port, tls }", replacement: "{}", line: 'address: { host, port, tls },', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ArrowFunction', original: "(line) => (socket && loggedIn ? socket.write(line + '\\n') : note('error', 'Not connected: the file was not offered.'))", replacement: "() => undefined", why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ArrowFunction', original: "(kind: MessageKind, text: string) => dispatch({ type: 'note', kind, text, at: Date.now() })", replacement: "() => undefined", why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ObjectLiteral', original: "{ type: 'note', kind, text, at: Date.now() }", replacement: "{}", line: 'const note =', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "'note'", replacement: "\"\"", line: 'const note =', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'CallExpression', original: "files.onEvent(event);", replacement: ";", why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'BooleanLiteral', original: "true", replacement: "false", line: "if (event.type === 'password') passwordAsked = true;", why: PASSWORD_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "'password'", replacement: "\"\"", line: "if (event.type === 'password')", why: PASSWORD_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'BlockStatement', original: "{\n      // The answer to `password`: sent as it is, shown nowhere, kept nowhere.\n      passwordAsked = false;\n      return void socket.write(trimmed + '\\n');\n    }", replacement: "{}", why: PASSWORD_TUI },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: "event.type === 'error'", replacement: "true", line: 'CLOSING_ERRORS.has(event.code)', why: ONLY_ERRORS_CODE },
   {
     lesson: 11, kind: 'untestable', file: 'client/tui/use-chat.ts', mutator: 'ObjectLiteral', original: '{ host, port, tls }', replacement: '{}', line: 'explainConnectError(ending.error',
     why: "The target only goes into the words for errors other than a refused connection (a host that does not answer, a TLS certificate): OTHER_CONNECT_ERROR, and lesson 16's own suite for TLS.",
