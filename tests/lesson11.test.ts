@@ -25,7 +25,7 @@ import { closedPort, startProxy } from './harness/proxy.js';
 import { failure } from './harness/teach.js';
 import type { TestClient } from './harness/test-client.js';
 import { escapeText } from '../app/wire-text.js';
-import type { Transcript } from './harness/transcript.js';
+import { Transcript } from './harness/transcript.js';
 import { PATIENCE_MS, waitUntil } from './harness/wait.js';
 
 type HookModule = typeof import('../starter/client/tui/use-chat.js');
@@ -307,11 +307,13 @@ interface Probe {
   until<T>(what: string, check: (chat: ChatState) => T | undefined, expected: string, see: string, ms?: number): Promise<T>;
   fail(problem: string, expected: string, see: string): Error;
   unmount(): void;
+  /** Renders the component again with these options changed, as a parent with new props would. */
+  change(options: Partial<ChatOptions>): void;
 }
 
 async function probeHook(chat: Chat | undefined, options: Partial<ChatOptions> & { name: string; port?: number }): Promise<Probe> {
   const port = options.port ?? (await startProxy({ targetPort: chat!.port, transcript: chat!.transcript, clientLabel: `your hook (${options.name})`, serverLabel: 'server' })).port;
-  const settings: ChatOptions = { host: '127.0.0.1', retryMs: 20, maxRetryMs: 80, ...options, port };
+  let settings: ChatOptions = { host: '127.0.0.1', retryMs: 20, maxRetryMs: 80, ...options, port };
   let latest: ChatState | undefined;
   let renders = 0;
   const statuses: Status[] = [];
@@ -356,6 +358,10 @@ async function probeHook(chat: Chat | undefined, options: Partial<ChatOptions> &
       );
     },
     unmount,
+    change(changed) {
+      settings = { ...settings, ...changed };
+      ink.rerender(h(Probe));
+    },
   };
   return probe;
 }
@@ -476,8 +482,8 @@ describe('lesson 11: useChat(), the state of the chat', () => {
     if (!users.includes('alice') || !users.includes('bob')) {
       throw probe.fail(`Connected, but the hook's users are ${JSON.stringify(state.users)}.`, 'users: ["alice", "bob"], from the welcome\'s users', SECTION.reducer);
     }
-    if (state.name !== 'alice' || state.address !== `127.0.0.1:${probe.port}`) {
-      throw probe.fail(`The hook's name is ${JSON.stringify(state.name)} and its address ${JSON.stringify(state.address)}.`, `name: 'alice' and address: '127.0.0.1:${probe.port}' (host:port), for the status bar`, SECTION.split);
+    if (state.name !== 'alice' || state.address !== `127.0.0.1:${probe.port}` || (state as { encrypted?: boolean }).encrypted === true) {
+      throw probe.fail(`The hook's name is ${JSON.stringify(state.name)}, its address ${JSON.stringify(state.address)} and encrypted ${JSON.stringify((state as { encrypted?: boolean }).encrypted)}.`, `name: 'alice' and address: '127.0.0.1:${probe.port}' (host:port), for the status bar, and not encrypted: true on a plain connection (that is lesson 16's TLS)`, SECTION.split);
     }
     // A message makes the component draw again: the connection must not care.
     bob!.send('one more render');
@@ -714,6 +720,397 @@ describe('lesson 11: chatReducer, on its own', () => {
     const offline = chatReducer(state, { type: 'status', status: { state: 'reconnecting', reason: 'The server shut down.', attempt: 1, retryInMs: 10 } });
     if (offline.status?.state !== 'reconnecting' || offline.users?.length !== 0) {
       throw fail(`After that, a status action (reconnecting) gave the status ${showStatus(offline.status)} and users ${JSON.stringify(offline.users)}.`, 'status reconnecting and no users: offline, nobody is known to be online until the next welcome');
+    }
+  });
+});
+
+describe('lesson 11: chatReducer, what each line says and what a stranger cannot break', () => {
+  const at = 1_700_000_000_000;
+  const fail = (problem: string, expected: string) => failure({ problem, expected, see: SECTION.reducer });
+  const receive = (state: ReturnType<typeof initialState>, ...events: Record<string, unknown>[]) =>
+    chatReducer(state, { type: 'received', events: events as unknown as WireEvent[], at });
+  const online = () => receive(initialState(50), { type: 'welcome', user: 'alice', users: ['alice', 'carol'], text: 'Welcome, alice!', ts: at });
+
+  test('a leave says why (each reason its own words), /users shows who is online, a note is a line of its own', () => {
+    const reasons = ['quit', 'disconnect', 'timeout', 'slow', 'kicked', 'moved', 'some-future-reason'];
+    const said = reasons.map((reason) => {
+      const state = receive(online(), { type: 'leave', user: 'carol', reason, ts: at });
+      const last = state.messages?.at(-1);
+      if (last?.kind !== 'system' || typeof last.text !== 'string' || !last.text.startsWith('carol ') || state.users?.includes('carol')) {
+        throw fail(`The event leave { user: 'carol', reason: '${reason}' } gave users ${JSON.stringify(state.users)} and, last, the message ${showMessages(last ? [last] : [])}.`, "a message of kind 'system' that starts with carol's name and says why she left, and carol gone from users");
+      }
+      return last.text.slice('carol '.length).trim();
+    });
+    const known = said.slice(0, 6);
+    const blank = reasons.filter((_, i) => said[i] === '' || /undefined|null/.test(said[i]!));
+    if (blank.length > 0 || new Set(known).size !== known.length) {
+      throw fail(`For the leave reasons ${reasons.join(', ')} your reducer said, after "carol": ${said.map((s) => JSON.stringify(s)).join(', ')}.`, 'words for every reason, each its own (quit: has left the chat, timeout: timed out, slow: was dropped, ...), and for a reason it does not know the words of quit: the others want to know whether she left or was dropped');
+    }
+
+    const users = receive(online(), { type: 'users', users: ['carol', 'alice', 'bob'], ts: at + 1 });
+    const reply = users.messages?.at(-1);
+    const listed = typeof reply?.text === 'string' && ['alice', 'bob', 'carol'].every((n) => new RegExp(`\\b${n}\\b`).test(reply.text));
+    if (reply?.kind !== 'info' || !listed || JSON.stringify(users.users) !== '["alice","bob","carol"]') {
+      throw fail(`The event users { users: ['carol', 'alice', 'bob'] } (the reply to /users) gave users ${JSON.stringify(users.users)} and, last, the message ${showMessages(reply ? [reply] : [])}.`, "users ['alice', 'bob', 'carol'] (sorted) and a message of kind 'info' that names them, e.g. \"Online (3): alice, bob, carol\": on a narrow screen there is no user list to look at");
+    }
+
+    const noted = chatReducer(online(), { type: 'note', kind: 'error', text: 'Connection lost', at: at + 7 });
+    const note = noted.messages?.at(-1);
+    if (note?.kind !== 'error' || note.text !== 'Connection lost' || note.ts !== at + 7) {
+      throw fail(`The action note { kind: 'error', text: 'Connection lost', at: ${at + 7} } added ${showMessages(note ? [note] : [])} (ts ${note?.ts}).`, "a message { kind: 'error', text: 'Connection lost', ts: at }: the hook's own lines (connection lost, not connected yet) come as notes");
+    }
+  });
+
+  test('each message has the server\'s ts; a field of the wrong type from a stranger becomes empty, never a crash', () => {
+    const state = receive(
+      online(),
+      { type: 'chat', from: 'carol', text: 'on time', ts: at - 60_000 },
+      { type: 'chat', from: 'carol', text: 'no clock', ts: 'yesterday' },
+      { type: 'chat', from: 42, text: { evil: true }, ts: at },
+      { type: 'whisper', from: ['x'], to: null, text: 7, ts: at },
+      { type: 'users', users: ['bob', 7, '', null, 'alice', 'bob', { name: 'eve' }], ts: at },
+    );
+    const messages = Array.isArray(state.messages) ? state.messages : [];
+    const onTime = messages.find((m) => m.text === 'on time');
+    const noClock = messages.find((m) => m.text === 'no clock');
+    if (onTime?.ts !== at - 60_000 || noClock?.ts !== at) {
+      throw fail(`A chat with ts ${at - 60_000} got ts ${onTime?.ts}; a chat with ts "yesterday" (received at ${at}) got ts ${JSON.stringify(noClock?.ts)}.`, "each message's ts is the event's ts when it is a number (the screen shows that time), and the action's `at` when it is not");
+    }
+    const strange = messages.slice(-3, -1);
+    const fields = strange.flatMap((m) => [m.text, m.from, ...(m.kind === 'whisper' ? [m.to] : [])]);
+    if (strange.length !== 2 || fields.some((f) => f !== '')) {
+      throw fail(`A chat { from: 42, text: { evil: true } } and a whisper { from: ['x'], to: null, text: 7 } became ${showMessages(strange)} (fields ${JSON.stringify(fields)}).`, "one message each, with '' for every field that is not a string: the screen draws strings, and a server can send anything");
+    }
+    if (JSON.stringify(state.users) !== '["alice","bob"]') {
+      throw fail(`The event users { users: ['bob', 7, '', null, 'alice', 'bob', { name: 'eve' }] } gave users ${JSON.stringify(state.users)}.`, "users ['alice', 'bob']: names only (strings, not empty), each once, sorted");
+    }
+    const notAList = receive(online(), { type: 'welcome', user: 'alice', users: 'alice,bob', text: 'Welcome, alice!', ts: at });
+    if (!Array.isArray(notAList.users) || notAList.users.length !== 0) {
+      throw fail(`A welcome whose users is the string "alice,bob" gave users ${JSON.stringify(notAList.users)}.`, 'users [] when the field is not a list');
+    }
+  });
+});
+
+// ── A server the test steers, one connection at a time ──────────────────────
+
+interface FakeConnection {
+  /** Every line the client sent, the name first. */
+  lines: string[];
+  send(event: Record<string, unknown>): void;
+  /** Bytes as they are, no line ending added: what no chat server sends. */
+  sendRaw(text: string): void;
+  /** Welcomes the name it sent. */
+  welcome(): void;
+  /** Ends the connection without a word: a server restarting, a network gone. */
+  drop(): void;
+  closed: boolean;
+}
+
+interface FakeServer {
+  port: number;
+  transcript: Transcript;
+  connections: FakeConnection[];
+  /** Stops listening and drops every connection: the next tries are refused. */
+  stop(): void;
+  /** Waits for the n-th connection (from 1) to send its name; a hook that gave up (status closed) fails at once. */
+  named(n: number, probe: Probe, afterWhat: string): Promise<FakeConnection>;
+}
+
+/** A fake server that says hello to each connection and does only what the test tells it. */
+async function fakeServer(): Promise<FakeServer> {
+  const transcript = new Transcript();
+  const connections: FakeConnection[] = [];
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    const label = `server (connection ${connections.length + 1})`;
+    const write = (text: string) => {
+      transcript.record(label, 'your hook', text);
+      if (!socket.destroyed) socket.write(text);
+    };
+    let pending = '';
+    const connection: FakeConnection = {
+      lines: [],
+      send: (event) => write(JSON.stringify({ ts: Date.now(), ...event }) + '\n'),
+      sendRaw: write,
+      welcome: () => connection.send({ type: 'welcome', user: connection.lines[0], users: [connection.lines[0]], text: `Welcome, ${connection.lines[0]}!` }),
+      drop: () => {
+        transcript.record(label, 'your hook', '(the server closes the connection)');
+        socket.destroy();
+      },
+      closed: false,
+    };
+    connections.push(connection);
+    socket.on('data', (chunk) => {
+      transcript.record('your hook', label, chunk);
+      pending += chunk.toString('utf8');
+      const parts = pending.split('\n');
+      pending = parts.pop()!;
+      connection.lines.push(...parts);
+    });
+    socket.on('close', () => (connection.closed = true));
+    connection.send({ type: 'hello', proto: 1, text: 'Enter your username:' });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => {
+    for (const c of connections) if (!c.closed) c.drop();
+    server.close();
+  });
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    transcript,
+    connections,
+    stop() {
+      server.close();
+      for (const c of connections) if (!c.closed) c.drop();
+    },
+    named: (n, probe, afterWhat) =>
+      probe.until(
+        `connection ${n} ${afterWhat}, and its name on it`,
+        (chat) => {
+          if (chat.status?.state === 'closed') throw probe.fail(`Your hook gave up while the suite waited for connection ${n} ${afterWhat}: its status is closed (${JSON.stringify(chat.status.reason)}).`, 'a connection, and the name sent on hello', n === 1 ? SECTION.effects : SECTION.reconnect);
+          return connections[n - 1]?.lines.length ? connections[n - 1] : undefined;
+        },
+        n === 1 ? 'the name, as the first line, once hello arrives' : 'a new connection after retryMs, and the name on it',
+        n === 1 ? SECTION.effects : SECTION.reconnect,
+      ),
+  };
+}
+
+/** Two turns of the event loop, each with its I/O phase: a line already written has been read by then (loopback). */
+async function twoTurns(): Promise<void> {
+  for (let turn = 0; turn < 2; turn++) await new Promise((done) => setImmediate(done));
+}
+
+/**
+ * Watches for `ms` that `happened` stays false: a timer that should have been cancelled
+ * would fire within a few of its periods. (Nothing to wait for here but time itself.)
+ */
+function stillNothing(happened: () => boolean, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (happened() || Date.now() - started >= ms) {
+        clearInterval(timer);
+        resolve(!happened());
+      }
+    }, 5);
+  });
+}
+
+/** The reason of the latest try, once it says the connection was refused. */
+function refusedTry(probe: Probe): string | undefined {
+  const last = probe.statuses.filter((st) => st.state === 'reconnecting').at(-1);
+  return last?.state === 'reconnecting' && last.attempt >= 2 && /refused/i.test(String(last.reason)) ? last.reason : undefined;
+}
+
+describe('lesson 11: useChat(), how each connection ends and what waits meanwhile', () => {
+  /** A hook on a fake server, logged in on its first connection. */
+  async function loggedIn(options: Partial<ChatOptions> = {}) {
+    const server = await fakeServer();
+    const chat = { transcript: server.transcript } as Chat;
+    const probe = await probeHook(chat, { name: 'alice', port: server.port, retryMs: 5, maxRetryMs: 20, ...options });
+    const first = await server.named(1, probe, '(the first)');
+    first.welcome();
+    await untilConnected(probe, 'the status connected after the welcome', SECTION.reconnect);
+    return { server, probe, first };
+  }
+  const reconnecting = (probe: Probe, what: string, after: number) =>
+    probe.until(what, () => probe.statuses.slice(after).find((s): s is Extract<Status, { state: 'reconnecting' }> => s.state === 'reconnecting'), "status { state: 'reconnecting', reason, attempt, retryInMs }", SECTION.reconnect);
+
+  test('the reason of each loss: a dropped line, a shutdown, a full server; said once in the messages; a name refused on the way back ends it', async () => {
+    const { server, probe, first } = await loggedIn();
+    const serverErrors = ['Unknown command: /x. Type /help for the list.', 'The server is full.', "Username 'alice' is already taken."];
+    first.send({ type: 'error', code: 'UNKNOWN_COMMAND', text: serverErrors[0] });
+    first.send({ type: 'chat', from: 'bob', text: 'see you' });
+    await probe.until('bob\'s chat line', (c) => findMessage(c, (m) => m.text === 'see you'), 'the chat line as a message', SECTION.reducer);
+    first.drop();
+    const dropped = await reconnecting(probe, 'the status reconnecting after the server closed the connection', 0);
+    if (typeof dropped.reason !== 'string' || dropped.reason.trim() === '' || [serverErrors[0], 'see you'].includes(dropped.reason) || /shut/i.test(dropped.reason)) {
+      throw probe.fail(`The server closed the connection without a word (an UNKNOWN_COMMAND error and a chat line came earlier); your hook's status is ${showStatus(dropped)}.`, 'a reason that says the server closed the connection: not the text of an earlier event (only an error whose code is one of CLOSING_ERRORS is a refusal), not a shutdown that never came', SECTION.reconnect);
+    }
+
+    const second = await server.named(2, probe, 'after the loss');
+    second.welcome();
+    await untilConnected(probe, 'connected again', SECTION.reconnect);
+    let before = probe.statuses.length;
+    second.send({ type: 'shutdown', text: 'Server is shutting down. Goodbye!' });
+    second.drop();
+    const shutDown = await reconnecting(probe, 'the status reconnecting after the shutdown', before);
+    if (!/shut/i.test(String(shutDown.reason))) {
+      throw probe.fail(`The server said shutdown and closed; your hook's status is ${showStatus(shutDown)}.`, 'a reason that says the server shut down (e.g. "The server shut down."): the event shutdown came before the close', SECTION.reconnect);
+    }
+
+    const third = await server.named(3, probe, 'after the shutdown');
+    before = probe.statuses.length;
+    third.send({ type: 'error', code: 'SERVER_FULL', text: serverErrors[1] });
+    third.drop();
+    const full = await reconnecting(probe, 'the status reconnecting after the server said it was full', before);
+    if (full.reason !== serverErrors[1]) {
+      throw probe.fail(`The server answered the name with error SERVER_FULL "${serverErrors[1]}" and closed; your hook's status is ${showStatus(full)}.`, `reconnecting (a full server may have room later), with the error's text as the reason: "${serverErrors[1]}"`, SECTION.reconnect);
+    }
+    const notes = (probe.latest()!.messages ?? []).filter((m) => m.kind === 'error' && !serverErrors.includes(m.text));
+    if (notes.length !== 2 || notes.some((m) => typeof m.text !== 'string' || m.text.trim() === '')) {
+      throw probe.fail(`Two connections were lost after a welcome (the third try was refused); your hook's own error lines are ${showMessages(notes)}.`, "one message of kind 'error' per lost connection, that says so (e.g. \"Connection lost: <reason> Reconnecting...\"), not one per try: the status bar shows the tries", SECTION.reconnect);
+    }
+
+    const fourth = await server.named(4, probe, 'after the full server');
+    fourth.send({ type: 'error', code: 'NAME_TAKEN', text: serverErrors[2] });
+    fourth.drop();
+    const refused = await probe.until('the status closed after the name was refused on the way back', (c) => (c.status?.state === 'closed' ? c.status : undefined), "status { state: 'closed', reason: <the error's text>, failed: true } after NAME_TAKEN: trying the same name again cannot help, also after having been in", SECTION.reconnect);
+    if (refused.reason !== serverErrors[2] || refused.failed !== true) {
+      throw probe.fail(`While your hook was away, someone took the name: the server answered NAME_TAKEN and closed. Your hook's status is ${showStatus(refused)}.`, `closed for good, with reason "${serverErrors[2]}" and failed: true: trying the same name again cannot help, also after having been in`, SECTION.reconnect);
+    }
+    probe.latest()!.quit();
+    await twoTurns();
+    if (JSON.stringify(probe.latest()!.status) !== JSON.stringify(refused) || server.connections.length !== 4) {
+      throw probe.fail(`After the status closed (name refused), quit() changed it to ${showStatus(probe.latest()!.status)} (${server.connections.length} connections).`, 'nothing more after closed: quit() on a closed chat does nothing', SECTION.leaving);
+    }
+  });
+
+  test('INVALID_NAME on the way back ends it too; a line too long ends the connection, not the program; a first connection closed before its welcome ends it', async () => {
+    const gone = await loggedIn({ retryMs: 5, maxRetryMs: 5 });
+    gone.server.stop();
+    await gone.probe.until(
+      'a try refused after the server stopped listening',
+      () => refusedTry(gone.probe),
+      'status reconnecting with the reason of the try that failed: "Connection refused. Is the server running?" (its ECONNREFUSED)',
+      SECTION.reconnect,
+    );
+
+    const { server, probe, first } = await loggedIn();
+    first.sendRaw('{"type":"chat","from":"bob","text":"' + 'x'.repeat(5000));
+    await reconnecting(probe, 'the status reconnecting after a line of 5000 bytes without an end', 0).catch(() => {
+      throw probe.fail('The server sent a line of over 5000 bytes (more than MAX_LINE_BYTES, 4096) without its end; your hook did not drop the connection.', "your LineDecoder throws on it: catch that in the 'data' handler and destroy the socket (this is no chat server). Uncaught, it ends the whole program with a stack trace", SECTION.reconnect);
+    });
+    const second = await server.named(2, probe, 'after the loss');
+    second.send({ type: 'error', code: 'INVALID_NAME', text: 'Invalid username.' });
+    second.drop();
+    const refused = await probe.until('the status closed after INVALID_NAME', (c) => (c.status?.state === 'closed' ? c.status : undefined), "status { state: 'closed', reason: 'Invalid username.', failed: true }", SECTION.reconnect);
+    if (refused.reason !== 'Invalid username.' || refused.failed !== true) {
+      throw probe.fail(`On the way back the server answered INVALID_NAME; your hook's status is ${showStatus(refused)}.`, "closed, with reason 'Invalid username.' and failed: true", SECTION.reconnect);
+    }
+
+    const never = await fakeServer();
+    const lone = await probeHook({ transcript: never.transcript } as Chat, { name: 'alice', port: never.port, retryMs: 5 });
+    (await never.named(1, lone, '(the first)')).drop();
+    const ended = await lone.until('the status closed after the first connection ended before its welcome', (c) => (c.status?.state === 'closed' ? c.status : undefined), "status { state: 'closed', failed: true }: never in, so probably no chat server there", SECTION.reconnect);
+    if (ended.failed !== true || typeof ended.reason !== 'string' || ended.reason.trim() === '' || /hello/i.test(ended.reason)) {
+      throw lone.fail(`The server said hello, read the name and closed; your hook's status is ${showStatus(ended)}.`, 'closed, failed: true, with a reason that says the server closed the connection (it did say hello)', SECTION.reconnect);
+    }
+  });
+
+  test('lines typed while reconnecting wait for the new welcome, in order, at most 20; one note says they wait', async () => {
+    const { server, probe, first } = await loggedIn({ retryMs: 30, maxRetryMs: 30 });
+    first.drop();
+    await reconnecting(probe, 'the status reconnecting', 0);
+    const shown = probe.latest()!.messages?.length ?? 0;
+    const typed = Array.from({ length: 25 }, (_, i) => `typed while away ${i + 1}`);
+    for (const line of typed.slice(0, 3)) probe.latest()!.send(line);
+    const said = await probe.until('its note that the lines wait', (c) => ((c.messages?.length ?? 0) > shown ? c.messages.slice(shown) : undefined), "a message of kind 'info' that says the lines are sent once connected", SECTION.early);
+    await twoTurns();
+    const waitNotes = (probe.latest()!.messages ?? []).slice(shown);
+    if (waitNotes.length !== 1 || waitNotes[0]!.kind !== 'info' || String(waitNotes[0]!.text).trim() === '') {
+      throw probe.fail(`While reconnecting, three lines were typed; your hook added ${showMessages(waitNotes.length ? waitNotes : said)}.`, "one message of kind 'info' for the first line that waits (e.g. \"Not connected yet: what you type is sent once you are in.\"), not one per line", SECTION.early);
+    }
+    for (const line of typed.slice(3)) probe.latest()!.send(line);
+    const dropped = await probe.until('a note that a line was not kept', (c) => findMessage(c, (m) => m.kind === 'error' && m.id > (waitNotes[0]!.id ?? 0)), "a message of kind 'error' once the queue is full (the reference keeps 20 lines): that line is lost, say so", SECTION.early);
+    if (typeof dropped.text !== 'string' || dropped.text.trim() === '') {
+      throw probe.fail(`The queue was full; your hook's note says ${JSON.stringify(dropped.text)}.`, 'a note that says the line was not kept', SECTION.early);
+    }
+
+    const second = await server.named(2, probe, 'after the loss');
+    second.send({ type: 'info', text: 'Checking your name...' });
+    await twoTurns();
+    await twoTurns();
+    if (second.lines.length > 1) {
+      throw probe.fail(`On the new connection, before its welcome, your hook sent ${JSON.stringify(second.lines.slice(1))} after the name.`, 'nothing but the name until the new welcome: the server reads lines before it as the login (a name, a password); an info before the welcome is not one', SECTION.early);
+    }
+    second.welcome();
+    await poll(
+      () => (second.lines.length >= 2 ? true : undefined),
+      () => probe.fail(`25 lines were typed while reconnecting; after the new welcome the server got ${JSON.stringify(second.lines.slice(1))}.`, 'the waiting lines, in order, once the welcome arrives', SECTION.early),
+    );
+    await twoTurns();
+    await twoTurns();
+    const sent = second.lines.slice(1);
+    if (JSON.stringify(sent) !== JSON.stringify(typed.slice(0, sent.length)) || sent.length > 20) {
+      throw probe.fail(`25 lines were typed while reconnecting; after the new welcome your hook sent ${sent.length}: ${JSON.stringify(sent.slice(0, 3))} ... ${JSON.stringify(sent.slice(-2))}.`, 'at most 20 (the reference keeps 20: a stuck connection must not collect a whole afternoon), in the order they were typed, from "typed while away 1" on', SECTION.early);
+    }
+  });
+
+  test('quit() before the welcome, or while reconnecting, leaves at once; unmounted, the hook never connects again', async () => {
+    const gate = await fakeServer();
+    const early = await probeHook({ transcript: gate.transcript } as Chat, { name: 'alice', port: gate.port, retryMs: 5 });
+    const waiting = await gate.named(1, early, '(the first)');
+    early.latest()!.quit();
+    const left = await early.until('the status closed after quit() before any welcome', (c) => (c.status?.state === 'closed' ? c.status : undefined), "status { state: 'closed', failed: false } at once: not logged in, there is nobody to say /quit to", SECTION.leaving);
+    await poll(() => (waiting.closed ? true : undefined), () => early.fail('After quit() before the welcome, the connection stayed open.', 'the socket destroyed: quit() when not logged in closes it and finishes', SECTION.leaving));
+    if (left.failed !== false || typeof left.reason !== 'string' || left.reason.trim() === '' || waiting.lines.length > 1) {
+      throw early.fail(`After quit() before the welcome, your hook's status is ${showStatus(left)}, and it sent ${JSON.stringify(waiting.lines)}.`, "status closed with failed: false and a reason (e.g. \"You left the chat.\"), and nothing but the name sent: before the welcome, '/quit' would be read as a name", SECTION.leaving);
+    }
+
+    const { server, probe, first } = await loggedIn({ retryMs: 10, maxRetryMs: 10 });
+    first.drop();
+    await reconnecting(probe, 'the status reconnecting', 0);
+    probe.latest()!.quit();
+    const gone = await probe.until('the status closed after quit() while reconnecting', (c) => (c.status?.state === 'closed' ? c.status : undefined), "status { state: 'closed', failed: false } at once: cancel the retry", SECTION.leaving);
+    if (gone.failed !== false || !(await stillNothing(() => server.connections.length > 1 && server.connections[1]!.lines.length > 0, 150))) {
+      throw probe.fail(`After quit() while reconnecting, your hook's status is ${showStatus(gone)} and it made ${server.connections.length} connections.`, 'closed with failed: false, and no new connection: the retry timer cancelled', SECTION.leaving);
+    }
+
+    const again = await loggedIn({ retryMs: 100, maxRetryMs: 100 });
+    again.first.drop();
+    await reconnecting(again.probe, 'the status reconnecting', 0);
+    again.probe.unmount();
+    const connectedHook = await loggedIn({ retryMs: 10, maxRetryMs: 10 });
+    connectedHook.probe.unmount();
+    const quiet = await stillNothing(() => again.server.connections.length > 1 || connectedHook.server.connections.length > 1, 250);
+    if (!quiet) {
+      throw again.probe.fail(`The component was unmounted (once while reconnecting, once while connected), and your hook connected again: ${again.server.connections.length} and ${connectedHook.server.connections.length} connections.`, 'after the cleanup nothing more happens: clear the retry timer, and a close that comes after the cleanup must not start a retry', SECTION.effects);
+    }
+  });
+
+  test('send() trims the line, sends nothing for a blank one, and leaves only for /quit at the start', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.reducer });
+    const [bob] = await everyone(chat, 'bob');
+    const probe = await probeHook(chat, { name: 'alice' });
+    await untilConnected(probe, 'the status connected', SECTION.reducer);
+    await bob!.next({ type: 'join', user: 'alice' }, 'the join of alice');
+    probe.latest()!.send('   ');
+    probe.latest()!.send('  spaced out  ');
+    await bob!.next({ type: 'chat', from: 'alice', text: 'spaced out' }, 'the chat line "spaced out" (sent as "  spaced out  ")');
+    await probe.until('its own line "spaced out"', (c) => findMessage(c, (m) => m.kind === 'own' && m.text.trim() === 'spaced out'), "send('  spaced out  ') adds { kind: 'own', text: 'spaced out' }", SECTION.reducer);
+    const own = (probe.latest()!.messages ?? []).filter((m) => m.kind === 'own').map((m) => m.text);
+    if (JSON.stringify(own) !== '["spaced out"]') {
+      throw probe.fail(`After send('   ') and send('  spaced out  ') your own lines are ${JSON.stringify(own)}.`, "only 'spaced out', as the others see it: the server trims a line and ignores a blank one, so trim it before you show it, and send nothing for a blank line", SECTION.reducer);
+    }
+    probe.latest()!.send('I typed /quit by mistake');
+    await bob!.next({ type: 'chat', from: 'alice', text: 'I typed /quit by mistake' }, 'the chat line "I typed /quit by mistake": /quit in the middle of a line is chat').catch(() => {
+      throw probe.fail(`send('I typed /quit by mistake') did not reach bob as chat; your hook's status is ${showStatus(probe.latest()!.status)}.`, 'only a line that starts with /quit leaves (/^\\/quit(\\s|$)/i)', SECTION.leaving);
+    });
+    probe.latest()!.send('/QUIT see you');
+    await bob!.next({ type: 'leave', user: 'alice', reason: 'quit' }, "alice leaving with reason quit after send('/QUIT see you')");
+    const status = await probe.until('the status closed after /QUIT see you', (c) => (c.status?.state === 'closed' || c.status?.state === 'reconnecting' ? c.status : undefined), "status { state: 'closed', failed: false }", SECTION.leaving);
+    if (status.state !== 'closed' || status.failed !== false || status.reason.trim() === '') {
+      throw probe.fail(`After send('/QUIT see you') and the server's bye, your hook's status is ${showStatus(status)}.`, "closed, failed: false, with a reason (e.g. \"You left the chat.\"): /quit in any case, with words after it, is leaving, and after leaving there is no reconnecting", SECTION.leaving);
+    }
+  });
+
+  test('new settings, a new connection: the effect depends on host, port and name', async () => {
+    const chat = await startChat({ mine: [], see: SECTION.effects });
+    const [bob] = await everyone(chat, 'bob');
+    const probe = await probeHook(chat, { name: 'alice' });
+    await untilConnected(probe, 'the status connected', SECTION.effects);
+    await bob!.next({ type: 'join', user: 'alice' }, 'the join of alice');
+    const before = probe.statuses.length;
+    probe.change({ name: 'alicia' });
+    await bob!.next({ type: 'leave', user: 'alice' }, 'alice leaving once the component asks for the name alicia').catch(() => {
+      throw probe.fail('The component rendered again with name: "alicia"; your hook stayed online as alice.', 'the effect runs again when one of its dependencies changes: [host, port, name, retryMs, maxRetryMs] (the old socket closed by the cleanup, a new one opened)', SECTION.effects);
+    });
+    await bob!.next({ type: 'join', user: 'alicia' }, 'alicia joining, from the same component with its new name');
+    await untilConnected(probe, 'connected as alicia', SECTION.effects);
+    if (!probe.statuses.slice(before).some((st) => st.state === 'connecting')) {
+      throw probe.fail(`With the new name your hook went from connected to ${probe.statuses.slice(before).map(showStatus).join(' → ') || 'nothing new'}.`, "status connecting while the new connection logs in (dispatch it when the connection opens): until its welcome, the screen must not say connected", SECTION.effects);
     }
   });
 });

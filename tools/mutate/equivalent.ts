@@ -3,13 +3,15 @@
 //   equivalent  the mutant changes nothing any caller or client can observe;
 //   untestable  it does change behaviour, but only in a way no suite can provoke on every
 //               machine (Linux, macOS, Windows; CI runs as root) without timing or luck.
+//   elsewhere   a later lesson's part of the file, which a suite this command does not run
+//               tries (the reason names it), or which no lesson asks of the student.
 // A mutant is matched by its lesson, file, mutator, the original text of the span it changes
 // and its replacement (white space squeezed). `line` (a piece of the source line it is on)
 // or `after` (the text just before the span) tells apart two mutants that look the same.
 
 export interface Equivalent {
   lesson: number;
-  kind: 'equivalent' | 'untestable';
+  kind: 'equivalent' | 'untestable' | 'elsewhere';
   /** As under solutions/. */
   file: string;
   /** Stryker's mutator name, e.g. 'ConditionalExpression'. */
@@ -45,6 +47,19 @@ const NOT_ONLINE = "notOnline only lets statusesOf() skip the look-ups when nobo
 const LISTED_ROOM = "listing() is only asked about the room of a user who is in it (the wiring lists the asker's own room, or the mover's new one), so the room exists: the fallback for a missing room is never used.";
 const DRAFT_SET_FIRST = "The draft is read only by a down that returns to the line being typed (back 1), and back only grows from 0 through an up, which sets the draft first: what it held before is never shown.";
 const CASE_ONLY = "Every name found starts with what was typed, so their common part is never shorter than it: when it is just as long, completing it changes only the case of the letters typed, and the server finds names without regard to case.";
+// Lesson 11, client/tui/use-chat.ts: the hook's connection.
+const SAME_STATUS = "A status equal to the current one changes nothing a reader of the state can see: without the early return the reducer builds an equal state (users are already [] offline, and kept when connected), and the screen draws the same frame once more.";
+const CONNECTED_BY_WELCOME = "The hook never dispatches a status 'connected': only the welcome makes it, and sets users itself. A status action reaches this line only for connecting, reconnecting or closed (a status equal to the current one returned just above), where users become [] either way.";
+const EMPTY_CHUNK = "A chunk without a complete line gives no events, and a 'received' action with none returns the very same state (a reduce over nothing): React does not even draw again.";
+const STABLE_CALLBACK = "connection.current is set by the effect, which runs right after the first render, before any key or test can call send() or quit(); and useCallback's list only decides when React makes a new function: a list that never changes keeps the one function, as [] does.";
+const PASSWORD_TUI = "Lesson 15's password step in the full-screen chat (the reference's own: lesson 11's starter has none of it): tests/tui-extensions.test.tsx types a password as bullets and checks where it goes; a line after the password, or after a reconnection, that also goes out unshown is not tried.";
+const FILES_TUI = "Lesson 17's /send, /accept and /reject in the full-screen chat (the reference's own: lesson 11's starter has none of it), tried by tests/tui-extensions.test.tsx (the offer, the outcome in words, the progress bar), which npm run mutate does not run: killed there, by hand.";
+const FILES_OFFLINE = "Lesson 17's /send while not connected (the reference's own: lesson 11's starter has none of it): FileTransfers refuses an offer before it is sent, and no suite offers a file while the chat is away.";
+const TLS_TUI = "Lesson 16's TLS in the full-screen chat (lesson 11's starter has no `encrypted` and no CLOSED_BEFORE_HELLO): tests/reference/tls-clients.test.tsx, which npm run mutate does not run, checks the status bar's '(TLS, encrypted)' (killed there, by hand); the words for a server that never says hello (a plain client on a TLS port) it tries for the command-line client only.";
+const LATER_EVENTS = "No event reaches it through the hook: withExtensions (app/client/chat-extensions.ts) answers room, rooms, status, history, password and the file events itself, and parseEvent makes any other type 'unknown'. What a lesson 11 reducer does with a later lesson's event on its own, the lesson leaves to the student.";
+const ONLY_ERRORS_CODE = "In the protocol only an error carries a code: an event of another type with a closing error's code is a server that lies, and believing it is as good as not.";
+const CLOSE_ONCE = "A socket emits 'close' once, and connect() opens the next one only from the retry timer that the previous socket's onClosed set: when 'close' comes, that socket is always the current one. The check guards against a future change, not a present path.";
+
 const WRONG_LIST_MEMORY = "recentWrong() filters the list by the window every time it is read, and the lock compares its length with MAX_WRONG: keeping an empty list in the Map, a stale one, or more than the last MAX_WRONG times changes only memory (bounded anyway: a wrong try is counted only for a name with a row), never an answer.";
 const WINDOW_EDGE = "A wrong try exactly 60 000 ms old is at the edge of \"the last 60 s\": in or out is a convention neither PROTOCOL.md nor the lesson fixes, so both are right, and a suite must not insist on either.";
 const DRAINED_CHECKS = "sendFile's drained() resolves at once unless socket.writableNeedDrain: calling it before a write that needs no wait (full set to true, or tested as true) waits for nothing, so every write happens as before.";
@@ -165,6 +180,82 @@ export const EQUIVALENT: Equivalent[] = [
   {
     lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: "const [, command = '', typed = ",
     why: "Both groups of /^(\\/whisper\\s+)(\\S*)$/i always take part in a match (the second may be empty, which is not undefined): the defaults are never used.",
+  },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'JSON.stringify(action.status) === JSON.stringify(state.status)', replacement: 'false', why: SAME_STATUS },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'action.status.state === \'connected\'', replacement: 'false', why: CONNECTED_BY_WELCOME },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: '\'connected\'', replacement: '""', line: 'users: action.status.state === \'connected\'', why: CONNECTED_BY_WELCOME },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'events.length > 0', replacement: 'true', why: EMPTY_CHUNK },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'EqualityOperator', original: 'events.length > 0', replacement: 'events.length >= 0', why: EMPTY_CHUNK },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'current === socket', replacement: 'true', why: CLOSE_ONCE },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'OptionalChaining', original: 'connection.current?.send', replacement: 'connection.current.send', why: STABLE_CALLBACK },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'OptionalChaining', original: 'connection.current?.quit', replacement: 'connection.current.quit', why: STABLE_CALLBACK },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'ArrayDeclaration', original: '[]', replacement: '["Stryker was here"]', line: 'connection.current?.send(line), []', why: STABLE_CALLBACK },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'ArrayDeclaration', original: '[]', replacement: '["Stryker was here"]', line: 'connection.current?.quit(), []', why: STABLE_CALLBACK },
+  {
+    lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'ObjectLiteral', original: '{ shutdown: false, greeted: false }', replacement: '{}',
+    why: 'Both fields are only ever read as true or false, and undefined reads as false: an ending that starts empty ends the same.',
+  },
+  {
+    lesson: 11, kind: 'untestable', file: 'client/tui/use-chat.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', line: 'setNoDelay(true)',
+    why: "With Nagle's algorithm on, a small write waits only while an earlier one is unacknowledged; on loopback the acknowledgement comes at once, so a test sees a delay only by luck (and Linux, macOS and Windows differ in when they acknowledge).",
+  },
+  {
+    lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'OptionalChaining', original: 'socket?.destroy', replacement: 'socket.destroy', line: 'socket?.destroy();',
+    why: "In close() (the effect's cleanup), stopped is set and the retry timer cleared before this line: when there is no socket (reconnecting), the TypeError it throws is caught by React, which reports it on the console and unmounts anyway; nothing more happens either way.",
+  },
+  {
+    lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'CallExpression', original: 'clearTimeout(retryTimer);', replacement: ';',
+    why: "In quit() and finish() each: a retry is pending only while there is no socket, and then quit() calls finish(), so either one clearing the timer is enough; when connected there is no timer to clear.",
+  },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'BooleanLiteral', original: 'false', replacement: 'true', line: 'passwordAsked = false;', why: PASSWORD_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: "event.type === 'password'", replacement: 'false', why: PASSWORD_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'socket && passwordAsked', replacement: 'false', why: PASSWORD_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "'\\n'", replacement: '""', line: 'return void socket.write(trimmed', why: PASSWORD_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'files.command(trimmed)', replacement: 'false', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'socket && loggedIn', replacement: 'false', line: 'send: (line) =>', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'socket && loggedIn', replacement: 'true', line: 'send: (line) =>', why: FILES_OFFLINE },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'LogicalOperator', original: 'socket && loggedIn', replacement: 'socket || loggedIn', line: 'send: (line) =>', why: FILES_OFFLINE },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "'\\n'", replacement: '""', line: 'send: (line) =>', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "'error'", replacement: '""', line: 'the file was not offered', why: FILES_OFFLINE },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "'Not connected: the file was not offered.'", replacement: '""', why: FILES_OFFLINE },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ArrowFunction', original: '(kind, text) => note(kind, text)', replacement: '() => undefined', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ArrowFunction', original: "(progress, ended) => dispatch({ type: 'transfer', progress, ended: ended ?? false })", replacement: '() => undefined', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ObjectLiteral', original: "{ type: 'transfer', progress, ended: ended ?? false }", replacement: '{}', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "'transfer'", replacement: '""', line: 'progress: (progress, ended)', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'LogicalOperator', original: 'ended ?? false', replacement: 'ended && false', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'BooleanLiteral', original: 'false', replacement: 'true', line: 'ended: ended ?? false', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "'downloads'", replacement: '""', why: "Lesson 17's folder for received files, a default the full-screen chat passes on to FileTransfers; chat-main gives --downloads, and no suite saves a file through the hook without it." },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'tls !== undefined', replacement: 'true', why: TLS_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'tls !== undefined', replacement: 'false', why: TLS_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'EqualityOperator', original: 'tls !== undefined', replacement: 'tls === undefined', why: TLS_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'BooleanLiteral', original: 'false', replacement: 'true', after: 'shutdown: false, greeted: ', why: TLS_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: 'ending.greeted', replacement: 'true', why: TLS_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: "default:\n      // Rooms and status events (lessons 12, 13): shown as they came, until this screen knows them.\n      return addMessages(state, [{ kind: 'info', text: JSON.stringify(event), ts: at }]);", replacement: "default:", why: LATER_EVENTS },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ArrayDeclaration', original: "[{ kind: 'info', text: JSON.stringify(event), ts: at }]", replacement: "[]", why: LATER_EVENTS },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ObjectLiteral', original: "{ kind: 'info', text: JSON.stringify(event), ts: at }", replacement: "{}", why: LATER_EVENTS },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "'info'", replacement: "\"\"", line: 'text: JSON.stringify(event), ts: at', why: LATER_EVENTS },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ObjectLiteral', original: "{\n    address: { host, port, tls },\n    downloads,\n    piece: filePiece,\n    send: (line) => (socket && loggedIn ? socket.write(line + '\\n') : note('error', 'Not connected: the file was not offered.')),\n    say: (kind, text) => note(kind, text),\n    progress: (progress, ended) => dispatch({ type: 'transfer', progress, ended: ended ?? false }),\n  }", replacement: "{}", why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ObjectLiteral', original: "{ host, port, tls }", replacement: "{}", line: 'address: { host, port, tls },', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ArrowFunction', original: "(line) => (socket && loggedIn ? socket.write(line + '\\n') : note('error', 'Not connected: the file was not offered.'))", replacement: "() => undefined", why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ArrowFunction', original: "(kind: MessageKind, text: string) => dispatch({ type: 'note', kind, text, at: Date.now() })", replacement: "() => undefined", why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'ObjectLiteral', original: "{ type: 'note', kind, text, at: Date.now() }", replacement: "{}", line: 'const note =', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "'note'", replacement: "\"\"", line: 'const note =', why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'CallExpression', original: "files.onEvent(event);", replacement: ";", why: FILES_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'BooleanLiteral', original: "true", replacement: "false", line: "if (event.type === 'password') passwordAsked = true;", why: PASSWORD_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "'password'", replacement: "\"\"", line: "if (event.type === 'password')", why: PASSWORD_TUI },
+  { lesson: 11, kind: 'elsewhere', file: 'client/tui/use-chat.ts', mutator: 'BlockStatement', original: "{\n      // The answer to `password`: sent as it is, shown nowhere, kept nowhere.\n      passwordAsked = false;\n      return void socket.write(trimmed + '\\n');\n    }", replacement: "{}", why: PASSWORD_TUI },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'ConditionalExpression', original: "event.type === 'error'", replacement: "true", line: 'CLOSING_ERRORS.has(event.code)', why: ONLY_ERRORS_CODE },
+  {
+    lesson: 11, kind: 'untestable', file: 'client/tui/use-chat.ts', mutator: 'ObjectLiteral', original: '{ host, port, tls }', replacement: '{}', line: 'explainConnectError(ending.error',
+    why: "The target only goes into the words for errors other than a refused connection (a host that does not answer, a TLS certificate): OTHER_CONNECT_ERROR, and lesson 16's own suite for TLS.",
+  },
+  {
+    lesson: 11, kind: 'equivalent', file: 'client/tui/use-chat.ts', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', line: ".includes(ending.refusal?.code ?? '')",
+    why: 'Without a refusal the code looked up must be none of the three names: an empty string and any other text that is not one of them answer the same.',
+  },
+  {
+    lesson: 11, kind: 'untestable', file: 'client/tui/use-chat.ts', mutator: 'ArrowFunction', original: '() => leavingSocket.destroy()', replacement: '() => undefined',
+    why: "Only a server that breaks the protocol (no bye, no close after /quit) needs the grace timer, and it fires after QUIT_GRACE_MS, a second: a test of it would add that second to every run of a suite that must answer in about one.",
   },
   { lesson: 15, kind: 'equivalent', file: 'server/accounts.ts', mutator: 'MethodExpression', original: '[...this.recentWrong(name), this.now()].slice(-MAX_WRONG)', replacement: '[...this.recentWrong(name), this.now()]', why: WRONG_LIST_MEMORY },
   { lesson: 15, kind: 'equivalent', file: 'server/accounts.ts', mutator: 'ArrayDeclaration', original: '[]', replacement: '["Stryker was here"]', line: 'this.wrong.get(key) ?? []', why: WRONG_LIST_MEMORY },

@@ -106,7 +106,10 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
   //    to), join and leave are 'system', info and bye are 'info', error is 'error', shutdown is
   //    'shutdown', an unknown event shows its raw line as 'info'. A text with '\n' (the /help
   //    text) is one message per line. welcome, join, leave and users also update `users`, and
-  //    welcome makes the status 'connected'. hello shows nothing.
+  //    welcome makes the status 'connected'. hello shows nothing. A leave says why (its reason),
+  //    users also shows as an 'info' line ("Online (3): alice, bob, carol"), and each message
+  //    has the event's ts. A field of the wrong type becomes '' (a ts: action.at), and users
+  //    keeps only names: strings, not empty, each once, sorted.
   //  - 'sent': your own chat line, kind 'own' (the server does not send it back to you).
   //  - 'note': a line of the client's own (e.g. "Connection lost").
   //  - 'status': the new status; when it is not 'connected', nobody is known to be online.
@@ -128,10 +131,15 @@ export function useChat({ host, port, name, maxMessages = 500, retryMs = 500, ma
   //  3. When the socket closes: after /quit (the server said bye), or when the name was
   //     refused (an error whose code is NAME_TAKEN or INVALID_NAME), or when we never got in,
   //     dispatch status closed. Otherwise dispatch status reconnecting and try again after
-  //     retryMs, doubling the wait after each failure, up to maxRetryMs.
+  //     retryMs, doubling the wait after each failure, up to maxRetryMs; its reason says why
+  //     (a shutdown, a closing error's text, or the server closed the connection), and one
+  //     note of kind 'error' per lost connection says so too. A line too long for your
+  //     LineDecoder (it throws): destroy the socket.
   //  4. send(line) and quit() reach the current socket through a useRef; useCallback keeps
   //     them the same functions from one render to the next. A line sent before the welcome
-  //     (or while reconnecting) waits in a queue and goes out, in order, once logged in.
+  //     (or while reconnecting) waits in a queue and goes out, in order, once logged in. send()
+  //     trims, ignores a blank line, and leaves on a line that starts with /quit. quit() when
+  //     not logged in closes at once (status closed, failed: false).
   return {
     name,
     address: `${host}:${port}`,
