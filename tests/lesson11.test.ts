@@ -1279,9 +1279,11 @@ describe('lesson 11: ChatScreen, the details (a chat given as it is, no server)'
       const style = styleAt(line, word);
       if (!/fg=/.test(style)) throw screen.fail(`With status ${status.state} the word "${word}" in the status bar has no colour (${style}).`, 'the state in a colour: green when connected, yellow while connecting or reconnecting, red when closed', SECTION.status);
       styles.push(style);
-      const hints = /Ctrl\+C/.test(line) || (status.state === 'connecting' && /Ctrl\+C/.test(statusLine((await drawChat({ status }, { columns: 120, rows: 24 })).frame())));
+      // Connecting leaves room for the hints at 80 columns only just not: at 120 they would fit.
+      const wide = status.state === 'connecting' ? await drawChat({ status }, { columns: 120, rows: 24 }) : screen;
+      const hints = /Ctrl\+C/.test(statusLine(wide.frame()));
       if (hints !== (status.state === 'connected')) {
-        throw screen.fail(`With status ${status.state} in an 80-column terminal the status bar ${hints ? 'shows' : 'does not show'} the key hints.`, 'the key hints ("Tab completes  ↑↓ history  Ctrl+C quits") when connected and they fit; none while connecting or reconnecting, where the reason needs the room', SECTION.status);
+        throw wide.fail(`With status ${status.state} the status bar ${hints ? 'shows' : 'does not show'} the key hints.`, 'the key hints ("Tab completes  ↑↓ history  Ctrl+C quits") when connected and they fit; none while connecting or reconnecting, where the reason needs the room', SECTION.status);
       }
       const address = /127\.0\.0\.1:5050(.*)$/.exec(plain(line))?.[1] ?? '';
       if (status.state === 'connected' && !/^( {2,}.*)?\s*$/.test(address)) {
