@@ -1302,12 +1302,14 @@ describe('lesson 11: ChatScreen, the details (a chat given as it is, no server)'
     if (!/\b3 online\b/.test(bar)) throw narrow.fail(`In a 50-column terminal, with 3 users online, the status bar reads ${JSON.stringify(bar.trim())}.`, 'below 60 columns, no user list: the status bar says "3 online" after the address', SECTION.narrow);
     const wide = await drawChat({ users });
     const wideBar = plain(statusLine(wide.frame()));
+    const connecting = await drawChat({ users, status: { state: 'connecting' } }, { columns: 50, rows: 12 });
+    if (/\bonline\b/.test(statusLine(plain(connecting.frame())))) throw connecting.fail('While connecting, in a 50-column terminal, the status bar counts who is online.', 'the count only while connected: until the welcome, the list of users is not yet known', SECTION.narrow);
     const sixty = await drawChat({ users }, { columns: 60, rows: 24 });
     if (!plain(sixty.frame()).includes('Carol')) throw sixty.fail('In a 60-column terminal the user list is gone.', 'the user list from 60 columns up; only below 60 does it go', SECTION.narrow);
     if (/\bonline\b/.test(wideBar)) throw wide.fail(`In an 80-column terminal the status bar reads ${JSON.stringify(wideBar.trim())}.`, 'the count in the status bar only when the user list is gone (below 60 columns): the list says "Online (3)"', SECTION.narrow);
     const gone = await drawChat({ users, status: { state: 'reconnecting', reason: `The server closed the connection and ${'a very long reason '.repeat(4)}end.`, attempt: 1, retryInMs: 500 } }, { columns: 50, rows: 12 });
     const lines = plain(gone.frame()).trimEnd().split('\n');
-    if (lines.length > 12 || lines.some((l) => widthOf(l) > 50) || /\bonline\b/.test(lines.at(-1)!)) {
+    if (lines.length > 12 || lines.some((l) => widthOf(l) > 50) || /\bonline\b/.test(lines.at(-1)!) || !/reconnecting/.test(lines.at(-1)!)) {
       throw gone.fail(`Reconnecting, with a long reason, in a 50×12 terminal: the screen is ${lines.length} lines tall, ${Math.max(...lines.map(widthOf))} columns wide, and its last line reads ${JSON.stringify(lines.at(-1)!.trim())}.`, 'a status bar of one row, its parts cut to fit one after the other (truncate each to the columns the parts before it left); no count of who is online while not connected', SECTION.narrow);
     }
   });

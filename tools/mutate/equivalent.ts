@@ -46,6 +46,8 @@ const LISTED_ROOM = "listing() is only asked about the room of a user who is in 
 const DRAFT_SET_FIRST = "The draft is read only by a down that returns to the line being typed (back 1), and back only grows from 0 through an up, which sets the draft first: what it held before is never shown.";
 const CASE_ONLY = "Every name found starts with what was typed, so their common part is never shorter than it: when it is just as long, completing it changes only the case of the letters typed, and the server finds names without regard to case.";
 const FROM_SET = "The screen reads message.from only for chat and whisper lines, and message.to only for a whisper of yours: the hook gives every such message both (the suites draw the screen on the reference hook, or on messages that have them), so the fallback for a missing one is never drawn.";
+const HINT_GAP = 'It differs only at the few widths where the key hints would fit with fewer than two spaces before them, or exactly two: the lesson asks that they show when they fit and never wrap, which both do; the gap is taste.';
+const LAST_ROW = "Both differ only when the list holds exactly as many users as it has rows: the last row then shows the last name, or 'and 1 more'. Either fills the same row and accounts for everyone, which is what the suite asks (every user named or counted).";
 export const EQUIVALENT: Equivalent[] = [
   {
     lesson: 2, kind: 'untestable', file: 'server/listen.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', after: 'noDelay: ',
@@ -179,8 +181,12 @@ export const EQUIVALENT: Equivalent[] = [
   },
   { lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: 'const from = sanitize(message.from ?? ', why: FROM_SET },
   { lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: 'const to = sanitize(message.to ?? ', why: FROM_SET },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'ArithmeticOperator', original: 'textWidth(hint) + 2', replacement: 'textWidth(hint) - 2', why: HINT_GAP },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'EqualityOperator', original: 'room >= textWidth(hint) + 2', replacement: 'room > textWidth(hint) + 2', why: HINT_GAP },
   {
-    lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'ArithmeticOperator', original: 'textWidth(hint) + 2', replacement: 'textWidth(hint) - 2',
-    why: 'It differs only at the three widths where the hints would fit with fewer than two spaces before them: the lesson asks that they show when they fit and never wrap, which both do; the gap is taste.',
+    lesson: 11, kind: 'untestable', file: 'client/tui/chat-screen.tsx', mutator: 'BlockStatement', original: "{ stdout.off('resize', onResize); }", replacement: '{}',
+    why: "The screen is unmounted only when the app ends: a 'resize' listener left on stdout then calls setSize() on a component that is gone, which React ignores. Nothing is drawn differently.",
   },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'ConditionalExpression', original: 'users.length > room', replacement: 'true', why: LAST_ROW },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'EqualityOperator', original: 'users.length > room', replacement: 'users.length >= room', why: LAST_ROW },
 ];
