@@ -2,10 +2,9 @@
 // changes the lesson's solutions/ file(s) one small edit at a time (a mutant: `===` made
 // `!==`, a line removed, a string emptied), runs that lesson's suite against each (with the
 // suite of any other lesson that edits the same file, and those more-suites.ts lists for
-// it), and this prints what survived, as a
-// diff, and the score. A survivor is either explained in equivalent.ts (it changes nothing a
-// suite could see, or cannot be provoked portably) or a bug a student could write that the
-// suite misses.
+// it), and this prints what survived, as a diff, and the score. A survivor is either
+// explained in equivalent.ts (it changes nothing a suite could see, or cannot be provoked
+// portably) or a bug a student could write that the suite misses.
 
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
