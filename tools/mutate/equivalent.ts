@@ -46,6 +46,7 @@ const LISTED_ROOM = "listing() is only asked about the room of a user who is in 
 const DRAFT_SET_FIRST = "The draft is read only by a down that returns to the line being typed (back 1), and back only grows from 0 through an up, which sets the draft first: what it held before is never shown.";
 const CASE_ONLY = "Every name found starts with what was typed, so their common part is never shorter than it: when it is just as long, completing it changes only the case of the letters typed, and the server finds names without regard to case.";
 const FROM_SET = "The screen reads message.from only for chat and whisper lines, and message.to only for a whisper of yours: the hook gives every such message both (the suites draw the screen on the reference hook, or on messages that have them), so the fallback for a missing one is never drawn.";
+const PLACEHOLDER = "InputLine's drawing is given to the student (inputReducer and completeName are theirs), and the grey words in an empty input are a hint only: what is typed, sent and masked is the same without them.";
 const HINT_GAP = 'It differs only at the few widths where the key hints would fit with fewer than two spaces before them, or exactly two: the lesson asks that they show when they fit and never wrap, which both do; the gap is taste.';
 const LAST_ROW = "Both differ only when the list holds exactly as many users as it has rows: the last row then shows the last name, or 'and 1 more'. Either fills the same row and accounts for everyone, which is what the suite asks (every user named or counted).";
 export const EQUIVALENT: Equivalent[] = [
@@ -144,7 +145,7 @@ export const EQUIVALENT: Equivalent[] = [
     why: "Forgetting it keeps one entry per departed user in the where map (the client, and with it its socket), a leak that changes nothing on the wire: a client that comes back is a new object, and take() of one already gone finds it in no room's members. Seeing it needs the heap measured, which no suite does reliably in a second.",
   },
   { lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: 'history: [], back: 0, draft: ', why: DRAFT_SET_FIRST },
-  { lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: '.slice(-HISTORY_SIZE), back: 0, draft: ', why: DRAFT_SET_FIRST },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: 'history: kept, back: 0, draft: ', why: DRAFT_SET_FIRST },
   { lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'EqualityOperator', original: 'common.length > typed.length', replacement: 'common.length >= typed.length', why: CASE_ONLY },
   { lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'ConditionalExpression', original: 'common.length > typed.length', replacement: 'true', why: CASE_ONLY },
   {
@@ -163,6 +164,8 @@ export const EQUIVALENT: Equivalent[] = [
     lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: "const [, command = '', typed = ",
     why: "Both groups of /^(\\/whisper\\s+)(\\S*)$/i always take part in a match (the second may be empty, which is not undefined): the defaults are never used.",
   },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "'Type your password (it is not shown)'", replacement: '""', why: PLACEHOLDER },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "'Type a message, or /help'", replacement: '""', why: PLACEHOLDER },
   {
     lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'ArithmeticOperator', original: 'OTHER_ROWS + 3', replacement: 'OTHER_ROWS - 3',
     why: 'The floor only matters in a terminal under 10 rows, where the screen keeps three rows of messages and runs past the bottom (or, mutated, keeps one): the lesson asks nothing of a terminal that small, and neither choice shows the chat well.',
