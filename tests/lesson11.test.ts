@@ -66,6 +66,7 @@ const SECTION = {
   columns: lesson('Columns, not characters: emoji and wide text'),
   wrapped: lesson('Long messages: rows are cut, never squeezed'),
   narrow: lesson('A narrow window'),
+  status: lesson('What the status bar and the user list say'),
 };
 
 const KEY = {
@@ -1604,6 +1605,208 @@ describe('lesson 11: ChatScreen, the screen', () => {
     await poll(
       () => (/w{40}END/.test(plain(screen.frame())) && fits(80, 24) ? true : undefined),
       () => screen.fail(`The suite typed 120 letters and "END" into the input line of an 80×24 terminal; your screen is ${measure()}, and "END" (the end of the line, where the cursor is) ${/END/.test(plain(screen.frame())) ? 'shows' : 'does not show'}.`, "the end of a long line in view, inside the box: LineView's width is the box's columns less the prompt's (width - textWidth(prompt)), or the text runs under the border", SECTION.size),
+    );
+  });
+});
+
+// ── The screen, drawing a Chat given as it is (no hook, no server) ───────────
+
+interface Drawn {
+  frame(): string;
+  /** Every frame written to the terminal so far, with what useStdout().write() wrote. */
+  frames(): string[];
+  until(what: string, check: (text: string) => boolean, expected: string, see: string): Promise<string>;
+  write(...chunks: string[]): Promise<void>;
+  fail(problem: string, expected: string, see: string): Error;
+}
+
+/** A Chat as the hook would return it: alice, connected to 127.0.0.1:5050, unless `chat` says otherwise. */
+async function drawChat(chat: Partial<ChatState>, size = { columns: 80, rows: 24 }): Promise<Drawn> {
+  const full: ChatState = { name: 'alice', address: '127.0.0.1:5050', status: { state: 'connected' }, users: ['alice', 'bob'], messages: [], send: () => {}, quit: () => {}, ...chat };
+  const ink = render(h(Text, null, ''));
+  Object.defineProperty(ink.stdout, 'columns', { get: () => size.columns, configurable: true });
+  Object.defineProperty(ink.stdout, 'rows', { get: () => size.rows, configurable: true });
+  ink.rerender(h(ChatScreen, { chat: full }));
+  onTestFinished(() => ink.unmount());
+  const frame = () => ink.lastFrame() ?? '';
+  const drawn: Drawn = {
+    frame,
+    frames: () => ink.frames,
+    fail(problem, expected, see) {
+      return failure({ problem: `${problem}\n\nThe chat given to your screen: status ${showStatus(full.status)}, users ${JSON.stringify(full.users)}, messages:${showMessages(full.messages)}\n\nYour screen's last frame:\n${picture(frame(), size)}`, expected, see });
+    },
+    until(what, check, expected, see) {
+      return poll(
+        () => (check(plain(frame())) ? plain(frame()) : undefined),
+        () => drawn.fail(`The screen did not show ${what} within ${PATIENCE_MS} ms.`, expected, see),
+      );
+    },
+    async write(...chunks) {
+      await inAct(() => {
+        for (const chunk of chunks) ink.stdin.write(chunk);
+      });
+    },
+  };
+  await drawn.until('the chat, drawn', (t) => t.trim().split('\n').length > 3, 'the message list, the user list, the input line and the status bar', SECTION.ink);
+  return drawn;
+}
+
+/** The status bar: the frame's last line. */
+function statusLine(frame: string): string {
+  return frame.trimEnd().split('\n').at(-1) ?? '';
+}
+
+/** 03:04:05 today, in local time: a clock that shows it must pad each part to two digits. */
+const EARLY = new Date(new Date().setHours(3, 4, 5, 0)).getTime();
+
+describe('lesson 11: ChatScreen, the details (a chat given as it is, no server)', () => {
+  test('the status bar says each state in words and a colour, with the reason and the wait while reconnecting; the key hints only when connected', async () => {
+    const states: [Status, RegExp, string][] = [
+      [{ state: 'connecting' }, /\bconnecting\b/, '"○ connecting"'],
+      [{ state: 'connected' }, /\bconnected\b/, '"● connected"'],
+      [{ state: 'reconnecting', reason: 'Server gone.', attempt: 4, retryInMs: 2100 }, /\breconnecting in 3 s \(attempt 4\)\s.*\sServer gone\./, '"○ reconnecting in 3 s (attempt 4)  alice @ 127.0.0.1:5050  Server gone.": the wait in whole seconds, rounded up (Math.ceil(retryInMs / 1000)), the attempt, and at the end the reason'],
+      [{ state: 'closed', reason: 'Name taken.', failed: true }, /\bclosed\s.*\sName taken\./, '"× closed  alice @ 127.0.0.1:5050  Name taken.": the reason at the end'],
+    ];
+    const styles: string[] = [];
+    for (const [status, words, expected] of states) {
+      const screen = await drawChat({ status });
+      const line = statusLine(screen.frame());
+      if (!words.test(plain(line)) || !/^\s*[^\sA-Za-z]\s+[a-z]/.test(plain(line))) throw screen.fail(`With status ${showStatus(status)} the status bar reads ${JSON.stringify(plain(line).trim())}.`, expected, SECTION.status);
+      const word = status.state;
+      const style = styleAt(line, word);
+      if (!/fg=/.test(style)) throw screen.fail(`With status ${status.state} the word "${word}" in the status bar has no colour (${style}).`, 'the state in a colour: green when connected, yellow while connecting or reconnecting, red when closed', SECTION.status);
+      styles.push(style);
+      // Connecting leaves room for the hints at 80 columns only just not: at 120 they would fit.
+      const wide = status.state === 'connecting' ? await drawChat({ status }, { columns: 120, rows: 24 }) : screen;
+      const hints = /Ctrl\+C/.test(statusLine(wide.frame()));
+      if (hints !== (status.state === 'connected')) {
+        throw wide.fail(`With status ${status.state} the status bar ${hints ? 'shows' : 'does not show'} the key hints.`, 'the key hints ("Tab completes  ↑↓ history  Ctrl+C quits") when connected and they fit; none while connecting or reconnecting, where the reason needs the room', SECTION.status);
+      }
+      const address = /127\.0\.0\.1:5050(.*)$/.exec(plain(line))?.[1] ?? '';
+      if (status.state === 'connected' && !/^( {2,}.*)?\s*$/.test(address)) {
+        throw screen.fail(`After the address the status bar goes on with ${JSON.stringify(address)}.`, 'nothing after "alice @ 127.0.0.1:5050" but white space and the key hints when connected (in an 80-column terminal the user list counts who is online)', SECTION.status);
+      }
+    }
+    if (styles[1] === styles[0] || styles[1] === styles[2]) {
+      throw failure({ problem: `"connected" is drawn in ${styles[1]}, "connecting" in ${styles[0]}, "reconnecting" in ${styles[2]}.`, expected: 'connected in a colour of its own (green): the status bar tells at a glance whether you are connected', see: SECTION.status });
+    }
+  });
+
+  test('a narrow window says in the status bar how many are online; a wide one leaves that to the user list', async () => {
+    const users = ['alice', 'bob', 'Carol'];
+    const narrow = await drawChat({ users }, { columns: 50, rows: 12 });
+    const bar = plain(statusLine(narrow.frame()));
+    if (!/\b3 online\b/.test(bar)) throw narrow.fail(`In a 50-column terminal, with 3 users online, the status bar reads ${JSON.stringify(bar.trim())}.`, 'below 60 columns, no user list: the status bar says "3 online" after the address', SECTION.narrow);
+    const wide = await drawChat({ users });
+    const wideBar = plain(statusLine(wide.frame()));
+    const connecting = await drawChat({ users, status: { state: 'connecting' } }, { columns: 50, rows: 12 });
+    if (/\bonline\b/.test(statusLine(plain(connecting.frame())))) throw connecting.fail('While connecting, in a 50-column terminal, the status bar counts who is online.', 'the count only while connected: until the welcome, the list of users is not yet known', SECTION.narrow);
+    const sixty = await drawChat({ users }, { columns: 60, rows: 24 });
+    if (!plain(sixty.frame()).includes('Carol')) throw sixty.fail('In a 60-column terminal the user list is gone.', 'the user list from 60 columns up; only below 60 does it go', SECTION.narrow);
+    if (/\bonline\b/.test(wideBar)) throw wide.fail(`In an 80-column terminal the status bar reads ${JSON.stringify(wideBar.trim())}.`, 'the count in the status bar only when the user list is gone (below 60 columns): the list says "Online (3)"', SECTION.narrow);
+    const gone = await drawChat({ users, status: { state: 'reconnecting', reason: `The server closed the connection and ${'a very long reason '.repeat(4)}end.`, attempt: 1, retryInMs: 500 } }, { columns: 50, rows: 12 });
+    const lines = plain(gone.frame()).trimEnd().split('\n');
+    if (lines.length > 12 || lines.some((l) => widthOf(l) > 50) || /\bonline\b/.test(lines.at(-1)!) || !/reconnecting/.test(lines.at(-1)!)) {
+      throw gone.fail(`Reconnecting, with a long reason, in a 50×12 terminal: the screen is ${lines.length} lines tall, ${Math.max(...lines.map(widthOf))} columns wide, and its last line reads ${JSON.stringify(lines.at(-1)!.trim())}.`, 'a status bar of one row, its parts cut to fit one after the other (truncate each to the columns the parts before it left); no count of who is online while not connected', SECTION.narrow);
+    }
+  });
+
+  test('each line has its time as [HH:MM:SS], its sender as a bold label, your whispers name whom they were for', async () => {
+    const at = (i: number, m: Omit<Message, 'id' | 'ts'>): Message => ({ id: i, ts: EARLY, ...m });
+    const long = `a long line from bob ${'that goes on '.repeat(12)}to the end`;
+    const messages: Message[] = [
+      at(1, { kind: 'chat', from: 'bob', text: 'hi from bob' }),
+      at(2, { kind: 'own', from: 'alice', text: 'my own line' }),
+      at(3, { kind: 'whisper', from: 'bob', to: 'alice', text: 'a secret coming in' }),
+      at(4, { kind: 'whisper', from: 'alice', to: 'bob', text: 'a secret going out' }),
+      at(5, { kind: 'chat', from: 'bob', text: 'ring\u0007ring' }),
+      at(6, { kind: 'chat', from: 'bob', text: long }),
+    ];
+    const screen = await drawChat({ messages });
+    const frame = screen.frame();
+    const text = plain(frame);
+    const line = (needle: string) => plain(lineWith(frame, needle) ?? '');
+    if (!line('hi from bob').includes('[03:04:05]')) {
+      throw screen.fail(`A message sent at 03:04:05 shows as ${JSON.stringify(line('hi from bob').trim())}.`, '"[03:04:05] bob: hi from bob": the time of message.ts in local time, each part two digits (padStart(2, \'0\')), joined by ":"', SECTION.ink);
+    }
+    if (!/\b(you|alice)\b.*my own line/.test(line('my own line'))) {
+      throw screen.fail(`Your own line shows as ${JSON.stringify(line('my own line').trim())}.`, '"you: my own line": a label says the line is yours', SECTION.ink);
+    }
+    if (!/\bbob\b/.test(line('a secret coming in')) || !/\bbob\b/.test(line('a secret going out')) || /\balice\b/.test(line('a secret going out'))) {
+      throw screen.fail(`bob's whisper shows as ${JSON.stringify(line('a secret coming in').trim())}, and yours to bob as ${JSON.stringify(line('a secret going out').trim())}.`, '"[WHISPER from bob]: a secret coming in" and "[WHISPER to bob]: a secret going out": when message.from is you, name message.to', SECTION.ink);
+    }
+    if (!text.includes('ringring')) {
+      throw screen.fail(`bob's "ring\\u0007ring" shows as ${JSON.stringify(line('ring').trim())}.`, '"ringring": sanitize() removes a control character, it puts nothing in its place', SECTION.sanitise);
+    }
+    for (const needle of ['hi from bob', 'a secret coming in']) {
+      const style = styleAt(lineWith(frame, needle)!, 'bob');
+      if (!style.includes('bold')) throw screen.fail(`The label of ${JSON.stringify(line(needle).trim())} is drawn in ${style}.`, 'the label before the text ("bob: ", "[WHISPER from bob]: ") in bold, so that the sender stands out', SECTION.colour);
+    }
+    if (count(text, 'bob:') !== 3) {
+      throw screen.fail(`bob sent three chat lines, one of them wrapping onto several rows; "bob:" shows ${count(text, 'bob:')} times.`, 'the label once per message, at the start of its first row', SECTION.wrapped);
+    }
+    if (styleAt(lineWith(frame, 'hi from bob')!, 'hi from bob') !== 'plain') {
+      throw screen.fail(`bob's chat line "hi from bob" is drawn in ${styleAt(lineWith(frame, 'hi from bob')!, 'hi from bob')}.`, 'a chat line in the terminal\'s own colour: KIND_COLOR.chat is undefined', SECTION.colour);
+    }
+  });
+
+  test('info and shutdown lines each have a colour of their own, apart from chat', async () => {
+    const screen = await drawChat({
+      messages: [
+        { id: 1, ts: EARLY, kind: 'chat', from: 'bob', text: 'words from bob' },
+        { id: 2, ts: EARLY, kind: 'info', text: 'Online: alice, bob' },
+        { id: 3, ts: EARLY, kind: 'shutdown', text: 'Server is shutting down. Goodbye!' },
+      ],
+    });
+    const frame = screen.frame();
+    const chatStyle = styleAt(lineWith(frame, 'words from bob')!, 'words from bob');
+    for (const [kind, needle] of [['info', 'Online: alice'], ['shutdown', 'Server is shutting down']] as const) {
+      const style = styleAt(lineWith(frame, needle)!, needle);
+      if (style === chatStyle) throw screen.fail(`An ${kind} line is drawn like chat (${style}).`, `kind '${kind}' in its colour (KIND_COLOR: info green, shutdown red)`, SECTION.colour);
+    }
+  });
+
+  test('the user list marks you, and when it is too long says how many more there are', async () => {
+    const users = ['alice', 'abcdefghijklmnopqrst', ...Array.from({ length: 18 }, (_, i) => `user${String(i + 1).padStart(2, '0')}`)];
+    const screen = await drawChat({ name: 'Alice', users });
+    const frame = screen.frame();
+    const text = plain(frame);
+    const you = lineWith(frame, 'alice');
+    if (!you || !/alice \(you\)/.test(plain(you))) throw screen.fail('You (chat.name "Alice", listed by the server as "alice") are not marked in the user list.', '"alice (you)", found without regard to case', SECTION.ink);
+    if (!styleAt(you, 'alice').includes('fg=')) throw screen.fail(`Your own name in the user list is drawn in ${styleAt(you, 'alice')}.`, 'your name in a colour (cyan), the others plain', SECTION.ink);
+    if (styleAt(lineWith(frame, 'user01')!, 'user01') !== 'plain') throw screen.fail(`user01 in the user list is drawn in ${styleAt(lineWith(frame, 'user01')!, 'user01')}.`, 'the others plain', SECTION.ink);
+    const longName = plain(lineWith(frame, 'abcdefghij') ?? '');
+    if (!/abcdefghij[a-z]*…/.test(longName)) throw screen.fail(`A user of 20 letters shows in the list as ${JSON.stringify(longName.trim())}.`, 'a name too long for the list\'s column cut to fit it, ending in … (truncate to the column\'s width, less its border and padding)', SECTION.columns);
+    const listed = users.filter((u) => new RegExp(`\\b${u.slice(0, 10)}`).test(text));
+    const more = /and (\d+) more/.exec(text);
+    if (!more || listed.length + Number(more[1]) !== users.length || text.split('\n').length > 24) {
+      throw screen.fail(`20 users are online, in an 80×24 terminal; the list names ${listed.length} of them${more ? ` and says "${more[0]}"` : ', and nothing says how many more there are'}.`, 'as many names as fit under the heading, then "and N more" for the others, on the last row that fits: every user named or counted', SECTION.size);
+    }
+    const few = await drawChat({ users: ['alice', 'bob'] });
+    if (/\bmore\b/.test(plain(few.frame()))) throw few.fail('Two users online, and the list says there are more.', '"and N more" only when some names did not fit', SECTION.size);
+  });
+
+  test('Tab completes from the others\' names, never your own', async () => {
+    const sent: string[] = [];
+    const screen = await drawChat({ name: 'Alice', users: ['alice', 'Albert'], send: (line) => void sent.push(line) });
+    await screen.write('/whisper al');
+    await screen.until('"/whisper al" in the input', (t) => t.includes('/whisper al'), 'what is typed shows', SECTION.keys);
+    await screen.write('\t');
+    await screen.until('"/whisper Albert" after Tab', (t) => t.includes('/whisper Albert'), "'/whisper al' + Tab → '/whisper Albert ': names={the users but you} (chat.users without chat.name, without regard to case), or alice and Albert agree only on 'al'", SECTION.keys);
+  });
+
+  test('Ctrl+L clears the screen so that it is drawn again; no other key does', async () => {
+    const screen = await drawChat({});
+    const cleared = (from: number) => screen.frames().slice(from).some((f) => /\u001b\[2J|\u001bc/.test(f));
+    let seen = screen.frames().length;
+    await screen.write('l', 'hello', KEY.ctrlA, KEY.ctrlE, KEY.ctrlU);
+    await screen.until('an empty input after Ctrl+U', (t) => !t.includes('hello'), 'Ctrl+U empties the line', SECTION.together);
+    if (cleared(seen)) throw screen.fail('The suite typed "l", "hello", Ctrl+A, Ctrl+E and Ctrl+U, and your screen cleared the terminal.', 'only Ctrl+L (key.ctrl and input "l") clears the screen', SECTION.keys);
+    seen = screen.frames().length;
+    await screen.write(KEY.ctrlL);
+    await poll(
+      () => (cleared(seen) ? true : undefined),
+      () => screen.fail('Ctrl+L was pressed, and nothing cleared the terminal.', "on Ctrl+L, useStdout().write('\\x1b[2J\\x1b[H'): the screen erased, then Ink draws the chat again on a clean one", SECTION.keys),
     );
   });
 });

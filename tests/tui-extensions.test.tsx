@@ -279,6 +279,120 @@ describe('the full-screen chat with the extensions on', () => {
 
 });
 
+// ── The screen drawing a chat given as it is: what a live server rarely shows at once ──
+
+type ScreenChat = Parameters<typeof ChatScreen>[0]['chat'];
+type Extensions = NonNullable<ScreenChat['extensions']>;
+
+/** The screen (80×24 unless `size` says otherwise) drawing alice's chat as given: no hook, no server. */
+async function drawChat(chat: Partial<ScreenChat>, extensions: Partial<Extensions>, size = { columns: 80, rows: 24 }): Promise<{ frame(): string; fail(problem: string, expected: string, see: string): Error }> {
+  const full: ScreenChat = { name: 'alice', address: '127.0.0.1:5050', status: { state: 'connected' }, users: ['alice', 'bob'], messages: [], send: () => {}, quit: () => {}, ...chat, extensions: { statuses: {}, roomNames: [], ...extensions } };
+  const ink = render(h(Text, null, ''));
+  Object.defineProperty(ink.stdout, 'columns', { get: () => size.columns, configurable: true });
+  Object.defineProperty(ink.stdout, 'rows', { get: () => size.rows, configurable: true });
+  ink.rerender(h(ChatScreen, { chat: full }));
+  onTestFinished(() => ink.unmount());
+  const frame = () => ink.lastFrame() ?? '';
+  const fail = (problem: string, expected: string, see: string) => failure({ problem: `${problem}\nThe extensions given: ${JSON.stringify(full.extensions)}\nThe screen:\n${plain(frame()).split('\n').map((l) => `    ${escapeText(l)}`).join('\n')}`, expected, see });
+  await waitUntil(
+    () => (plain(frame()).includes('127.0.0.1:5050') ? true : undefined),
+    (wake) => {
+      const timer = setInterval(wake, 5);
+      return () => clearInterval(timer);
+    },
+    () => fail('The screen did not draw its status bar.', 'the chat drawn', SEE.rooms),
+  );
+  return { frame, fail };
+}
+
+const count = (text: string, needle: string) => text.split(needle).length - 1;
+
+/** Whether `needle` on its line is drawn in the SGR colour `code` (33 yellow, 36 cyan). */
+function coloured(frame: string, needle: string, code: number): boolean {
+  const line = lineWith(frame, needle) ?? '';
+  const before = line.slice(0, line.indexOf(needle));
+  return before.lastIndexOf(`\u001b[${code}m`) > before.lastIndexOf('\u001b[39m');
+}
+
+describe('the full-screen chat drawing what the extensions keep (no server)', () => {
+  test('files: a bar per transfer (three at most), its arrow, share and size; the list gives them its rows', async () => {
+    const users = ['alice', ...Array.from({ length: 19 }, (_, i) => `user${String(i + 1).padStart(2, '0')}`)];
+    const transfers = [
+      { id: '1', role: 'receive' as const, name: 'song.ogg', peer: 'bob', size: 20_900_000, done: 10_900_000 },
+      { id: '2', role: 'send' as const, name: 'empty.txt', peer: 'carol', size: 0, done: 0 },
+      { id: '3', role: 'send' as const, name: `a-file-with-a-name-much-too-long-for-half-a-row-${'x'.repeat(30)}.bin`, peer: 'dave', size: 4_000_000, done: 1_000_000 },
+      { id: '4', role: 'send' as const, name: 'fourth.txt', peer: 'erin', size: 10, done: 5 },
+    ];
+    const screen = await drawChat({ users }, { transfers });
+    const text = plain(screen.frame());
+    const lines = text.split('\n');
+    const bar = (needle: string) => lines.find((l) => l.includes(needle)) ?? '';
+    const song = bar('song.ogg');
+    const full = count(song, '█');
+    const total = full + count(song, '░');
+    if (!/^ ↓ song\.ogg from bob █+░+ +52% +10\.9 of 20\.9 MB *$/.test(song) || Math.abs(full - Math.round(0.5215 * total)) > 1 || song.trimEnd().length !== 79) {
+      throw screen.fail(`bob's song.ogg, 10.9 of 20.9 MB received, shows as ${JSON.stringify(song)}.`, '" ↓ song.ogg from bob ███████░░░░░░░  52%  10.9 of 20.9 MB": the arrow and "from" for a file coming in, the bar filled by the share done, and the whole row as wide as the screen (less its padding)', SEE.files);
+    }
+    if (!/↑ empty\.txt to carol ░+ +0% +0\.0 of 0\.0 MB/.test(bar('empty.txt'))) {
+      throw screen.fail(`An empty file being sent shows as ${JSON.stringify(bar('empty.txt'))}.`, '"↑ empty.txt to carol ░░░░   0%  0.0 of 0.0 MB": a size of 0 is 0% done, not NaN', SEE.files);
+    }
+    const long = bar('a-file-with');
+    if (long.trimEnd().length > 79 || !/…/.test(long) || !/25% +1\.0 of 4\.0 MB/.test(long)) {
+      throw screen.fail(`A file with a 90-letter name shows as ${JSON.stringify(long)}.`, 'its label cut to half the row (…), so that the bar and the figures still fit on it', SEE.files);
+    }
+    if (text.includes('fourth.txt')) throw screen.fail('Four files are moving, and the screen shows a bar for each.', 'three bars at most: the rows are the message list\'s', SEE.files);
+    const more = /and (\d+) more/.exec(text);
+    const listed = users.filter((u) => new RegExp(`\\b${u}\\b`).test(text));
+    if (!more || listed.length + Number(more[1]) !== users.length || lines.length > 24) {
+      throw screen.fail(`With three bars and 20 users, the list names ${listed.length} and says ${more ? `"${more[0]}"` : 'nothing of the others'}; the screen is ${lines.length} lines tall.`, 'the bars take their rows from the lists: every user named or counted in "and N more", the screen within 24 rows', SEE.files);
+    }
+  });
+
+  test('away is dimmed, busy yellow, you cyan, everyone else plain; a room\'s size in the status bar of a narrow window', async () => {
+    const screen = await drawChat({ users: ['alice', 'bob', 'carol', 'dave'] }, { statuses: { bob: { status: 'away', note: 'lunch' }, carol: { status: 'busy' } } });
+    const raw = screen.frame();
+    if (!dimmed(raw, 'bob (away: lunch)') || !coloured(raw, 'carol (busy)', 33) || !coloured(raw, 'alice (you)', 36) || dimmed(raw, 'carol (busy)') || dimmed(raw, 'dave') || coloured(raw, 'dave', 33)) {
+      throw screen.fail('The marks are not drawn as they should be.', 'bob (away: lunch) dimmed, carol (busy) yellow and not dimmed, alice (you) cyan, dave plain', SEE.status);
+    }
+    const narrow = await drawChat({ users: ['alice', 'bob'] }, { room: 'lobby' }, { columns: 58, rows: 12 });
+    const status = plain(narrow.frame()).trimEnd().split('\n').at(-1)!;
+    if (!/#lobby +2 in room/.test(status)) throw narrow.fail(`In a 58-column window, in #lobby with bob, the status bar reads ${JSON.stringify(status.trim())}.`, '"#lobby  2 in room": without the user list, the status bar names the room and counts it', SEE.rooms);
+    const cut = await drawChat({ users: ['alice', 'bob'] }, { room: 'lobby', count: 40 }, { columns: 58, rows: 12 });
+    const cutStatus = plain(cut.frame()).trimEnd().split('\n').at(-1)!;
+    if (!/40 in room/.test(cutStatus)) throw cut.fail(`A room of 40, its list cut to 2: the status bar reads ${JSON.stringify(cutStatus.trim())}.`, '"40 in room": the room\'s true size (count)', SEE.limit);
+  });
+
+  test('the status bar: encrypted over TLS; "password asked" only while logging in', async () => {
+    const tls = await drawChat({ encrypted: true }, {});
+    if (!/127\.0\.0\.1:5050 \(TLS, encrypted\)/.test(plain(tls.frame()))) throw tls.fail('Over TLS the status bar does not say the connection is encrypted.', '"alice @ 127.0.0.1:5050 (TLS, encrypted)"', '16 (npm run lesson 16), section "tls.connect: the client checks the server"');
+    const asked = await drawChat({ status: { state: 'connecting' } }, { passwordAsked: true });
+    const raw = asked.frame();
+    if (!/○ password asked/.test(plain(raw)) || !coloured(raw, 'password asked', 33)) throw asked.fail('While the password is asked, the status bar does not say so in yellow.', '"○ password asked", in yellow', SEE.auth);
+    const lost = await drawChat({ status: { state: 'reconnecting', reason: 'Server gone.', attempt: 1, retryInMs: 500 } }, { passwordAsked: true });
+    if (!/reconnecting/.test(plain(lost.frame())) || /password asked/.test(plain(lost.frame()))) throw lost.fail('The connection was lost while the password was asked, and the status bar does not say reconnecting.', '"password asked" only while connecting; once the connection is lost, "reconnecting"', SEE.auth);
+  });
+
+  test('history: only its lines are dimmed, and the divider runs to the edge of the list on one row', async () => {
+    const ts = Date.now();
+    const screen = await drawChat(
+      {
+        messages: [
+          { id: 1, ts, kind: 'chat', from: 'bob', text: 'said before', look: 'earlier' },
+          { id: 2, ts, kind: 'info', text: 'earlier messages in #lobby', look: 'divider' },
+          { id: 3, ts, kind: 'chat', from: 'bob', text: 'said now' },
+        ],
+      },
+      { room: 'lobby' },
+    );
+    const raw = screen.frame();
+    const lines = plain(raw).split('\n');
+    const divider = lines.find((l) => l.includes('earlier messages in #lobby')) ?? '';
+    if (!dimmed(raw, 'said before') || dimmed(raw, 'said now') || !/earlier messages in #lobby ─{20,} │/.test(divider) || lines.filter((l) => /^│ ─/.test(l)).length !== 1) {
+      throw screen.fail('The history, its divider and the line after them are not drawn as they should be.', '"said before" dimmed, then one row "── ↑ earlier messages in #lobby ────" to the list\'s right edge, then "said now" not dimmed', SEE.history);
+    }
+  });
+});
+
 async function expectHistory(screen: Screen, said: string, divider: string): Promise<void> {
   const text = await screen.waitFor(`"${said}" and the divider "${divider}"`, (t) => t.includes(said) && t.includes(divider), `the history's lines, then a divider "── ↑ ${divider} ──"`, SEE.history);
   const lines = text.split('\n');

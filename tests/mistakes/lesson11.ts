@@ -181,4 +181,52 @@ export const mistakes: Mistake[] = [
     change: [{ from: "  return typeof value === 'string' ? value : '';", to: '  return value as string;' }],
     says: "'' for every field that is not a string",
   },
+  {
+    name: 'says only "reconnecting": neither how long it waits nor which attempt',
+    file: 'client/tui/chat-screen.tsx',
+    change: [{ from: 'words: `reconnecting in ${Math.ceil(status.retryInMs / 1000)} s (attempt ${status.attempt})` }', to: "words: 'reconnecting' }" }],
+    says: 'the wait in whole seconds',
+  },
+  {
+    name: 'draws the clock without padding: [3:4:5]',
+    file: 'client/tui/chat-screen.tsx',
+    change: [{ from: "String(n).padStart(2, '0')", to: 'String(n)' }],
+    says: 'each part two digits',
+  },
+  {
+    name: 'labels your own whisper "from" you instead of naming whom it was for',
+    file: 'client/tui/chat-screen.tsx',
+    change: [{ from: 'label = from.toLowerCase() === me.toLowerCase() ? `[WHISPER to ${to}]: ` : `[WHISPER from ${from}]: `;', to: 'label = `[WHISPER from ${from}]: `;' }],
+    says: 'when message.from is you, name message.to',
+  },
+  {
+    name: 'cuts a long user list without saying how many were left out',
+    file: 'client/tui/chat-screen.tsx',
+    change: [{ from: '      {shown.length < users.length && <Text dimColor>and {users.length - shown.length} more</Text>}\n', to: '' }],
+    says: 'every user named or counted',
+  },
+  {
+    name: 'finds you in the user list only in the case you typed your name',
+    file: 'client/tui/chat-screen.tsx',
+    change: [{ from: 'const mine = user.toLowerCase() === me.toLowerCase();', to: 'const mine = user === me;' }],
+    says: 'found without regard to case',
+  },
+  {
+    name: 'offers your own name to Tab completion',
+    file: 'client/tui/chat-screen.tsx',
+    change: [{ from: 'names={chat.users.filter((u) => u.toLowerCase() !== me)}', to: 'names={chat.users}' }],
+    says: 'names={the users but you}',
+  },
+  {
+    name: 'leaves Ctrl+L out: a screen something wrote over stays garbled',
+    file: 'client/tui/chat-screen.tsx',
+    change: [{ from: "    if (key.ctrl && input === 'l') write(CLEAR_SCREEN);\n", to: '' }],
+    says: 'nothing cleared the terminal',
+  },
+  {
+    name: 'drops the user list in a narrow window without counting who is online',
+    file: 'client/tui/chat-screen.tsx',
+    change: [{ from: 'counted={!withUsers}', to: 'counted={false}' }],
+    says: 'the status bar says "3 online"',
+  },
 ];

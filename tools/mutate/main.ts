@@ -1,10 +1,10 @@
 // `npm run mutate -- lessonN [lessonM ...]`: mutation testing of a lesson's suite. StrykerJS
 // changes the lesson's solutions/ file(s) one small edit at a time (a mutant: `===` made
 // `!==`, a line removed, a string emptied), runs that lesson's suite against each (with the
-// suite of any other lesson that edits the same file), and this prints what survived, as a
-// diff, and the score. A survivor is either explained in equivalent.ts (it changes nothing a
-// suite could see, or cannot be provoked portably) or a bug a student could write that the
-// suite misses.
+// suite of any other lesson that edits the same file, and those more-suites.ts lists for
+// it), and this prints what survived, as a diff, and the score. A survivor is either
+// explained in equivalent.ts (it changes nothing a suite could see, or cannot be provoked
+// portably) or a bug a student could write that the suite misses.
 
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +14,7 @@ import { FriendlyError, parseFlags, runMain, UsageError } from '../../app/cli.js
 import { ROOT } from '../../app/server/pieces.js';
 import { findLesson, LESSONS, suiteFile, type Lesson } from '../../lessons/index.js';
 import { EQUIVALENT, type Equivalent } from './equivalent.js';
+import { MORE_SUITES } from './more-suites.js';
 
 const USAGE = `Usage: npm run mutate -- LESSON... [--concurrency N] [--file FILE] [--all-mutants]
   LESSON          lesson1, 1 or all (every lesson, one after another, then a table)
@@ -67,9 +68,10 @@ runMain('MUTATE', async () => {
 
 async function mutateLesson(lesson: Lesson, edits: string[], concurrency: number, showKilled: boolean): Promise<Score> {
   const files = edits.map((f) => `solutions/${f}`);
-  // A file two lessons edit (client/connect.ts: lessons 1 and 4) is graded by both suites: a
-  // mutant either of them kills is caught.
-  const suites = LESSONS.filter((l) => l.edits.some((f) => lesson.edits.includes(f))).map(suiteFile);
+  // A file two lessons edit (client/connect.ts: lessons 1 and 4) is graded by both suites, and
+  // by any other suite more-suites.ts lists for it: a mutant any of them kills is caught.
+  const lessonSuites = LESSONS.filter((l) => l.edits.some((f) => edits.includes(f))).map(suiteFile);
+  const suites = [...new Set([...lessonSuites, ...edits.flatMap((f) => MORE_SUITES[f] ?? [])])];
   // A suite that runs the code in a child process (tests/harness/program.ts) hides from
   // Stryker which tests reach which mutant; per-test coverage would call those mutants
   // "not covered". Without it, every mutant runs the whole suite (until its first failure):

@@ -177,7 +177,7 @@ function colorOf(message: Message): string | undefined {
 }
 
 function UserList({ users, me, rows, extensions }: { users: string[]; me: string; rows: number; extensions?: ExtensionView }) {
-  const room = rows - 2 - 1; // inside the border, under the heading
+  const room = rows - 1; // under the heading (`rows` is already inside the border)
   // With rooms the list is the room's; a cut one says the room's true size.
   const size = extensions?.count ?? users.length;
   const heading = extensions?.count !== undefined ? `${size} in room` : extensions?.room !== undefined ? `#${extensions.room} (${size})` : `Online (${size})`;
