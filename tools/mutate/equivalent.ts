@@ -45,6 +45,7 @@ const NOT_ONLINE = "notOnline only lets statusesOf() skip the look-ups when nobo
 const LISTED_ROOM = "listing() is only asked about the room of a user who is in it (the wiring lists the asker's own room, or the mover's new one), so the room exists: the fallback for a missing room is never used.";
 const DRAFT_SET_FIRST = "The draft is read only by a down that returns to the line being typed (back 1), and back only grows from 0 through an up, which sets the draft first: what it held before is never shown.";
 const CASE_ONLY = "Every name found starts with what was typed, so their common part is never shorter than it: when it is just as long, completing it changes only the case of the letters typed, and the server finds names without regard to case.";
+const REFUSED_SPELLED_OUT = "explainConnectError() gives ECONNREFUSED the very line lesson 1 asks for ('Connection refused. Is the server running?'): joinChat() tests the code itself only to show that line to a reader of lesson 1, before lesson 16 brings the helper's other cases.";
 export const EQUIVALENT: Equivalent[] = [
   {
     lesson: 2, kind: 'untestable', file: 'server/listen.ts', mutator: 'BooleanLiteral', original: 'true', replacement: 'false', after: 'noDelay: ',
@@ -160,4 +161,8 @@ export const EQUIVALENT: Equivalent[] = [
     lesson: 11, kind: 'equivalent', file: 'client/tui/input-line.tsx', mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', after: "const [, command = '', typed = ",
     why: "Both groups of /^(\\/whisper\\s+)(\\S*)$/i always take part in a match (the second may be empty, which is not undefined): the defaults are never used.",
   },
+  { lesson: 1, kind: 'equivalent', file: 'client/connect.ts', mutator: 'ConditionalExpression', original: "err.code === 'ECONNREFUSED'", replacement: 'false', why: REFUSED_SPELLED_OUT },
+  { lesson: 1, kind: 'equivalent', file: 'client/connect.ts', mutator: 'StringLiteral', original: "'ECONNREFUSED'", replacement: '""', why: REFUSED_SPELLED_OUT },
+  { lesson: 4, kind: 'equivalent', file: 'client/connect.ts', mutator: 'ConditionalExpression', original: "err.code === 'ECONNREFUSED'", replacement: 'false', why: REFUSED_SPELLED_OUT },
+  { lesson: 4, kind: 'equivalent', file: 'client/connect.ts', mutator: 'StringLiteral', original: "'ECONNREFUSED'", replacement: '""', why: REFUSED_SPELLED_OUT },
 ];
