@@ -22,6 +22,17 @@ const USAGE = `Usage: npm run mutate -- LESSON... [--concurrency N] [--file FILE
                   a lesson too large for one sitting, measured a file at a time
   --all-mutants   also list the killed mutants, not only the survivors`;
 
+/**
+ * The reference's own suites for what later lessons add to a lesson's file (lesson 10's
+ * client gains rooms, passwords and files): the lesson's suite checks only what the lesson
+ * asks, so these grade the rest. Only suites that answer in about a second: the TLS clients'
+ * (tests/reference/tls-clients.test.tsx, 25 s) would multiply the run's time.
+ */
+const LATER_LESSONS_SUITES: Record<string, string[]> = {
+  'client/render-event.ts': ['tests/reference/render-extensions.test.ts'],
+  'client/cli.ts': ['tests/reference/cli-password.test.ts', 'tests/reference/file-cli.test.ts'],
+};
+
 interface Score {
   lesson: Lesson;
   total: number;
@@ -70,6 +81,7 @@ async function mutateLesson(lesson: Lesson, edits: string[], concurrency: number
   // A file two lessons edit (client/connect.ts: lessons 1 and 4) is graded by both suites: a
   // mutant either of them kills is caught.
   const suites = LESSONS.filter((l) => l.edits.some((f) => lesson.edits.includes(f))).map(suiteFile);
+  for (const file of edits) suites.push(...(LATER_LESSONS_SUITES[file] ?? []));
   // A suite that runs the code in a child process (tests/harness/program.ts) hides from
   // Stryker which tests reach which mutant; per-test coverage would call those mutants
   // "not covered". Without it, every mutant runs the whole suite (until its first failure):
