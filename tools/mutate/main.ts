@@ -30,7 +30,7 @@ const USAGE = `Usage: npm run mutate -- LESSON... [--concurrency N] [--file FILE
  */
 const LATER_LESSONS_SUITES: Record<string, string[]> = {
   'client/render-event.ts': ['tests/reference/render-extensions.test.ts'],
-  'client/cli.ts': ['tests/reference/cli-password.test.ts', 'tests/reference/file-cli.test.ts'],
+  'client/cli.ts': ['tests/reference/cli-password.test.ts', 'tests/reference/cli-rooms.test.ts', 'tests/reference/file-cli.test.ts'],
 };
 
 interface Score {
