@@ -26,11 +26,12 @@ const USAGE = `Usage: npm run mutate -- LESSON... [--concurrency N] [--file FILE
  * The reference's own suites for what later lessons add to a lesson's file (lesson 10's
  * client gains rooms, passwords and files): the lesson's suite checks only what the lesson
  * asks, so these grade the rest. Only suites that answer in about a second: the TLS clients'
- * (tests/reference/tls-clients.test.tsx, 25 s) would multiply the run's time.
+ * programs (tests/reference/tls-clients.test.tsx, 25 s) would multiply the run's time, so
+ * cli-connection.test.ts tries the CLI's part of it in this process.
  */
 const LATER_LESSONS_SUITES: Record<string, string[]> = {
   'client/render-event.ts': ['tests/reference/render-extensions.test.ts'],
-  'client/cli.ts': ['tests/reference/cli-password.test.ts', 'tests/reference/cli-rooms.test.ts', 'tests/reference/file-cli.test.ts'],
+  'client/cli.ts': ['tests/reference/cli-connection.test.ts', 'tests/reference/cli-password.test.ts', 'tests/reference/cli-rooms.test.ts', 'tests/reference/file-cli.test.ts'],
 };
 
 interface Score {
