@@ -481,6 +481,7 @@ describe('lesson 4: your joinChat() reads lines, not chunks', () => {
 
 const GLUED = {
   chat: '{"type":"chat","from":"bob","text":"just in time","ts":1764096903000}',
+  chat2: '{"type":"chat","from":"carol","text":"me too","ts":1764096903500}',
   joinStart: '{"type":"join","user":"ca',
   joinEnd: 'rol","ts":1764096904000}',
 };
@@ -503,7 +504,7 @@ async function gluingServer(transcript: Transcript): Promise<{ port: number; fin
     socket.once('data', (name) => {
       transcript.record('your client', 'server', name);
       const welcome = '{"type":"welcome","user":"alice","users":["alice","bob"],"text":"Welcome, alice! Type /help for available commands.","ts":1764096902000}';
-      send(`${welcome}\n${GLUED.chat}\n${GLUED.joinStart}`);
+      send(`${welcome}\n${GLUED.chat}\n${GLUED.chat2}\n${GLUED.joinStart}`);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -536,11 +537,12 @@ describe('lesson 4: what came with the welcome is handed over, not dropped', () 
     }
     const { socket, after, decoder } = outcome.resolved;
     onTestFinished(() => void socket?.destroy());
-    const chats = (after ?? []).filter((e) => e.type === 'chat');
-    if (chats.length !== 1 || JSON.stringify(after?.[0]) !== JSON.stringify(JSON.parse(GLUED.chat))) {
+    const glued = [GLUED.chat, GLUED.chat2].map((line) => JSON.parse(line) as unknown);
+    if (JSON.stringify(after) !== JSON.stringify(glued)) {
+      const lost = glued.filter((event) => !(after ?? []).some((e) => JSON.stringify(e) === JSON.stringify(event))).map((e) => `${(e as { from: string }).from}'s`);
       throw failure({
-        problem: `The server's answer to the name was ONE chunk: the welcome, bob's chat line, and the first half of a join. joinChat() resolved with after = ${JSON.stringify(after)}, so bob's line was lost: the caller never sees it.`,
-        expected: `after: [the chat event parsed from ${GLUED.chat}], the events of the lines that came after the welcome in the same push(), in order`,
+        problem: `The server's answer to the name was ONE chunk: the welcome, bob's chat line, carol's chat line, and the first half of a join. joinChat() resolved with after = ${JSON.stringify(after)}, ${lost.length > 0 ? `so ${lost.join(' and ')} line${lost.length > 1 ? 's were' : ' was'} lost: the caller never sees it` : 'which is not those two lines, in order'}. After the welcome come zero, one or many lines: hand over every one of them.`,
+        expected: `after: the chat events parsed from the two lines after the welcome, in order: [${GLUED.chat}, ${GLUED.chat2}] (lines.slice(i + 1), where i is the welcome's index)`,
         see: SECTION.glued,
         transcript,
       });

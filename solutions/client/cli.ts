@@ -38,8 +38,10 @@ const QUIT_GRACE_MS = 2000;
 /** Runs one chat session. Resolves with the exit code: 0 after a goodbye, 1 after a failure. */
 export function runCli({ host, port, tls, input, output, downloads = 'downloads' }: CliOptions): Promise<number> {
   return new Promise((resolve) => {
-    // Plain TCP, or TLS (lesson 16): the same socket either way.
-    const socket = openConnection({ host, port, tls });
+    // Plain TCP, or TLS (lesson 16): the same socket either way. The target also names
+    // where a failure happened, and where a file's data connection goes (lesson 17).
+    const target = { host, port, tls };
+    const socket = openConnection(target);
     // readline's echo passes through `echo`, which can hide it while a password is typed.
     const echo = new HiddenEcho(output);
     const keyboard = readline.createInterface({ input, output: echo, terminal: echo.isTTY });
@@ -108,7 +110,7 @@ export function runCli({ host, port, tls, input, output, downloads = 'downloads'
     // Files (lesson 17): /send, /accept, /reject, and a progress line every tenth of a file.
     const shownTenths = new Map<string, number>();
     const files = new FileTransfers({
-      address: { host, port, tls },
+      address: target,
       downloads,
       piece: filePiece,
       send: (line) => socket.write(line + '\n'),
@@ -199,11 +201,11 @@ export function runCli({ host, port, tls, input, output, downloads = 'downloads'
     socket.on('close', () => {
       if (!connected) {
         // Refused, or a TLS check that failed (lesson 16): one line that says why.
-        show(`[CLIENT] ${lastError ? explainConnectError(lastError, { host, port, tls }) : `Could not reach ${host}:${port}: no answer`}`);
+        show(`[CLIENT] ${lastError ? explainConnectError(lastError, target) : `Could not reach ${host}:${port}: no answer`}`);
         return finish(1);
       }
       if (!greeted && !quitting) {
-        show(`[CLIENT] ${lastError ? explainConnectError(lastError, { host, port, tls }) : CLOSED_BEFORE_HELLO}`);
+        show(`[CLIENT] ${lastError ? explainConnectError(lastError, target) : CLOSED_BEFORE_HELLO}`);
         return finish(1);
       }
       // A reset, or a FIN that no bye or shutdown announced: the server is gone, not done.

@@ -33,7 +33,8 @@ export interface Joined {
 export function joinChat({ host, port, name, tls }: JoinOptions): Promise<Joined> {
   return new Promise((resolve, reject) => {
     // net.connect({ host, port }), or with lesson 16 tls.connect(): the same socket API.
-    const socket = openConnection({ host, port, tls });
+    const target = { host, port, tls };
+    const socket = openConnection(target);
     // One 'data' event is not one message: it may hold half a line or several. One decoder
     // for the whole connection keeps the unfinished line until the rest arrives.
     const decoder = new LineDecoder();
@@ -41,7 +42,7 @@ export function joinChat({ host, port, name, tls }: JoinOptions): Promise<Joined
     socket.on('error', (err: NodeJS.ErrnoException) => {
       // Without this listener, a refused connection would crash the program.
       // Refused, or (lesson 16) a TLS check that failed: one line that says why.
-      reject(new Error(err.code === 'ECONNREFUSED' ? 'Connection refused. Is the server running?' : explainConnectError(err, { host, port, tls })));
+      reject(new Error(err.code === 'ECONNREFUSED' ? 'Connection refused. Is the server running?' : explainConnectError(err, target)));
     });
 
     socket.on('data', function onData(chunk: Buffer) {

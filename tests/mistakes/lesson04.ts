@@ -65,7 +65,13 @@ export const mistakes: Mistake[] = [
     name: 'joinChat resolves with the welcome alone: the lines glued after it are lost',
     file: 'client/connect.ts',
     change: [{ from: 'after: lines.slice(i + 1).map(parseEvent), decoder', to: 'decoder' }],
-    says: "so bob's line was lost",
+    says: 'the caller never sees it',
+  },
+  {
+    name: 'joinChat hands over only the one line right after the welcome',
+    file: 'client/connect.ts',
+    change: [{ from: 'after: lines.slice(i + 1).map(parseEvent)', to: 'after: lines.slice(i + 1, i + 2).map(parseEvent)' }],
+    says: "so carol's line was lost",
   },
   {
     name: 'joinChat hands over a fresh decoder, not the one holding the unfinished line',

@@ -110,3 +110,49 @@ test('the CLI asks for the password unseen, /register asks twice unseen, and the
   const code = await ended;
   if (code !== 0 || lines.at(-1) !== '/quit') throw failure({ problem: `After /quit, runCli() resolved with ${code}; the server got ${JSON.stringify(lines)}.`, expected: '0, after /quit', see: SEE });
 });
+
+test('in a pipe, the password question is a line of its own; a /register typed with its password stays out of the up arrow too', async () => {
+  // A pipe: no terminal to hide anything on, so the question is printed as a plain line.
+  const piped = await scriptedServer();
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let printed = '';
+  output.setEncoding('utf8').on('data', (d: string) => (printed += d));
+  const pipeEnded = runCli({ host: '127.0.0.1', port: piped.port, input, output });
+  onTestFinished(() => void input.end());
+  input.write('alice\n');
+  await waitUntil(
+    () => (printed.includes('\nPassword for alice:\n') ? true : undefined),
+    (wake) => (output.on('data', wake), () => output.off('data', wake)),
+    () => failure({ problem: `In a pipe, the CLI did not print "Password for alice:" as a line of its own within ${PATIENCE_MS} ms. It printed:\n${printed}`, expected: 'the question, then a newline (a script reads lines)', see: SEE }),
+  );
+  input.write('hunter2 horse\n');
+  await piped.arrived('the password line', 'hunter2 horse');
+  input.end();
+  if ((await pipeEnded) !== 0) throw failure({ problem: `After the pipe ended, runCli() did not resolve with 0. It printed:\n${printed}`, expected: '0', see: SEE });
+
+  // A terminal: /register with its password on the same line is sent as typed, and kept out of the history.
+  const { port, arrived } = await scriptedServer();
+  const terminal = new FakeTerminal();
+  const keyboard = new PassThrough();
+  const ended = runCli({ host: '127.0.0.1', port, input: keyboard, output: terminal });
+  onTestFinished(() => void keyboard.end());
+  const screen = () => terminal.lines().map((l) => `    | ${escapeText(l)}`).join('\n');
+  const until = (what: string, check: () => boolean) =>
+    waitUntil(
+      () => (check() ? true : undefined),
+      (wake) => (terminal.changes.on('change', wake), () => terminal.changes.off('change', wake)),
+      () => failure({ problem: `The screen did not show ${what} within ${PATIENCE_MS} ms:\n${screen()}`, expected: what, see: SEE }),
+    );
+  await until('the question for a username', () => terminal.lines().some((r) => r.startsWith(TEXTS.hello)));
+  keyboard.write('alice\r');
+  await until('"Password for alice:" as the prompt', () => terminal.cursorRow().startsWith('Password for alice:'));
+  keyboard.write('hunter2 horse\r');
+  await until('the prompt "> " after the welcome', () => terminal.cursorRow() === '>' && terminal.lines().some((r) => r.includes('Welcome, alice!')));
+  keyboard.write('/register sup3r secret\r');
+  await arrived('/register with its password, as typed', '/register sup3r secret');
+  keyboard.write('\x1b[A');
+  await until('"> alice" after a press of the up arrow: the line with the password is not kept', () => terminal.cursorRow() === '> alice');
+  keyboard.write('\x15/quit\r');
+  if ((await ended) !== 0) throw failure({ problem: 'After /quit, runCli() did not resolve with 0.', expected: '0', see: SEE });
+});
