@@ -1628,7 +1628,10 @@ async function drawChat(chat: Partial<ChatState>, size = { columns: 80, rows: 24
   Object.defineProperty(ink.stdout, 'rows', { get: () => size.rows, configurable: true });
   ink.rerender(h(ChatScreen, { chat: full }));
   onTestFinished(() => ink.unmount());
-  const frame = () => ink.lastFrame() ?? '';
+  // A closed chat makes the screen call exit(): Ink then unmounts it, and under load its last
+  // frame can be the blank one written on the way out. The screen drawn is the last one with
+  // something on it.
+  const frame = () => [...ink.frames].reverse().find((f) => f.trim() !== '') ?? ink.lastFrame() ?? '';
   const drawn: Drawn = {
     frame,
     frames: () => ink.frames,
