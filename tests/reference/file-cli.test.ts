@@ -65,6 +65,15 @@ test('/send, /accept: progress lines, the file saved where the last line says', 
   await alice.waitFor(/\[FILE\]: Transfer 1 is done\./, "alice's transfer_done");
   expect(bob.printed()).toMatch(/\[FILE\]: holiday photo\.jpg from alice: 100% \(3\.0 MB of 3\.0 MB\)/);
   expect(alice.printed()).toMatch(/\[FILE\]: holiday photo\.jpg to bob: 100% \(3\.0 MB of 3\.0 MB\)/);
+  for (const [who, session] of [['alice', alice], ['bob', bob]] as const) {
+    // The first 64 KiB chunk is told at once (2%, still 0% in tenths): a tenth shows once.
+    const shown = session.printed().match(/^\[FILE\]: holiday photo\.jpg (?:to|from) \w+: \d+%/gm) ?? [];
+    const again = shown.find((l, i) => shown.indexOf(l) !== i);
+    if (again !== undefined) throw new Error(`${who}'s CLI printed "${again}" more than once (lesson ${SEE}). It printed:\n${session.printed()}`);
+    // /send, /accept and /reject are the client's: the server never sees them as typed, and a pipe gets no prompt.
+    const odd = session.printed().match(/^> .*|.*Unknown command.*/m);
+    if (odd) throw new Error(`${who}'s CLI printed "${odd[0]}" (lesson ${SEE}): ${odd[0].startsWith('> ') ? 'a prompt, in a pipe' : 'the server got a file command as typed'}. It printed:\n${session.printed()}`);
+  }
   // A chat line still works: the file took no part of the chat connection.
   alice.type('got it?');
   await bob.waitFor(/alice: got it\?/, "alice's chat line after the file");
