@@ -874,6 +874,20 @@ describe('lesson 10: runCli() on a terminal', { timeout: DEADLINES.longTest }, (
     if (rows.at(-1) !== '[CLIENT] Disconnected.') throw cli.fail(`After /quit, the bye and the close, the last row of the screen is ${JSON.stringify(rows.at(-1))}.`, '"[CLIENT] Disconnected." last, with no prompt drawn after it: /quit closes readline (keyboard.close()), and once the input is closed, show() only writes', SECTION.printing);
     if (cli.exit?.code !== 0) throw cli.fail(`After /quit and the server's bye, runCli() resolved with ${cli.exit?.code}.`, '0', SECTION.exit);
   });
+
+  test('Ctrl+D while still connecting, and nobody listening: still "Connection refused. Is the server running?", exit code 1', async ({ onTestFinished }) => {
+    // The user gave up at once (or a script's input was empty): quitting, yet never connected.
+    const cli = new TerminalCli(await closedPort(), new Transcript(), onTestFinished);
+    cli.press('\x04', 'Ctrl+D');
+    await cli.until(() => cli.exit !== undefined, 'the end of the session', 'runCli() resolves once the refused connection has closed', SECTION.ends);
+    if (!cli.terminal.lines().some((r) => r.includes('Connection refused. Is the server running?')) || cli.exit?.code !== 1) {
+      throw cli.fail(
+        `Ctrl+D was pressed before the connection was refused, and runCli() resolved with ${cli.exit?.code}.`,
+        '"[CLIENT] Connection refused. Is the server running?" and exit code 1: a connection that never happened failed, whatever the user typed meanwhile (in \'close\', ask first whether it ever connected, then whether you were quitting)',
+        SECTION.ends,
+      );
+    }
+  });
 });
 
 /** A whole row that is `text` after its time. */

@@ -38,6 +38,11 @@ export class FakeTerminal extends Writable {
     return (this.screen[this.row] ?? '').trimEnd();
   }
 
+  /** The cursor's column, from 0: where the next key typed would show. */
+  cursorColumn(): number {
+    return this.col;
+  }
+
   /** The row above the cursor's. */
   rowAbove(): string {
     return (this.screen[this.row - 1] ?? '').trimEnd();

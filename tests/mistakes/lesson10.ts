@@ -91,4 +91,10 @@ export const mistakes: Mistake[] = [
     change: [{ from: '      setTimeout(() => socket.destroy(), QUIT_GRACE_MS).unref();\n', to: '' }],
     says: 'a server that never closes after /quit is hung up on',
   },
+  {
+    name: "asks whether the user quit before whether it ever connected: Ctrl+D, then a refusal, ends with code 0",
+    file: 'client/cli.ts',
+    change: [{ from: 'if (!connected) {', to: 'if (!connected && !quitting) {' }],
+    says: 'ask first whether it ever connected',
+  },
 ];

@@ -17,12 +17,17 @@ import { PATIENCE_MS, waitUntil } from '../harness/wait.js';
 const { runCli } = await importFromTree<typeof import('../../solutions/client/cli.js')>('solutions', 'client/cli.ts');
 const SEE = '15 (npm run lesson 15), section "The password step of the handshake"';
 
-/** A server that says hello, asks alice's password, welcomes her, and answers /quit; it keeps every line. */
-async function scriptedServer(): Promise<{ port: number; lines: string[]; arrived: (what: string, line: string) => Promise<void> }> {
+/**
+ * A server that says hello, asks alice's password, welcomes her, and answers /quit; it keeps
+ * every line, and `say` sends the client an event of the test's (another user's chat, say).
+ */
+async function scriptedServer(): Promise<{ port: number; lines: string[]; arrived: (what: string, line: string) => Promise<void>; say: (event: Event) => void }> {
   const lines: string[] = [];
+  let client: net.Socket | undefined;
   const waiters = new Set<() => void>();
   const send = (socket: net.Socket, event: Event) => socket.write(encodeEvent(event));
   const server = net.createServer((socket) => {
+    client = socket;
     socket.on('error', () => {});
     send(socket, { type: 'hello', proto: 1, text: TEXTS.hello, features: ['auth'] });
     let pending = '';
@@ -51,11 +56,11 @@ async function scriptedServer(): Promise<{ port: number; lines: string[]; arrive
       (wake) => (waiters.add(wake), () => waiters.delete(wake)),
       () => failure({ problem: `The server did not receive ${what} within ${PATIENCE_MS} ms; it got ${JSON.stringify(lines)}.`, expected: JSON.stringify(line), see: SEE }),
     ).then(() => undefined);
-  return { port, lines, arrived };
+  return { port, lines, arrived, say: (event) => send(client!, event) };
 }
 
 test('the CLI asks for the password unseen, /register asks twice unseen, and the up arrow never brings one back', async () => {
-  const { port, lines, arrived } = await scriptedServer();
+  const { port, lines, arrived, say } = await scriptedServer();
   const terminal = new FakeTerminal();
   const keyboard = new PassThrough();
   const ended = runCli({ host: '127.0.0.1', port, input: keyboard, output: terminal });
@@ -76,22 +81,34 @@ test('the CLI asks for the password unseen, /register asks twice unseen, and the
   await until('the question for a username', () => terminal.lines().some((r) => r.startsWith(TEXTS.hello)));
   keyboard.write('alice\r');
   await until('"Password for alice:" as the prompt', () => terminal.cursorRow().startsWith('Password for alice:'));
+  if (terminal.cursorColumn() !== 'Password for alice: '.length) {
+    throw failure({ problem: `The cursor stood at column ${terminal.cursorColumn() + 1} of the question's row:\n${screen()}`, expected: `column ${'Password for alice: '.length + 1}: one space after the question (its prompt is the question and a space), where the unseen typing goes`, see: SEE });
+  }
   for (const key of secrets[0]!) keyboard.write(key); // one key at a time, as a person types
   keyboard.write('\r');
   await arrived('the password line', secrets[0]!);
   await until('the prompt "> " after the welcome', () => terminal.cursorRow() === '>' && terminal.lines().some((r) => r.includes('Welcome, alice!')));
   neverShown('After the password was typed');
+  if (!terminal.lines().some((r) => r.startsWith('Password for alice:'))) {
+    throw failure({ problem: `After the password and Enter, the question's row was gone: what came next was written over it.\n${screen()}`, expected: "the question left on its row, as sudo leaves it: the Enter was not echoed either, so the client writes the '\\n' itself", see: SEE });
+  }
 
   keyboard.write('/register\r');
   await until('"New password" as the prompt', () => terminal.cursorRow().startsWith('New password'));
   for (const key of secrets[1]!) keyboard.write(key);
+  // Others talk while a password is typed: their line shows above, the question stays.
+  say({ type: 'chat', from: 'bob', text: 'lunch?' });
+  await until('bob\'s "lunch?" above the question "New password", still on the cursor\'s row (what was typed stays unseen)', () => terminal.rowAbove().includes('bob: lunch?') && terminal.cursorRow().startsWith('New password'));
+  neverShown('After bob\'s line arrived while the new password was typed');
   keyboard.write('\r');
   await until('"The same password again:" as the prompt', () => terminal.cursorRow().startsWith('The same password again:'));
   keyboard.write(`${secrets[1]}\r`);
   await arrived('/register with the password', `/register ${secrets[1]}`);
   neverShown('After /register and the new password twice');
+  await until('the prompt "> " at once after the second password, before any answer from the server', () => terminal.cursorRow() === '>');
 
-  keyboard.write('/register\r');
+  // Spaces around a command do not matter: "/register " (a space after it) asks too.
+  keyboard.write('/register \r');
   await until('"New password" as the prompt', () => terminal.cursorRow().startsWith('New password'));
   keyboard.write(`${secrets[1]}\r`);
   await until('"The same password again:" as the prompt', () => terminal.cursorRow().startsWith('The same password again:'));
@@ -128,6 +145,16 @@ test('in a pipe, the password question is a line of its own; a /register typed w
   );
   input.write('hunter2 horse\n');
   await piped.arrived('the password line', 'hunter2 horse');
+  await waitUntil(
+    () => (printed.includes('Welcome, alice!') ? true : undefined),
+    (wake) => (output.on('data', wake), () => output.off('data', wake)),
+    () => failure({ problem: `In a pipe, the CLI did not print the welcome within ${PATIENCE_MS} ms after the password. It printed:\n${printed}`, expected: '[SYSTEM]: Welcome, alice!', see: SEE }),
+  );
+  const odd = printed.split('\n').slice(0, -1).find((l) => l === '' || l.startsWith('> '));
+  if (odd !== undefined) throw failure({ problem: `In a pipe, the CLI printed ${odd === '' ? 'an empty line' : `a prompt ("${odd}")`} around the password step. It printed:\n${printed}`, expected: 'only the lines (no prompt, no blank line: in a pipe the Enter was echoed by nobody, and a script reads lines)', see: SEE });
+  // A pipe has no terminal to hide a password on: "/register" alone goes to the server as typed.
+  input.write('/register\n');
+  await piped.arrived('"/register" alone, as typed (no password questions in a pipe)', '/register');
   input.end();
   if ((await pipeEnded) !== 0) throw failure({ problem: `After the pipe ended, runCli() did not resolve with 0. It printed:\n${printed}`, expected: '0', see: SEE });
 
@@ -149,10 +176,13 @@ test('in a pipe, the password question is a line of its own; a /register typed w
   await until('"Password for alice:" as the prompt', () => terminal.cursorRow().startsWith('Password for alice:'));
   keyboard.write('hunter2 horse\r');
   await until('the prompt "> " after the welcome', () => terminal.cursorRow() === '>' && terminal.lines().some((r) => r.includes('Welcome, alice!')));
+  // Only a line that is /register alone asks: one that ends with it is chat.
+  keyboard.write('how to /register\r');
+  await arrived('the chat line "how to /register", as typed', 'how to /register');
   keyboard.write('/register sup3r secret\r');
   await arrived('/register with its password, as typed', '/register sup3r secret');
   keyboard.write('\x1b[A');
-  await until('"> alice" after a press of the up arrow: the line with the password is not kept', () => terminal.cursorRow() === '> alice');
+  await until('"> how to /register" after a press of the up arrow: the line with the password is not kept', () => terminal.cursorRow() === '> how to /register');
   keyboard.write('\x15/quit\r');
   if ((await ended) !== 0) throw failure({ problem: 'After /quit, runCli() did not resolve with 0.', expected: '0', see: SEE });
 });

@@ -16,11 +16,13 @@ import { findLesson, LESSONS, suiteFile, type Lesson } from '../../lessons/index
 import { EQUIVALENT, type Equivalent } from './equivalent.js';
 import { MORE_SUITES } from './more-suites.js';
 
-const USAGE = `Usage: npm run mutate -- LESSON... [--concurrency N] [--file FILE] [--all-mutants]
+const USAGE = `Usage: npm run mutate -- LESSON... [--concurrency N] [--file FILE [--lines A-B]] [--all-mutants]
   LESSON          lesson1, 1 or all (every lesson, one after another, then a table)
   --concurrency   how many suites run at once (default: the number of cores)
   --file          only this one of the lesson's files (e.g. client/tui/input-line.tsx):
                   a lesson too large for one sitting, measured a file at a time
+  --lines         with --file: only the mutants on these lines (e.g. 72,88-95 or
+                  --lines 72 --lines 88-95), to measure again a few survivors in minutes
   --all-mutants   also list the killed mutants, not only the survivors`;
 
 interface Score {
@@ -37,7 +39,7 @@ runMain('MUTATE', async () => {
   const { values, positionals } = parseFlags({
     args: process.argv.slice(2),
     allowPositionals: true,
-    options: { concurrency: { type: 'string' }, file: { type: 'string' }, 'all-mutants': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { concurrency: { type: 'string' }, file: { type: 'string' }, lines: { type: 'string', multiple: true }, 'all-mutants': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) return console.log(USAGE);
   if (positionals.length === 0) throw new UsageError('Name a lesson to mutate, e.g. npm run mutate -- lesson1.');
@@ -47,6 +49,8 @@ runMain('MUTATE', async () => {
     if (!lesson) throw new UsageError(`No lesson '${p}': give a number like 1 or lesson1, or all.`);
     return [lesson];
   });
+  const lines = lineRanges(values.lines ?? []);
+  if (lines.length > 0 && (values.file === undefined || lessons.length > 1)) throw new UsageError('--lines needs --file and one lesson: the lines of which file?');
   const concurrency = Number(values.concurrency ?? os.availableParallelism());
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency wants a whole number from 1 up; got '${values.concurrency}'.`);
 
@@ -59,15 +63,27 @@ runMain('MUTATE', async () => {
     // One lesson that cannot run (its suite fails on solutions/, say) must not cost the others.
     const edits = values.file === undefined ? lesson.edits : lesson.edits.filter((f) => f === values.file);
     if (edits.length === 0) throw new UsageError(`Lesson ${lesson.number} edits ${lesson.edits.join(', ')}; --file names one of them, not '${values.file}'.`);
-    scores.push(await mutateLesson(lesson, edits, concurrency, values['all-mutants'] === true).catch((err: Error) => ({ lesson, failed: err.message })));
+    scores.push(await mutateLesson(lesson, edits, lines, concurrency, values['all-mutants'] === true).catch((err: Error) => ({ lesson, failed: err.message })));
   }
   if (scores.length > 1) printTable(scores);
   const failed = scores.filter((s) => 'failed' in s);
   if (failed.length > 0) throw new FriendlyError(failed.map((s) => s.failed).join('\n'));
 });
 
-async function mutateLesson(lesson: Lesson, edits: string[], concurrency: number, showKilled: boolean): Promise<Score> {
+/** `--lines 72,88-95` as [[72, 72], [88, 95]]: the lines to mutate, each range from..to. */
+function lineRanges(given: string[]): [number, number][] {
+  return given.flatMap((list) => list.split(',')).map((range) => {
+    const match = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(range);
+    const [from, to] = [Number(match?.[1]), Number(match?.[2] ?? match?.[1])];
+    if (!match || from < 1 || to < from) throw new UsageError(`--lines wants line numbers or ranges like 72 or 88-95 (from 1, the smaller first); got '${range}'.`);
+    return [from, to];
+  });
+}
+
+async function mutateLesson(lesson: Lesson, edits: string[], lines: [number, number][], concurrency: number, showKilled: boolean): Promise<Score> {
   const files = edits.map((f) => `solutions/${f}`);
+  // Stryker's own syntax for a part of a file, "path:from-to": a mutant must lie wholly inside.
+  const mutate = lines.length === 0 ? files : lines.map(([from, to]) => `${files[0]}:${from}-${to}`);
   // A file two lessons edit (client/connect.ts: lessons 1 and 4) is graded by both suites, and
   // by any other suite more-suites.ts lists for it: a mutant any of them kills is caught.
   const lessonSuites = LESSONS.filter((l) => l.edits.some((f) => edits.includes(f))).map(suiteFile);
@@ -77,7 +93,7 @@ async function mutateLesson(lesson: Lesson, edits: string[], concurrency: number
   // "not covered". Without it, every mutant runs the whole suite (until its first failure):
   // see tools/mutate/child-mutant.ts.
   const inChildren = suites.some((suite) => readFileSync(path.join(ROOT, suite), 'utf8').includes('harness/program'));
-  console.log(`\nLesson ${lesson.number}: mutating ${files.join(', ')}; each mutant runs ${suites.join(' and ')}${inChildren ? ' (whole: it runs code in child processes)' : ''}.`);
+  console.log(`\nLesson ${lesson.number}: mutating ${mutate.join(', ')}; each mutant runs ${suites.join(' and ')}${inChildren ? ' (whole: it runs code in child processes)' : ''}.`);
 
   // Stryker's workers inherit these: the suites grade solutions/ (Stryker's sandbox copy of
   // it, with the mutants in), and tools/mutate/vitest.config.ts runs only these suites.
@@ -89,7 +105,7 @@ async function mutateLesson(lesson: Lesson, edits: string[], concurrency: number
     testRunner: 'vitest',
     plugins: ['@stryker-mutator/vitest-runner'],
     vitest: { configFile: 'tools/mutate/vitest.config.ts', related: false },
-    mutate: files,
+    mutate,
     coverageAnalysis: inChildren ? 'off' : 'perTest',
     concurrency,
     reporters: [process.stdout.isTTY ? 'progress' : 'dots'],
