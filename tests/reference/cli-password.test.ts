@@ -8,13 +8,10 @@ import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import { onTestFinished, test } from 'vitest';
 import { encodeEvent, TEXTS, type Event } from '../../app/protocol.js';
-import { importFromTree } from '../../app/server/pieces.js';
-import { escapeText } from '../../app/wire-text.js';
-import { FakeTerminal } from '../harness/fake-terminal.js';
 import { failure } from '../harness/teach.js';
+import { cliOnTerminal, runCli } from './cli-on-terminal.js';
 import { PATIENCE_MS, waitUntil } from '../harness/wait.js';
 
-const { runCli } = await importFromTree<typeof import('../../solutions/client/cli.js')>('solutions', 'client/cli.ts');
 const SEE = '15 (npm run lesson 15), section "The password step of the handshake"';
 
 /**
@@ -61,17 +58,7 @@ async function scriptedServer(): Promise<{ port: number; lines: string[]; arrive
 
 test('the CLI asks for the password unseen, /register asks twice unseen, and the up arrow never brings one back', async () => {
   const { port, lines, arrived, say } = await scriptedServer();
-  const terminal = new FakeTerminal();
-  const keyboard = new PassThrough();
-  const ended = runCli({ host: '127.0.0.1', port, input: keyboard, output: terminal });
-  onTestFinished(() => void keyboard.end());
-  const screen = () => terminal.lines().map((l) => `    | ${escapeText(l)}`).join('\n');
-  const until = (what: string, check: () => boolean) =>
-    waitUntil(
-      () => (check() ? true : undefined),
-      (wake) => (terminal.changes.on('change', wake), () => terminal.changes.off('change', wake)),
-      () => failure({ problem: `The screen did not show ${what} within ${PATIENCE_MS} ms:\n${screen()}`, expected: what, see: SEE }),
-    );
+  const { terminal, keyboard, ended, screen, until } = cliOnTerminal(port, SEE);
   const secrets = ['hunter2 horse', 'sup3r secret', 'sup3r secreT'];
   const neverShown = (when: string) => {
     const shown = secrets.filter((s) => terminal.written.includes(s) || terminal.written.includes(s.slice(0, 6)));
@@ -160,17 +147,7 @@ test('in a pipe, the password question is a line of its own; a /register typed w
 
   // A terminal: /register with its password on the same line is sent as typed, and kept out of the history.
   const { port, arrived } = await scriptedServer();
-  const terminal = new FakeTerminal();
-  const keyboard = new PassThrough();
-  const ended = runCli({ host: '127.0.0.1', port, input: keyboard, output: terminal });
-  onTestFinished(() => void keyboard.end());
-  const screen = () => terminal.lines().map((l) => `    | ${escapeText(l)}`).join('\n');
-  const until = (what: string, check: () => boolean) =>
-    waitUntil(
-      () => (check() ? true : undefined),
-      (wake) => (terminal.changes.on('change', wake), () => terminal.changes.off('change', wake)),
-      () => failure({ problem: `The screen did not show ${what} within ${PATIENCE_MS} ms:\n${screen()}`, expected: what, see: SEE }),
-    );
+  const { terminal, keyboard, ended, screen, until } = cliOnTerminal(port, SEE);
   await until('the question for a username', () => terminal.lines().some((r) => r.startsWith(TEXTS.hello)));
   keyboard.write('alice\r');
   await until('"Password for alice:" as the prompt', () => terminal.cursorRow().startsWith('Password for alice:'));

@@ -4,16 +4,11 @@
 // on a FakeTerminal; the server is a scripted one on port 0.
 
 import net from 'node:net';
-import { PassThrough } from 'node:stream';
 import { onTestFinished, test } from 'vitest';
 import { encodeEvent, TEXTS, type Event } from '../../app/protocol.js';
-import { importFromTree } from '../../app/server/pieces.js';
-import { escapeText } from '../../app/wire-text.js';
-import { FakeTerminal } from '../harness/fake-terminal.js';
 import { failure } from '../harness/teach.js';
-import { PATIENCE_MS, waitUntil } from '../harness/wait.js';
+import { cliOnTerminal } from './cli-on-terminal.js';
 
-const { runCli } = await importFromTree<typeof import('../../solutions/client/cli.js')>('solutions', 'client/cli.ts');
 const SEE = '12 (npm run lesson 12), section "Try it"';
 
 /** A server with rooms: welcomes alice in the lobby, moves her on /join, answers /quit. */
@@ -49,17 +44,7 @@ async function roomsServer(): Promise<number> {
 
 test('with rooms, the prompt says where a line goes: #lobby> after the welcome, #games> after a move', async () => {
   const port = await roomsServer();
-  const terminal = new FakeTerminal();
-  const keyboard = new PassThrough();
-  const ended = runCli({ host: '127.0.0.1', port, input: keyboard, output: terminal });
-  onTestFinished(() => void keyboard.end());
-  const screen = () => terminal.lines().map((l) => `    | ${escapeText(l)}`).join('\n');
-  const until = (what: string, check: () => boolean) =>
-    waitUntil(
-      () => (check() ? true : undefined),
-      (wake) => (terminal.changes.on('change', wake), () => terminal.changes.off('change', wake)),
-      () => failure({ problem: `The screen did not show ${what} within ${PATIENCE_MS} ms:\n${screen()}`, expected: what, see: SEE }),
-    );
+  const { terminal, keyboard, ended, screen, until } = cliOnTerminal(port, SEE);
 
   await until('the question for a username', () => terminal.lines().some((r) => r.startsWith(TEXTS.hello)));
   keyboard.write('alice\r');
