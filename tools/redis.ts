@@ -5,11 +5,11 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { HOW_TO_INSTALL, isInstalled } from '../lessons/index.js';
 import { FriendlyError } from '../app/cli.js';
+import { freePort } from './free-port.js';
 
 export interface RedisProcess {
   readonly port: number;
@@ -107,14 +107,3 @@ function launch(port: number, dir: string, deadlineMs: number): Promise<ChildPro
   });
 }
 
-/** A port nothing listens on right now (bound with port 0, then closed). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

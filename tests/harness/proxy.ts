@@ -100,10 +100,4 @@ export function mulberry32(seed: number): () => number {
 }
 
 /** A port on which nothing listens (it was free a moment ago). */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort as closedPort } from '../../tools/free-port.js';

@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { TestModule } from 'vitest/node';
 import { ROOT } from '../../app/server/pieces.js';
 import { LESSONS } from '../../lessons/index.js';
+import { closedPort } from '../harness/proxy.js';
 import { PATIENCE_MS } from '../harness/wait.js';
 import { editedSince, readResults, readShare, recordResults, toReport, writeShare } from '../../tools/progress/record.js';
 import { lessonResults } from '../../tools/progress/recorder.js';
@@ -86,16 +87,6 @@ async function fakeBoard(): Promise<{ port: number; reports: string[]; close(): 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { port: (server.address() as net.AddressInfo).port, reports, close: () => new Promise((r) => server.close(() => r())) };
-}
-
-/** A port nobody listens on: one the system just handed out and took back. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** `npm test -- lesson1` as tools/test.js runs it: vitest with the project's config, on starter/. */

@@ -9,19 +9,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { FriendlyError } from '../../app/cli.js';
+import { freePort } from '../free-port.js';
 import { processFigures, type ServerProcess } from './server-process.js';
-
-/** A port the system has just handed out, free again (ngircd cannot listen on port 0). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The configuration: the benchmark's clients all come from 127.0.0.1 and send in bursts. */
 function config(port: number, folder: string): string {
